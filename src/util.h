@@ -1,0 +1,54 @@
+/* util: allocation wrappers that never return NULL, a growable string buffer,
+ * a monotonic clock, and escaping of untrusted bytes for display.
+ * Every char * returned here is allocated and owned by the caller (free()). */
+#ifndef SMTPWIZ_UTIL_H
+#define SMTPWIZ_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap);
+
+/* Milliseconds on the monotonic clock (for deadlines and elapsed times). */
+double util_now_ms(void);
+
+typedef struct strbuf {
+    char *buf;   /* always NUL-terminated once anything was appended */
+    size_t len;
+    size_t cap;
+} strbuf;
+
+void sb_append(strbuf *sb, const char *s, size_t n);
+void sb_puts(strbuf *sb, const char *s);
+void sb_putc(strbuf *sb, char c);
+void sb_printf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *sb_steal(strbuf *sb); /* returns the buffer ("" if empty), resets sb */
+void sb_free(strbuf *sb);
+
+/* Untrusted bytes made safe for a terminal, a log or JSON text: printable
+ * ASCII and valid UTF-8 are kept, everything else becomes \xNN (ESC is \e,
+ * TAB stays a TAB only if keep_tab).  Never returns NULL. */
+char *util_escape(const char *s, size_t len);
+
+/* ASCII case-insensitive helpers that do not depend on the locale. */
+bool util_strieq(const char *a, const char *b);
+bool util_strnieq(const char *a, const char *b, size_t n);
+const char *util_stristr(const char *hay, const char *needle);
+void util_upper(char *s);
+
+/* Base64 (OpenSSL EVP): encode never fails; decode returns -1 on bad input,
+ * else the decoded length, with *out allocated and NUL-terminated. */
+char *util_b64_encode(const void *data, size_t len);
+long util_b64_decode(const char *text, size_t len, unsigned char **out);
+
+/* Render a UTC time as ISO 8601 "2016-08-05T23:24:41Z" into buf (>= 21 bytes). */
+void util_iso8601(long long unix_time, char *buf, size_t cap);
+
+#endif
