@@ -1,0 +1,140 @@
+/* probe: the common shape of every probe, and the run context they share.
+ * A probe is one function filling one probe_result: a status, a one-line
+ * summary a junior admin understands, typed facts, the elapsed time and the
+ * slice of the run's transcript it produced.  A probe never prints. */
+#ifndef SMTPWIZ_PROBE_H
+#define SMTPWIZ_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "banner.h"
+#include "ntlm.h"
+#include "smtp.h"
+#include "transcript.h"
+
+typedef enum { ST_PASS = 0, ST_WARN, ST_FAIL, ST_SKIP, ST_ERROR } probe_status;
+
+typedef enum { FACT_STR, FACT_NUM, FACT_BOOL, FACT_LIST } fact_type;
+
+typedef struct fact {
+    char *key;
+    fact_type type;
+    char *str;         /* FACT_STR */
+    double num;        /* FACT_NUM */
+    bool b;            /* FACT_BOOL */
+    char **list;       /* FACT_LIST */
+    size_t nlist;
+} fact;
+
+typedef struct probe_result {
+    const char *name;  /* static */
+    probe_status status;
+    char *summary;
+    double elapsed_ms;
+    fact *facts;
+    size_t nfacts;
+    size_t tr_first, tr_count;   /* slice of the run's transcript */
+} probe_result;
+
+typedef enum { TLS_AUTO = 0, TLS_ALWAYS, TLS_NEVER } tls_policy;
+
+typedef struct probe_opts {
+    const char *host;
+    const char *port;          /* default "25" */
+    tls_policy starttls;
+    const char *user;
+    const char *password;      /* NULL: no credentials (auth skips) */
+    const char *mech;          /* only this mechanism, or NULL for all offered */
+    const char *rcpt;          /* RCPT for xexch50; default postmaster@<domain> */
+    const char *helo;          /* EHLO name; default the local host name */
+    int timeout_ms;
+    const char *cafile;
+    int cancel_fd;             /* -1: none */
+} probe_opts;
+
+/* What the probes learn and hand on to each other. */
+typedef struct probe_ctx {
+    probe_opts o;
+    transcript tr;
+    smtp_session *sess;        /* shared session: greeted, EHLO done, TLS per policy */
+    bool sess_failed;          /* connecting or greeting failed: later probes error out */
+    char *sess_error;          /* why, for their summaries */
+    smtp_reply greeting;
+    banner_info banner;
+    bool have_banner;
+    double connect_ms;         /* TCP handshake time, for the clock correction */
+    int stage;                 /* how far the shared session got (probe.c) */
+    bool tls_broken;           /* STARTTLS failed under "auto": later sessions stay plain */
+    double greet_wall;         /* local wall clock (Unix s) when the greeting arrived */
+    smtp_caps caps_plain;      /* EHLO before TLS */
+    bool have_caps_plain;
+    smtp_caps caps_tls;        /* EHLO after TLS */
+    bool have_caps_tls;
+    ntlm_challenge ntlm;
+    bool have_ntlm;
+    bool ntlm_tried;
+    double ntlm_rtt_ms;        /* type-1 sent to type-2 received */
+    double ntlm_wall;          /* local wall clock (Unix s) when the type-2 arrived */
+    char *ntlm_error;
+    bool auth_ok;              /* some mechanism authenticated */
+    char *auth_ok_mech;
+} probe_ctx;
+
+typedef probe_status (*probe_fn)(probe_ctx *ctx, probe_result *r);
+
+typedef struct probe_def {
+    const char *name;
+    const char *title;         /* "Greeting banner" */
+    probe_fn fn;
+} probe_def;
+
+extern const probe_def probe_table[];   /* in run order, NULL-terminated */
+const probe_def *probe_find(const char *name);
+const char *probe_status_name(probe_status s);   /* "pass" ... */
+
+void probe_ctx_init(probe_ctx *ctx, const probe_opts *o);
+void probe_ctx_free(probe_ctx *ctx);   /* QUITs and closes any session */
+/* Run one probe: times it, slices the transcript. */
+void probe_run(probe_ctx *ctx, const probe_def *p, probe_result *r);
+void probe_result_free(probe_result *r);
+
+/* For probe implementations. */
+void probe_summary(probe_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void fact_str(probe_result *r, const char *key, const char *val);
+void fact_num(probe_result *r, const char *key, double val);
+void fact_bool(probe_result *r, const char *key, bool val);
+void fact_list(probe_result *r, const char *key, char *const *items, size_t n);
+const fact *fact_get(const probe_result *r, const char *key);
+/* The shared session, opened (connect, greeting, EHLO, STARTTLS per policy)
+ * on first use.  NULL if that failed; *why then says why (borrowed). */
+smtp_session *probe_session(probe_ctx *ctx, const char **why);
+/* The shared session taken only as far as a stage (for the probes that
+ * measure the stages themselves).  Stages: 1 connected, 2 greeted, 3 EHLO
+ * done, 4 ready (TLS per policy). */
+enum { PROBE_STAGE_CONNECTED = 1, PROBE_STAGE_GREETED, PROBE_STAGE_EHLO, PROBE_STAGE_READY };
+smtp_session *probe_session_stage(probe_ctx *ctx, int stage, const char **why);
+/* A fresh session in the same state, for probes that may spoil one
+ * (failed AUTH, X-EXPS 454 then disconnect).  Caller smtp_quit()s it. */
+smtp_session *probe_session_new(probe_ctx *ctx, char **why);
+/* Drop the shared session (after a probe left it in an unknown state). */
+void probe_session_drop(probe_ctx *ctx);
+/* Local wall clock in Unix seconds with a fraction. */
+double probe_wall_now(void);
+/* Fetch the NTLM type-2 once per run (ntlm-info and clock share it). */
+bool probe_ntlm_fetch(probe_ctx *ctx, const char **why);
+/* The run's password was given (creds usable). */
+bool probe_have_creds(const probe_ctx *ctx);
+
+/* The probes (src/probe_*.c). */
+probe_status probe_connect(probe_ctx *ctx, probe_result *r);
+probe_status probe_banner(probe_ctx *ctx, probe_result *r);
+probe_status probe_ehlo(probe_ctx *ctx, probe_result *r);
+probe_status probe_starttls(probe_ctx *ctx, probe_result *r);
+probe_status probe_auth(probe_ctx *ctx, probe_result *r);
+probe_status probe_exps(probe_ctx *ctx, probe_result *r);
+probe_status probe_ntlm_info(probe_ctx *ctx, probe_result *r);
+probe_status probe_xexch50(probe_ctx *ctx, probe_result *r);
+probe_status probe_clock(probe_ctx *ctx, probe_result *r);
+
+#endif

@@ -1,0 +1,37 @@
+/* probe connect: can we open TCP to the server at all, and how fast. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "probe.h"
+#include "util.h"
+
+probe_status probe_connect(probe_ctx *ctx, probe_result *r)
+{
+    const char *why = NULL;
+    smtp_session *s = probe_session_stage(ctx, PROBE_STAGE_CONNECTED, &why);
+    fact_str(r, "host", ctx->o.host);
+    fact_str(r, "port", ctx->o.port);
+    if (s) {
+        fact_str(r, "address", net_peer_addr(s->c));
+        fact_num(r, "connect_ms", ctx->connect_ms);
+        probe_summary(r, "TCP connection to %s port %d opened in %.1f ms",
+                      net_peer_addr(s->c), net_peer_port(s->c), ctx->connect_ms);
+        return ST_PASS;
+    }
+    fact_str(r, "error", why);
+    /* The kind of failure says where to look: DNS, a service that is down,
+     * or a firewall that drops packets. */
+    const char *hint = "";
+    if (strstr(why, "does not resolve"))
+        hint = " Check the name, or give the server's IP address.";
+    else if (strstr(why, "refused"))
+        hint = " Nothing listens there: is the SMTP service running, and is this the right port?";
+    else if (strstr(why, "timeout"))
+        hint = " No answer at all: a firewall may be dropping the packets, or the host is down.";
+    else if (strstr(why, "unreachable"))
+        hint = " There is no route to that address from here.";
+    probe_summary(r, "Cannot connect: %s.%s", why, hint);
+    return strstr(why, "does not resolve") ? ST_ERROR : ST_FAIL;
+}

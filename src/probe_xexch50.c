@@ -1,0 +1,180 @@
+/* probe xexch50: would the server take Exchange's XEXCH50 blob from us?
+ * MAIL FROM:<>, RCPT TO:<postmaster@...>, then "XEXCH50 <n> 2"; after a 354
+ * exactly n raw bytes.  Never DATA or BDAT: RSET, so nothing is delivered.
+ * Tried unauthenticated and, with credentials, after AUTH (KB843106). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "probe.h"
+#include "sasl.h"
+#include "util.h"
+
+#define BLOB_BYTES 64   /* > 4, as Exchange requires; content is irrelevant */
+
+static char *default_rcpt(const probe_ctx *ctx, const smtp_session *s)
+{
+    const char *name = s->caps.hello_name ? s->caps.hello_name : ctx->o.host;
+    const char *dot = strchr(name, '.');
+    /* postmaster of the server's own domain: mail1.fabrikam.com -> fabrikam.com */
+    if (dot && strchr(dot + 1, '.') && !strchr(name, '['))
+        return xasprintf("postmaster@%s", dot + 1);
+    if (dot && !strchr(name, '['))
+        return xasprintf("postmaster@%s", name);
+    return xstrdup("postmaster");
+}
+
+/* The envelope and the verb on session s; returns the XEXCH50 reply line
+ * (allocated) or NULL with *why set. */
+static char *xexch50_on(probe_ctx *ctx, smtp_session *s, probe_result *r, const char *tag, char **why)
+{
+    smtp_reply rep;
+    char *err = NULL, *out = NULL;
+    smtp_reply_init(&rep);
+    char *rcpt = ctx->o.rcpt ? xstrdup(ctx->o.rcpt) : default_rcpt(ctx, s);
+    char *rcpt_cmd = xasprintf("RCPT TO:<%s>", rcpt);
+    const char *steps[] = {"MAIL FROM:<>", rcpt_cmd};
+    for (int i = 0; i < 2; i++) {
+        if (smtp_cmd(s, steps[i], &rep, &err) != SMTP_OK)
+            goto neterr;
+        if (rep.code != 250) {
+            char *l = smtp_reply_line(&rep);
+            char key[32];
+            snprintf(key, sizeof key, "%s_%s", i ? "rcpt" : "mail", tag);
+            fact_str(r, key, l);
+            free(l);
+            break;   /* still send XEXCH50: the server's 503 says it all */
+        }
+    }
+    char *cmd = xasprintf("XEXCH50 %d 2", BLOB_BYTES);
+    smtp_err e = smtp_cmd(s, cmd, &rep, &err);
+    free(cmd);
+    if (e != SMTP_OK)
+        goto neterr;
+    out = smtp_reply_line(&rep);
+    if (rep.code == 354) {
+        unsigned char blob[BLOB_BYTES] = {0};
+        tr_note(s->tr, s->tls, "sending the %d-byte XEXCH50 blob", BLOB_BYTES);
+        net_err ne = net_write(s->c, blob, sizeof blob, &err);
+        if (ne != NET_OK || smtp_read_reply(s, &rep, &err) != SMTP_OK)
+            goto neterr;
+        char *after = smtp_reply_line(&rep);
+        char key[32];
+        snprintf(key, sizeof key, "blob_reply_%s", tag);
+        fact_str(r, key, after);
+        free(after);
+    }
+    smtp_cmd(s, "RSET", &rep, &err);
+    goto done;
+neterr:
+    *why = smtp_describe(s, SMTP_ENET, err);
+    free(out);
+    out = NULL;
+done:
+    free(err);
+    free(rcpt);
+    free(rcpt_cmd);
+    smtp_reply_free(&rep);
+    return out;
+}
+
+/* A new session, authenticated with the mechanism that worked for AUTH. */
+static char *xexch50_authenticated(probe_ctx *ctx, probe_result *r, char **why)
+{
+    smtp_session *s = probe_session_new(ctx, why);
+    if (!s)
+        return NULL;
+    const char *mech = ctx->auth_ok_mech;
+    if (!mech && s->caps.nauth)
+        mech = s->caps.auth_mechs[0];
+    char *out = NULL;
+    if (!mech) {
+        *why = xstrdup("the server offers no AUTH mechanism");
+    } else {
+        sasl_creds cr = {.user = ctx->o.user, .password = ctx->o.password};
+        smtp_reply fin;
+        smtp_reply_init(&fin);
+        const char *fqdn = s->caps.hello_name ? s->caps.hello_name : ctx->o.host;
+        if (sasl_authenticate(s, "AUTH", mech, fqdn, &cr, &fin, why) == SASL_DONE && fin.code == 235)
+            out = xexch50_on(ctx, s, r, "auth", why);
+        else if (!*why) {
+            char *l = smtp_reply_line(&fin);
+            *why = xasprintf("AUTH %s failed: %s", mech, l);
+            free(l);
+        }
+        smtp_reply_free(&fin);
+    }
+    smtp_quit(s);
+    return out;
+}
+
+static probe_status judge(probe_result *r, bool offered, const char *un, const char *au)
+{
+    const char *last = au ? au : un;
+    int code = atoi(last);
+    if (code == 354 || code / 100 == 2) {
+        probe_summary(r, "XEXCH50 is accepted%s", au ? " after AUTH" : " without authentication");
+        return ST_PASS;
+    }
+    if (code == 504 && au) {
+        probe_summary(r, "Authenticated, yet XEXCH50 is refused (%s): the account lacks the "
+                         "right to send as a server of the organisation (SendAs, KB843106)", au);
+        return ST_FAIL;
+    }
+    if (code == 504) {
+        probe_summary(r, "XEXCH50 needs authentication first (%s); give credentials to test "
+                         "it after AUTH", un);
+        return ST_WARN;
+    }
+    if (code == 505) {
+        probe_summary(r, "\"%s\": an Exchange 5.5 IMS of another e-mail domain, which does not "
+                         "speak XEXCH50", last);
+        return ST_FAIL;
+    }
+    if ((code == 500 || code == 502) && offered) {
+        probe_summary(r, "XEXCH50 is offered in EHLO but the verb came back unrecognised (%s): "
+                         "something in the path rewrote it", last);
+        return ST_FAIL;
+    }
+    if (!offered) {
+        probe_summary(r, "The server does not offer XEXCH50 (%s)", last);
+        return ST_SKIP;
+    }
+    probe_summary(r, "XEXCH50 refused: %s", last);
+    return ST_FAIL;
+}
+
+probe_status probe_xexch50(probe_ctx *ctx, probe_result *r)
+{
+    const char *why = NULL;
+    smtp_session *s = probe_session(ctx, &why);
+    if (!s) {
+        probe_summary(r, "Not tested: %s", why);
+        return ST_ERROR;
+    }
+    bool offered = (s->caps.flags & CAP_XEXCH50) != 0;
+    fact_bool(r, "offered", offered);
+    char *err = NULL;
+    char *un = xexch50_on(ctx, s, r, "unauth", &err);
+    if (!un) {
+        probe_session_drop(ctx);
+        probe_summary(r, "XEXCH50 could not be tried: %s", err);
+        free(err);
+        return ST_ERROR;
+    }
+    fact_str(r, "reply_unauth", un);
+    char *au = NULL;
+    if (probe_have_creds(ctx) && (ctx->auth_ok || ctx->caps_plain.nauth || ctx->caps_tls.nauth)) {
+        au = xexch50_authenticated(ctx, r, &err);
+        if (au)
+            fact_str(r, "reply_auth", au);
+        else
+            fact_str(r, "auth_error", err);
+        free(err);
+    }
+    probe_status st = judge(r, offered, un, au);
+    free(un);
+    free(au);
+    return st;
+}

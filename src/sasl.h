@@ -1,0 +1,35 @@
+/* sasl: Cyrus SASL on an SMTP session, for both AUTH (RFC 4954) and
+ * Exchange's X-EXPS, which uses the same exchange under its own verb.
+ * Every client payload goes to the transcript redacted; server challenges
+ * are shown (an NTLM type-2 is noted decoded). */
+#ifndef SMTPWIZ_SASL_H
+#define SMTPWIZ_SASL_H
+
+#include "reply.h"
+#include "smtp.h"
+
+typedef struct sasl_creds {
+    const char *user;      /* authentication id */
+    const char *password;  /* NUL-terminated; never logged */
+    const char *realm;     /* NTLM domain / Kerberos realm, or NULL */
+} sasl_creds;
+
+typedef enum {
+    SASL_DONE = 0,         /* exchange finished; look at final->code */
+    SASL_ENOMECH,          /* no Cyrus plugin for that mechanism here */
+    SASL_ECLIENT,          /* the local SASL library failed (message in err) */
+    SASL_ESMTP,            /* network or protocol failure mid-exchange */
+} sasl_result;
+
+/* Once per process; lazily called by sasl_authenticate. */
+int sasl_global_init(char **err);
+void sasl_global_done(void);
+/* Mechanisms the installed Cyrus plugins can do as a client ("PLAIN LOGIN ..."). */
+char *sasl_client_mechs(void);
+/* Run verb ("AUTH" or "X-EXPS") with mech.  final gets the last reply
+ * (235 success, 535, 454, 504 ...). */
+sasl_result sasl_authenticate(smtp_session *s, const char *verb, const char *mech,
+                              const char *server_fqdn, const sasl_creds *cr,
+                              smtp_reply *final, char **err);
+
+#endif
