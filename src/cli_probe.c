@@ -60,7 +60,16 @@ static int parse_args(int argc, char **argv, probe_args *a)
     optind = 1;
     while ((c = getopt_long(argc, argv, "p:h", opts, NULL)) != -1) {
         switch (c) {
-        case 'p': a->o.port = optarg; break;
+        case 'p': {
+            long port = strtol(optarg, &end, 10);
+            if (*end || end == optarg || port < 1 || port > 65535) {
+                fprintf(stderr, "smtpwiz probe: -p takes a port number from 1 to 65535, not \"%s\"\n",
+                        optarg);
+                return -1;
+            }
+            a->o.port = optarg;
+            break;
+        }
         case 's':
             if (parse_policy(optarg, &a->o.starttls) != 0) {
                 fprintf(stderr, "smtpwiz probe: --starttls takes auto, always or never\n");

@@ -164,6 +164,9 @@ probe_status probe_xexch50(probe_ctx *ctx, probe_result *r)
         return ST_ERROR;
     }
     fact_str(r, "reply_unauth", un);
+    /* Close this one before the authenticated session opens, so the
+     * transcript reads as one conversation after another. */
+    probe_session_drop(ctx);
     char *au = NULL;
     if (probe_have_creds(ctx) && (ctx->auth_ok || ctx->caps_plain.nauth || ctx->caps_tls.nauth)) {
         au = xexch50_authenticated(ctx, r, &err);

@@ -82,7 +82,16 @@ smtp_err smtp_read_reply(smtp_session *s, smtp_reply *r, char **err)
             break;
         }
         tr_add(s->tr, TR_SERVER, s->tls, line, len);
-        reply_status rs = smtp_reply_feed(r, line, len, err);
+        reply_status rs;
+        if (memchr(line, '\0', len)) {
+            /* The parser keeps C strings; a NUL would hide what follows it.
+             * Reply text only ever serves display and matching: escape it. */
+            char *esc = util_escape(line, len);
+            rs = smtp_reply_feed(r, esc, strlen(esc), err);
+            free(esc);
+        } else {
+            rs = smtp_reply_feed(r, line, len, err);
+        }
         if (rs == REPLY_DONE)
             break;
         if (rs < 0) {

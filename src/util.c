@@ -169,11 +169,8 @@ char *util_escape(const char *s, size_t len)
     sb_reserve(&sb, len);
     for (size_t i = 0; i < len;) {
         unsigned char c = u[i];
-        if (c >= 0x20 && c < 0x7F && c != '\\') {
+        if (c >= 0x20 && c < 0x7F) {
             sb_putc(&sb, (char)c);
-            i++;
-        } else if (c == '\\') {
-            sb_puts(&sb, "\\\\");
             i++;
         } else if (c == 0x1B) {
             sb_puts(&sb, "\\e");
