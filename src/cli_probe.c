@@ -58,6 +58,7 @@ static int parse_args(int argc, char **argv, probe_args *a)
     int c;
     char *end;
     optind = 1;
+    argv[0] = "smtpwiz probe";   /* getopt names the program in its messages */
     while ((c = getopt_long(argc, argv, "p:h", opts, NULL)) != -1) {
         switch (c) {
         case 'p': {

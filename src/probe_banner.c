@@ -2,6 +2,7 @@
  * whether a firewall's SMTP inspection masked it (KB843106 step 5). */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +15,9 @@ probe_status probe_banner(probe_ctx *ctx, probe_result *r)
     smtp_session *s = probe_session_stage(ctx, PROBE_STAGE_GREETED, &why);
     if (!ctx->have_banner) {
         fact_str(r, "error", why);
-        probe_summary(r, "No usable greeting: %s", why ? why : "unknown");
+        /* why reads "no greeting: ..." already: say it once, as a sentence. */
+        why = why ? why : "no greeting";
+        probe_summary(r, "%c%s", toupper((unsigned char)why[0]), why + 1);
         return ST_ERROR;
     }
     const banner_info *b = &ctx->banner;

@@ -16,8 +16,10 @@
 probe_status probe_clock(probe_ctx *ctx, probe_result *r)
 {
     const char *why = NULL;
-    if (!ctx->have_banner)
-        probe_session_stage(ctx, PROBE_STAGE_GREETED, &why);
+    if (!ctx->have_banner && !probe_session_stage(ctx, PROBE_STAGE_GREETED, &why)) {
+        probe_summary(r, "Not measured: %s", why);
+        return ST_ERROR;
+    }
     bool have_b = ctx->have_banner && ctx->banner.has_date;
     const char *nwhy = NULL;
     bool have_n = probe_ntlm_fetch(ctx, &nwhy) && ctx->ntlm.has_timestamp;
