@@ -176,6 +176,5 @@ int cli_probe_main(int argc, char **argv)
     probe_ctx_free(&ctx);
     creds_free(password);
     free(helo);
-    sasl_global_done();
     return rc;
 }
