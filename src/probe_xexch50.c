@@ -109,7 +109,8 @@ static char *xexch50_authenticated(probe_ctx *ctx, probe_result *r, char **why)
     return out;
 }
 
-static probe_status judge(probe_result *r, bool offered, const char *un, const char *au)
+static probe_status judge(probe_result *r, bool offered, bool mangled, const char *un,
+                          const char *au)
 {
     const char *last = au ? au : un;
     int code = atoi(last);
@@ -118,8 +119,8 @@ static probe_status judge(probe_result *r, bool offered, const char *un, const c
         return ST_PASS;
     }
     if (code == 504 && au) {
-        probe_summary(r, "Authenticated, yet XEXCH50 is refused (%s): the account lacks the "
-                         "right to send as a server of the organisation (SendAs, KB843106)", au);
+        probe_summary(r, "Authenticated, yet XEXCH50 is refused (%s): the session is not accepted "
+                         "as an Exchange server of this organisation (SendAs right, KB843106)", au);
         return ST_FAIL;
     }
     if (code == 504) {
@@ -130,6 +131,11 @@ static probe_status judge(probe_result *r, bool offered, const char *un, const c
     if (code == 505) {
         probe_summary(r, "\"%s\": an Exchange 5.5 IMS of another e-mail domain, which does not "
                          "speak XEXCH50", last);
+        return ST_FAIL;
+    }
+    if ((code == 500 || code == 502) && mangled) {
+        probe_summary(r, "XEXCH50 came back unrecognised (%s) and the greeting or EHLO is "
+                         "masked: a firewall's SMTP inspection rewrote the verb", last);
         return ST_FAIL;
     }
     if ((code == 500 || code == 502) && offered) {
@@ -176,7 +182,10 @@ probe_status probe_xexch50(probe_ctx *ctx, probe_result *r)
             fact_str(r, "auth_error", err);
         free(err);
     }
-    probe_status st = judge(r, offered, un, au);
+    /* A masked banner or EHLO means a middlebox hid the keyword itself. */
+    bool mangled = ctx->banner.masked || ctx->caps_plain.masked_lines > 0;
+    fact_bool(r, "path_masked", mangled);
+    probe_status st = judge(r, offered, mangled, un, au);
     free(un);
     free(au);
     return st;
