@@ -24,15 +24,15 @@ probe_status probe_ehlo(probe_ctx *ctx, probe_result *r)
     const char *why = NULL;
     smtp_session *s = probe_session_stage(ctx, PROBE_STAGE_EHLO, &why);
     if (!s || !ctx->have_caps_plain) {
-        if (s && s->used_helo) {
-            fact_bool(r, "used_helo", true);
-            fact_list(r, "keywords", NULL, 0);
-            probe_summary(r, "The server refused EHLO and only speaks HELO: no extensions "
-                             "(no STARTTLS, AUTH or XEXCH50) are possible");
-            return ST_FAIL;
-        }
         probe_summary(r, "EHLO could not be done: %s", why ? why : "unknown");
         return ST_ERROR;
+    }
+    fact_bool(r, "used_helo", s->used_helo);
+    if (s->used_helo) {
+        fact_list(r, "keywords", NULL, 0);
+        probe_summary(r, "The server refused EHLO and only speaks HELO: no extensions "
+                         "(no STARTTLS, AUTH or XEXCH50) are possible");
+        return ST_FAIL;
     }
     const smtp_caps *c = &ctx->caps_plain;
     fact_str(r, "hello_name", c->hello_name ? c->hello_name : "");
