@@ -2,6 +2,7 @@
  * will open the ncurses wizard (not built yet). */
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,6 +20,9 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    /* A peer that closes mid-TLS must be an error we report, not a signal
+     * that kills us: OpenSSL writes with write(), not send(MSG_NOSIGNAL). */
+    signal(SIGPIPE, SIG_IGN);
     if (argc >= 2 && strcmp(argv[1], "probe") == 0)
         return cli_probe_main(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "lab") == 0)

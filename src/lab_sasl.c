@@ -1,0 +1,154 @@
+/* lab_sasl: AUTH PLAIN and LOGIN checked through the Cyrus SASL *server*
+ * API against the scenario's lab accounts.  The password check is our own
+ * SASL_CB_SERVER_USERDB_CHECKPASS callback; pwcheck_method and auxprop_plugin
+ * name verifiers that do not exist, so libsasl2 never falls back to the
+ * system's /etc/sasldb2, saslauthd or PAM. */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sasl/sasl.h>
+
+#include "lab_int.h"
+
+static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
+static int init_refs;
+
+static int getopt_cb(void *context, const char *plugin, const char *option,
+                     const char **result, unsigned *len)
+{
+    (void)context;
+    (void)plugin;
+    const char *v = NULL;
+    if (!strcmp(option, "mech_list"))
+        v = "PLAIN LOGIN";
+    else if (!strcmp(option, "pwcheck_method"))
+        v = "smtpwiz-lab-callback-only";
+    else if (!strcmp(option, "auxprop_plugin"))
+        v = "smtpwiz-lab-none";
+    else if (!strcmp(option, "log_level"))
+        v = "0";
+    if (!v)
+        return SASL_FAIL;
+    *result = v;
+    if (len)
+        *len = (unsigned)strlen(v);
+    return SASL_OK;
+}
+
+static int log_cb(void *context, int level, const char *message)
+{
+    (void)context;
+    (void)level;
+    (void)message;
+    return SASL_OK;   /* the lab logs its own lines */
+}
+
+typedef int (*sasl_cb_fn)(void);
+/* libsasl2 stores every callback as int (*)(void); going through void (*)(void) says so. */
+#define CB(f) ((sasl_cb_fn)(void (*)(void))(f))
+
+static const sasl_callback_t global_cbs[] = {
+    {SASL_CB_GETOPT, CB(getopt_cb), NULL},
+    {SASL_CB_LOG, CB(log_cb), NULL},
+    {SASL_CB_LIST_END, NULL, NULL},
+};
+
+int lab_sasl_init(char **err)
+{
+    int rc = SASL_OK;
+    pthread_mutex_lock(&init_lock);
+    static bool initialised;
+    if (!initialised)
+        rc = sasl_server_init(global_cbs, "smtpwiz-lab");
+    if (rc == SASL_OK) {
+        initialised = true;
+        init_refs++;
+    }
+    pthread_mutex_unlock(&init_lock);
+    if (rc != SASL_OK) {
+        *err = xasprintf("Cyrus SASL server initialisation failed: %s (is libsasl2-modules "
+                         "installed?)", sasl_errstring(rc, NULL, NULL));
+        return -1;
+    }
+    return 0;
+}
+
+/* The server side stays initialised for the life of the process: a second
+ * lab (the wizard restarts them) reuses it, and sasl_server_done() unloads the
+ * plugins while some of their allocations are still alive, which leak
+ * checkers then report against an unknown module. */
+void lab_sasl_done(void)
+{
+    pthread_mutex_lock(&init_lock);
+    if (init_refs > 0)
+        init_refs--;
+    pthread_mutex_unlock(&init_lock);
+}
+
+typedef struct lab_sasl {
+    sasl_conn_t *conn;
+    sasl_callback_t cbs[2];
+} lab_sasl;
+
+static int checkpass_cb(sasl_conn_t *conn, void *context, const char *user, const char *pass,
+                        unsigned passlen, struct propctx *propctx)
+{
+    (void)conn;
+    (void)propctx;
+    const lab_scenario *sc = context;
+    size_t ul = strcspn(user, "@");   /* a realm may have been appended */
+    for (size_t i = 0; i < sc->naccounts; i++) {
+        const lab_account *a = &sc->accounts[i];
+        if (strlen(a->user) == ul && !strncmp(a->user, user, ul) &&
+            strlen(a->password) == passlen && !memcmp(a->password, pass, passlen))
+            return SASL_OK;
+    }
+    return SASL_BADAUTH;
+}
+
+void *lab_sasl_conn(lab_session *s)
+{
+    lab_sasl *ls = xcalloc(1, sizeof *ls);
+    ls->cbs[0] = (sasl_callback_t){SASL_CB_SERVER_USERDB_CHECKPASS, CB(checkpass_cb),
+                                   s->srv->sc};
+    ls->cbs[1] = (sasl_callback_t){SASL_CB_LIST_END, NULL, NULL};
+    if (sasl_server_new("smtp", s->srv->sc->hostname, NULL, NULL, NULL, ls->cbs, 0, &ls->conn)
+        != SASL_OK) {
+        if (ls->conn)
+            sasl_dispose(&ls->conn);
+        free(ls);
+        return NULL;
+    }
+    return ls;
+}
+
+void lab_sasl_conn_free(void *conn)
+{
+    lab_sasl *ls = conn;
+    if (!ls)
+        return;
+    sasl_dispose(&ls->conn);
+    free(ls);
+}
+
+int lab_sasl_step(lab_session *s, const char *mech, const char *in, unsigned inlen, bool start,
+                  const char **out, unsigned *outlen, const char **user)
+{
+    lab_sasl *ls = s->sasl;
+    *out = NULL;
+    *outlen = 0;
+    int rc = start ? sasl_server_start(ls->conn, mech, in, inlen, out, outlen)
+                   : sasl_server_step(ls->conn, in, inlen, out, outlen);
+    if (rc == SASL_CONTINUE)
+        return 0;
+    if (rc != SASL_OK)
+        return -1;
+    const void *u = NULL;
+    if (sasl_getprop(ls->conn, SASL_USERNAME, &u) != SASL_OK || !u)
+        return -1;
+    *user = u;
+    return 1;
+}

@@ -1,0 +1,111 @@
+"""What `smtpwiz probe --json` must report against each lab scenario.
+
+Usage: lab_expect.py SCENARIO PROBE.json ELAPSED_S TIMEOUT_S
+Exits 1 with one line per broken expectation.  The facts follow from the
+scenario files in kb/labs/ (see kb/labs/README.md)."""
+import json
+import sys
+
+sc, path, elapsed, timeout = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
+raw = open(path, "rb").read()
+j = json.loads(raw)
+P = {p["name"]: p for p in j["probes"]}
+F = {n: p.get("facts", {}) for n, p in P.items()}
+st = {n: p["status"] for n, p in P.items()}
+bad = []
+
+
+def want(cond, what):
+    if not cond:
+        bad.append(what)
+
+
+def kw():
+    return F.get("ehlo", {}).get("keywords", [])
+
+
+def fact(probe, key, default=""):
+    return F.get(probe, {}).get(key, default)
+
+
+HOSTILE = {"ansi-banner", "endless-line", "slow-drip", "huge-ehlo", "early-close",
+           "tls-garbage", "never-greets"}
+E2007 = ["SIZE", "PIPELINING", "DSN", "ENHANCEDSTATUSCODES", "STARTTLS", "X-ANONYMOUSTLS",
+         "AUTH", "X-EXPS", "8BITMIME", "BINARYMIME", "CHUNKING", "XEXCH50", "XRDST"]
+
+if sc in HOSTILE:
+    want(elapsed <= timeout + 2, "took %.1f s, more than the timeout + 2 s" % elapsed)
+    want("error" in st.values(), "no probe reports status error: %s" % st)
+    want(b"\x1b" not in raw and b"\x00" not in raw and b"\x07" not in raw,
+         "raw control bytes in the JSON output")
+    want(len(raw) < 2 * 1024 * 1024, "output of %d bytes is not bounded" % len(raw))
+else:
+    want(st.get("connect") == "pass", "connect did not pass")
+    want(elapsed <= timeout * 3, "took %.1f s" % elapsed)
+
+if sc == "e2010-healthy":
+    want(fact("banner", "product") == "exchange-2007+", "banner product")
+    want(fact("banner", "masked") is False, "banner masked")
+    want(kw() == E2007, "EHLO keywords %s" % kw())
+    want(st["auth"] == "pass" and st["exps"] == "pass", "auth/exps should pass")
+    want(fact("xexch50", "reply_unauth").startswith("504 5.7.1"), "xexch50 reply_unauth")
+    want(fact("xexch50", "reply_auth").startswith("354"), "xexch50 reply_auth")
+    want(fact("ntlm-info", "dns_computer") == "mail1.fabrikam.com", "ntlm dns_computer")
+    want(fact("ntlm-info", "netbios_domain") == "FABRIKAM", "ntlm netbios_domain")
+    want(fact("ntlm-info", "os_version") == "6.1.7601", "ntlm os_version")
+    want(st["clock"] == "pass" and abs(fact("clock", "skew_s", 99)) <= 2, "clock")
+    want(fact("starttls", "protocol", "").startswith("TLS"), "starttls protocol")
+elif sc == "e2003-healthy":
+    want(fact("banner", "product") == "exchange-2003", "banner product")
+    want("X-LINK2STATE" in kw() and "XEXCH50" in kw(), "EHLO keywords %s" % kw())
+    want(fact("xexch50", "reply_unauth") == "504 Need to authenticate first ", "reply_unauth")
+    want(fact("xexch50", "reply_auth").startswith("354"), "reply_auth")
+    want(fact("ntlm-info", "os_version") == "5.2.3790", "ntlm os_version")
+    want(st["clock"] == "pass", "clock")
+elif sc == "iwa-disabled":
+    mechs = fact("ehlo", "auth_mechs", []) + fact("ehlo", "exps_mechs", [])
+    want(not {"GSSAPI", "NTLM"} & set(mechs), "GSSAPI/NTLM offered: %s" % mechs)
+    want(st["auth"] == "pass", "auth should pass (basic)")
+    want(fact("xexch50", "reply_auth").startswith("504"), "reply_auth")
+elif sc == "sendas-denied":
+    want(st["auth"] == "pass", "auth should pass")
+    want(fact("xexch50", "reply_auth").startswith("504"), "reply_auth should be 504")
+    want(st["xexch50"] == "fail", "xexch50 should fail")
+elif sc == "tls-without-auth":
+    want(not fact("ehlo", "auth_mechs", []), "AUTH offered before TLS")
+    want("LOGIN" in fact("starttls", "auth_mechs_after", []), "no AUTH after TLS")
+    want(fact("xexch50", "reply_unauth").startswith("504"), "reply_unauth")
+    want(st["auth"] == "pass", "auth after TLS should pass")
+elif sc == "exps-logon-denied":
+    want(st["auth"] == "pass", "auth should pass")
+    want(st["exps"] == "fail", "exps should fail")
+    want(fact("exps", "NTLM").startswith("535"), "X-EXPS NTLM should get 535")
+    want(fact("xexch50", "reply_auth").startswith("504"), "reply_auth")
+elif sc == "firewall-fixup":
+    want(fact("banner", "masked") is True, "banner not masked")
+    want(fact("xexch50", "reply_unauth").startswith("500"), "reply_unauth should be 500")
+    want("STARTTLS" not in kw(), "STARTTLS still offered")
+    want(fact("ehlo", "masked_lines", 0) > 0, "no masked EHLO lines")
+elif sc == "legacy-ims":
+    want(fact("banner", "product") == "exchange-5.5", "banner product")
+    want(fact("xexch50", "reply_unauth").startswith("505"), "reply_unauth should be 505")
+    want("XEXCH50" not in kw(), "XEXCH50 offered")
+elif sc == "cross-org":
+    want(st["exps"] == "fail" and fact("exps", "NTLM").startswith("504"), "X-EXPS should be refused")
+    want(fact("ntlm-info", "dns_computer") == "mail.tailspintoys.com", "dns_computer")
+    want(fact("xexch50", "reply_auth").startswith("504"), "reply_auth")
+elif sc == "clock-skew":
+    want(st["clock"] == "fail", "clock probe should fail")
+    want(abs(fact("clock", "skew_s", 0) - 480) <= 2, "skew_s %s not within 2 s of 480" % fact("clock", "skew_s"))
+    want(fact("exps", "NTLM").startswith("454 4.7.0"), "X-EXPS NTLM should get 454 4.7.0")
+elif sc == "no-exchangeauth":
+    for k in ("X-ANONYMOUSTLS", "X-EXPS", "XEXCH50", "XRDST"):
+        want(k not in kw(), "%s offered" % k)
+    want(st["auth"] == "pass", "auth should pass")
+elif sc == "spn-missing":
+    want(st["clock"] == "pass", "clock should pass")
+    want(fact("exps", "NTLM").startswith("235"), "X-EXPS NTLM should succeed")
+
+for b in bad:
+    print("%s: %s" % (sc, b))
+sys.exit(1 if bad else 0)

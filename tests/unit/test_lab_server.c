@@ -1,0 +1,111 @@
+/* The in-process lab the wizard embeds: lab_server_start() serves from a
+ * background thread on 127.0.0.1:0, lab_server_stop() frees everything (the
+ * ASan build checks for leaks), and lab_scenario_list() sees every file. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "lab.h"
+
+static char dir[512];
+
+static int talk(int port, const char *send, char *buf, size_t cap)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    struct timeval tv = {.tv_sec = 5};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+        close(fd);
+        return -1;
+    }
+    size_t n = 0;
+    ssize_t r = recv(fd, buf, cap - 1, 0);   /* the greeting */
+    if (r > 0 && send) {
+        if (write(fd, send, strlen(send)) < 0)
+            r = -1;
+        usleep(200000);
+        n = 0;
+        r = recv(fd, buf, cap - 1, 0);
+    }
+    n = r > 0 ? (size_t)r : 0;
+    buf[n] = '\0';
+    close(fd);
+    return (int)n;
+}
+
+static void test_start_stop(void **state)
+{
+    (void)state;
+    char *err = NULL, buf[8192];
+    lab_server *ls = lab_server_start("e2003-healthy", dir, NULL, &err);
+    if (!ls)
+        fail_msg("%s", err);
+    int port = lab_server_port(ls);
+    assert_true(port > 0);
+    assert_true(talk(port, NULL, buf, sizeof buf) > 0);
+    assert_non_null(strstr(buf, "220 e2k3server1.contoso.com Microsoft ESMTP MAIL Service, Version: "));
+    assert_non_null(strstr(buf, " ready at  "));   /* two spaces, as the Windows SMTP service */
+    assert_true(talk(port, "EHLO t\r\nMAIL FROM:<>\r\nXEXCH50 64 2\r\n", buf, sizeof buf) > 0);
+    assert_non_null(strstr(buf, "250-8bitmime\r\n"));
+    assert_non_null(strstr(buf, "503 5.5.2 Need rcpt command\r\n"));
+    lab_server_stop(ls);
+    /* a second lab in the same process (the wizard switches scenarios) */
+    ls = lab_server_start("clock-skew", dir, "127.0.0.1:0", &err);
+    assert_non_null(ls);
+    lab_server_stop(ls);
+}
+
+static void test_refusals(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    assert_null(lab_server_start("../etc/passwd", dir, NULL, &err));
+    assert_non_null(strstr(err, "not a scenario name"));
+    free(err);
+    err = NULL;
+    assert_null(lab_server_start("no-such-scenario", dir, NULL, &err));
+    assert_non_null(strstr(err, "no scenario 'no-such-scenario'"));
+    free(err);
+    err = NULL;
+    assert_null(lab_server_start("e2010-healthy", dir, "0.0.0.0:0", &err));
+    assert_non_null(strstr(err, "loopback"));
+    free(err);
+}
+
+static void test_list(void **state)
+{
+    (void)state;
+    lab_scenario_info *list = NULL;
+    char *err = NULL;
+    int n = lab_scenario_list(dir, &list, &err);
+    assert_int_equal(n, 19);
+    assert_string_equal(list[0].name, "ansi-banner");
+    for (int i = 0; i < n; i++)
+        assert_true(strlen(list[i].description) > 10);
+    lab_scenario_list_free(list, n);
+}
+
+int main(void)
+{
+    const char *top = getenv("TOP");
+    snprintf(dir, sizeof dir, "%s/kb/labs", top ? top : ".");
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_start_stop),
+        cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_list),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
