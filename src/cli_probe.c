@@ -22,7 +22,9 @@ static void usage(FILE *f)
     fputs("usage: smtpwiz probe HOST [-p PORT] [--starttls auto|always|never]\n"
           "                     [--user U] [--password-file F] [--mech M] [--rcpt ADDR]\n"
           "                     [--helo NAME] [--timeout S] [--cafile F] [--only a,b,...] [--json]\n"
+          "                     [--dc HOST[:PORT[,KPASSWD_PORT]]] [--realm REALM]\n"
           "probes: connect banner ehlo starttls auth exps ntlm-info xexch50 clock\n"
+          "        kdc-time kerberos-ports spn\n"
           "The password comes from --password-file, the SMTPWIZ_PASSWORD environment\n"
           "variable, or a prompt; never from the command line.\n"
           "Exit status: 0 all passed, 1 a warning, 2 a failure, 3 could not run.\n", f);
@@ -53,7 +55,8 @@ static int parse_args(int argc, char **argv, probe_args *a)
         {"helo", required_argument, NULL, 'H'}, {"timeout", required_argument, NULL, 't'},
         {"cafile", required_argument, NULL, 'c'}, {"only", required_argument, NULL, 'o'},
         {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'},
-        {"password", required_argument, NULL, 'X'}, {NULL, 0, NULL, 0},
+        {"password", required_argument, NULL, 'X'}, {"dc", required_argument, NULL, 'D'},
+        {"realm", required_argument, NULL, 'R'}, {NULL, 0, NULL, 0},
     };
     int c;
     char *end;
@@ -93,6 +96,8 @@ static int parse_args(int argc, char **argv, probe_args *a)
         }
         case 'c': a->o.cafile = optarg; break;
         case 'o': a->only = optarg; break;
+        case 'D': a->o.dc = optarg; break;
+        case 'R': a->o.realm = optarg; break;
         case 'j': a->json = 1; break;
         case 'h': usage(stdout); exit(0);
         case 'X':
@@ -143,14 +148,20 @@ static char *default_helo(void)
 int cli_probe_main(int argc, char **argv)
 {
     probe_args a = {.o = {.cancel_fd = -1}};
-    bool want[16] = {0};
-    if (parse_args(argc, argv, &a) != 0 || select_probes(a.only, want) != 0)
+    size_t ntable = 0;
+    while (probe_table[ntable].name)
+        ntable++;
+    bool *want = xcalloc(ntable, sizeof *want);
+    if (parse_args(argc, argv, &a) != 0 || select_probes(a.only, want) != 0) {
+        free(want);
         return EXIT_USAGE;
+    }
     char *err = NULL;
     char *password = creds_password(a.password_file, a.o.user, !a.json, &err);
     if (err) {
         fprintf(stderr, "smtpwiz probe: %s\n", err);
         free(err);
+        free(want);
         return EXIT_USAGE;
     }
     a.o.password = password;
@@ -159,7 +170,7 @@ int cli_probe_main(int argc, char **argv)
         a.o.helo = helo;
     probe_ctx ctx;
     probe_ctx_init(&ctx, &a.o);
-    probe_result results[16];
+    probe_result *results = xcalloc(ntable, sizeof *results);
     size_t n = 0;
     for (const probe_def *p = probe_table; p->name; p++)
         if (want[p - probe_table])
@@ -174,6 +185,8 @@ int cli_probe_main(int argc, char **argv)
     for (size_t i = 0; i < n; i++)
         probe_result_free(&results[i]);
     probe_ctx_free(&ctx);
+    free(results);
+    free(want);
     creds_free(password);
     free(helo);
     return rc;

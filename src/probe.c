@@ -24,6 +24,9 @@ const probe_def probe_table[] = {
     {"ntlm-info", "NTLM challenge", probe_ntlm_info},
     {"xexch50", "XEXCH50", probe_xexch50},
     {"clock", "Clock skew", probe_clock},
+    {"kdc-time", "KDC clock (Kerberos)", probe_kdc_time},
+    {"kerberos-ports", "Kerberos ports", probe_kerberos_ports},
+    {"spn", "SMTP service principal names", probe_spn},
     {NULL, NULL, NULL},
 };
 
@@ -266,6 +269,22 @@ void probe_session_drop(probe_ctx *ctx)
     ctx->sess = NULL;
     if (!ctx->sess_failed)
         ctx->stage = STAGE_NONE;
+}
+
+void probe_ctx_reset_session(probe_ctx *ctx)
+{
+    probe_session_drop(ctx);
+    ctx->sess_failed = false;
+    free(ctx->sess_error);
+    ctx->sess_error = NULL;
+    ctx->stage = STAGE_NONE;
+    ctx->tls_broken = false;
+    /* NTLM is fetched once per run; a cancelled fetch may be tried again. */
+    if (!ctx->have_ntlm) {
+        ctx->ntlm_tried = false;
+        free(ctx->ntlm_error);
+        ctx->ntlm_error = NULL;
+    }
 }
 
 void probe_run(probe_ctx *ctx, const probe_def *p, probe_result *r)

@@ -51,6 +51,8 @@ typedef struct probe_opts {
     int timeout_ms;
     const char *cafile;
     int cancel_fd;             /* -1: none */
+    const char *dc;            /* KDC: HOST[:PORT[,KPASSWD_PORT]]; NULL: DNS SRV */
+    const char *realm;         /* Kerberos realm; NULL: from the NTLM/DNS domain */
 } probe_opts;
 
 /* What the probes learn and hand on to each other. */
@@ -119,6 +121,10 @@ smtp_session *probe_session_stage(probe_ctx *ctx, int stage, const char **why);
 smtp_session *probe_session_new(probe_ctx *ctx, char **why);
 /* Drop the shared session (after a probe left it in an unknown state). */
 void probe_session_drop(probe_ctx *ctx);
+/* Forget that connecting failed, so the next probe tries again (a re-run
+ * after a cancel or after the admin fixed something).  Facts already
+ * learnt (banner, capabilities, NTLM) are kept. */
+void probe_ctx_reset_session(probe_ctx *ctx);
 /* Local wall clock in Unix seconds with a fraction. */
 double probe_wall_now(void);
 /* Fetch the NTLM type-2 once per run (ntlm-info and clock share it). */
@@ -136,5 +142,8 @@ probe_status probe_exps(probe_ctx *ctx, probe_result *r);
 probe_status probe_ntlm_info(probe_ctx *ctx, probe_result *r);
 probe_status probe_xexch50(probe_ctx *ctx, probe_result *r);
 probe_status probe_clock(probe_ctx *ctx, probe_result *r);
+probe_status probe_kdc_time(probe_ctx *ctx, probe_result *r);
+probe_status probe_kerberos_ports(probe_ctx *ctx, probe_result *r);
+probe_status probe_spn(probe_ctx *ctx, probe_result *r);
 
 #endif

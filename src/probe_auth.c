@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "probe.h"
+#include "probe_krb.h"
 #include "sasl.h"
 #include "util.h"
 
@@ -50,13 +51,22 @@ static void try_mech(probe_ctx *ctx, smtp_session *s, const char *verb, const ch
     smtp_reply_free(&fin);
 }
 
-/* Run every mechanism of mechs (or only --mech). */
+/* Without a password only GSSAPI can run, and only with a ticket cache. */
+static bool usable(const probe_ctx *ctx, const char *mech, bool ccache)
+{
+    if (ctx->o.mech && !util_strieq(ctx->o.mech, mech))
+        return false;
+    return probe_have_creds(ctx) || (ccache && util_strieq(mech, "GSSAPI"));
+}
+
+/* Run every usable mechanism of mechs (or only --mech). */
 static void try_all(probe_ctx *ctx, const char *verb, char *const *mechs, size_t n,
                     probe_result *r, attempt_tally *t)
 {
     bool first = true;
+    bool ccache = probe_krb_have_ccache(NULL);
     for (size_t i = 0; i < n; i++) {
-        if (ctx->o.mech && !util_strieq(ctx->o.mech, mechs[i]))
+        if (!usable(ctx, mechs[i], ccache))
             continue;
         const char *why = NULL;
         char *why2 = NULL;
@@ -157,9 +167,10 @@ probe_status probe_exps(probe_ctx *ctx, probe_result *r)
                          "off on this connector, or this is not an Exchange server");
         return ST_SKIP;
     }
-    if (!probe_have_creds(ctx)) {
+    bool gss = smtp_caps_has_mech(c->exps_mechs, c->nexps, "GSSAPI");
+    if (!probe_have_creds(ctx) && !(gss && probe_krb_have_ccache(NULL))) {
         probe_summary(r, "Not tested: X-EXPS needs an account of the Exchange organisation "
-                         "(--user and a password)");
+                         "(--user and a password), or a Kerberos ticket (kinit) for GSSAPI");
         return ST_SKIP;
     }
     size_t n = c->nexps;

@@ -218,7 +218,10 @@ sasl_result sasl_authenticate(smtp_session *s, const char *verb, const char *mec
     };
     sasl_conn_t *sc = NULL;
     sasl_result res = SASL_ECLIENT;
-    int rc = sasl_client_new("smtp", server_fqdn, NULL, NULL, cbs, 0, &sc);
+    /* Exchange registers SMTPSVC/<fqdn> and authenticates X-EXPS peers
+     * against it; plain AUTH uses the RFC 4954 service name. */
+    const char *service = util_strieq(verb, "X-EXPS") ? "SMTPSVC" : "smtp";
+    int rc = sasl_client_new(service, server_fqdn, NULL, NULL, cbs, 0, &sc);
     if (rc != SASL_OK) {
         *err = xasprintf("cannot start a SASL client: %s", sasl_errstring(rc, NULL, NULL));
         goto out;

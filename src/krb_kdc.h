@@ -1,0 +1,71 @@
+/* krb_kdc: reaching a KDC without a krb5 context.  Names the domain
+ * controllers (`--dc HOST[:PORT[,KPASSWD_PORT]]`, or DNS SRV
+ * _kerberos._tcp.<domain>), sends one message over UDP or TCP (4-byte length
+ * prefix) with a deadline, and says what happened in the terms an admin
+ * checks a firewall with: answered, refused, silent (filtered).
+ * Every char * here is allocated and owned by the caller or the struct. */
+#ifndef SMTPWIZ_KRB_KDC_H
+#define SMTPWIZ_KRB_KDC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define KDC_REPLY_MAX 65536   /* a larger TCP length prefix is a bad reply */
+#define KDC_SRV_MAX   8       /* domain controllers taken from DNS */
+
+typedef enum {
+    KDC_ANSWERED = 0,  /* a Kerberos message came back */
+    KDC_OPEN,          /* TCP connected (no message sent) */
+    KDC_SILENT,        /* TCP connected, but nothing came back in time */
+    KDC_REFUSED,       /* RST / ICMP port unreachable: nothing listens */
+    KDC_FILTERED,      /* no answer at all in time: dropped on the way */
+    KDC_UNREACH,       /* no route to the host */
+    KDC_UNRESOLVED,    /* the name does not resolve */
+    KDC_BADREPLY,      /* an answer that is not Kerberos */
+    KDC_CANCELLED,
+    KDC_IOERR,
+} kdc_outcome;
+
+typedef struct kdc_target {
+    char *host;
+    char *port;          /* KDC port, "88" by default */
+    char *kpasswd_port;  /* "464", or NULL when --dc named another KDC port alone */
+} kdc_target;
+
+typedef struct kdc_list {
+    kdc_target *v;
+    size_t n;
+    char *source;        /* "--dc" or "DNS SRV _kerberos._tcp.<domain>" */
+} kdc_list;
+
+typedef struct kdc_reply {
+    kdc_outcome outcome;
+    unsigned char *buf;  /* the reply message (no TCP prefix), or NULL */
+    size_t len;
+    double sent_wall;    /* Unix seconds when the request left */
+    double recv_wall;    /* ... and when the reply arrived */
+    double rtt_ms;
+    char addr[64];       /* numeric peer address, "" if none */
+    char *why;           /* a sentence when outcome is not ANSWERED/OPEN */
+} kdc_reply;
+
+const char *kdc_outcome_name(kdc_outcome o);   /* "answered", "refused", ... */
+
+void kdc_list_free(kdc_list *l);
+/* HOST, HOST:PORT, HOST:PORT,KPASSWD or [v6]:PORT into a one-entry list. */
+int kdc_list_from_spec(const char *spec, kdc_list *out, char **err);
+/* DNS SRV _kerberos._tcp.<domain> (res_query).  0, or -1 with *err set. */
+int kdc_list_from_srv(const char *domain, kdc_list *out, char **err);
+/* Decode an SRV answer (split out for tests).  Returns the count kept. */
+int kdc_srv_parse(const unsigned char *ans, int len, kdc_list *out);
+
+/* Send req to host:port over UDP or TCP and wait up to timeout_ms for a
+ * reply.  UDP sends again at half the timeout.  r is filled in always. */
+void kdc_exchange(const char *host, const char *port, bool tcp, const unsigned char *req,
+                  size_t len, int timeout_ms, int cancel_fd, kdc_reply *r);
+/* A TCP connection only (kpasswd): KDC_OPEN or why not. */
+void kdc_tcp_open(const char *host, const char *port, int timeout_ms, int cancel_fd,
+                  kdc_reply *r);
+void kdc_reply_free(kdc_reply *r);
+
+#endif

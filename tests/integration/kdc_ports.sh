@@ -1,0 +1,61 @@
+#!/bin/sh
+# kerberos-ports against a real MIT KDC and kadmind (kpasswd): answered,
+# refused (nothing listens) and filtered (a UDP socket bound but never read,
+# so the datagram is swallowed and nothing ever comes back).
+. "$TOP/tests/lib.sh"
+. "$TOP/tests/kdc/realm.sh"
+need_kdc
+[ -x "$SMTPWIZ" ] || fail "no binary at $SMTPWIZ"
+kdc_create
+kdc_start
+kdc_start_kadmind
+NOSMTP=$(free_port)
+
+run() { # NAME DC
+    timeout 60 "$SMTPWIZ" probe 127.0.0.1 -p "$NOSMTP" --timeout 2 --json \
+        --only kerberos-ports --realm "$KRB_REALM" --dc "$2" >"$T/$1.json" 2>"$T/$1.err"
+    echo $? > "$T/$1.rc"
+    sanitizer_check "$1"
+}
+fact() { jget "$T/$1.json" "j['probes'][0]['facts'].get('$2')"; }
+field() { jget "$T/$1.json" "j['probes'][0]['$2']"; }
+
+# 1. The KDC and kpasswd: everything answers.
+run good "127.0.0.1:$KDC_PORT,$KPASSWD_PORT"
+[ "$(field good status)" = pass ] || { cat "$T/good.json"; fail "kerberos-ports did not pass on a live KDC"; }
+[ "$(fact good kdc_tcp)" = answered ] || fail "TCP: $(fact good kdc_tcp)"
+[ "$(fact good kdc_udp)" = answered ] || fail "UDP: $(fact good kdc_udp)"
+[ "$(fact good kpasswd_tcp)" = open ] || fail "kpasswd: $(fact good kpasswd_tcp)"
+[ "$(fact good blocked)" = False ] || fail "blocked should be false"
+
+# 2. A closed port: refused on both transports, a failure.
+CLOSED=$(free_port)
+run closed "127.0.0.1:$CLOSED"
+[ "$(field closed status)" = fail ] || { cat "$T/closed.json"; fail "a closed port did not fail"; }
+[ "$(fact closed kdc_tcp)" = refused ] || fail "TCP on a closed port: $(fact closed kdc_tcp)"
+[ "$(fact closed kdc_udp)" = refused ] || fail "UDP on a closed port: $(fact closed kdc_udp)"
+field closed summary | grep -q 'refused: nothing listens there' || fail "summary: $(field closed summary)"
+[ "$(cat "$T/closed.rc")" = 2 ] || fail "exit status $(cat "$T/closed.rc") for a failure"
+
+# 3. A UDP socket bound and never read: filtered, within the 2 s timeout.
+DROP=$(free_port)
+python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+print("ready", flush=True)
+time.sleep(120)' "$DROP" >"$T/drop.out" 2>&1 &
+PIDS="$PIDS $!"
+i=0; until grep -q ready "$T/drop.out"; do i=$((i+1)); [ $i -le 50 ] || fail "UDP sink not ready"; sleep 0.1; done
+run drop "127.0.0.1:$DROP"
+[ "$(field drop status)" = fail ] || { cat "$T/drop.json"; fail "a silent UDP port did not fail"; }
+[ "$(fact drop kdc_udp)" = filtered ] || fail "UDP to a sink: $(fact drop kdc_udp)"
+field drop summary | grep -q 'filtered: no answer at all' || fail "summary: $(field drop summary)"
+jget "$T/drop.json" "j['probes'][0]['elapsed_ms'] < 3000" | grep -qx True ||
+    fail "filtered took $(field drop elapsed_ms) ms with a 2 s timeout"
+
+# 4. kpasswd stopped while the KDC answers: a warning, not a block.
+run nokpw "127.0.0.1:$KDC_PORT,$CLOSED"
+[ "$(field nokpw status)" = warn ] || { cat "$T/nokpw.json"; fail "kpasswd refused should warn"; }
+[ "$(fact nokpw kpasswd_tcp)" = refused ] || fail "kpasswd: $(fact nokpw kpasswd_tcp)"
+echo "kerberos-ports: ok"

@@ -1,0 +1,148 @@
+# A throwaway MIT Kerberos realm for integration tests (POSIX sh).
+# Source it after tests/lib.sh:   . "$TOP/tests/kdc/realm.sh"
+#
+#   need_kdc                 skip (77) unless krb5-kdc, krb5-user are installed
+#   kdc_create               realm $KRB_REALM in $T/kdc: database, stash, admin
+#                            principal (keytab $KDC_DIR/admin.keytab); exports
+#                            KRB5_CONFIG, KRB5_KDC_PROFILE, KRB5CCNAME (all in $T)
+#   kdc_addspn HOST          SMTPSVC/HOST and SMTP/HOST principals, keytab
+#                            $KDC_DIR/HOST.keytab
+#   kdc_start [FAKETIME]     krb5kdc on 127.0.0.1:$KDC_PORT (TCP and UDP),
+#                            optionally under libfaketime (e.g. +10m) - the KDC
+#                            process only; stopped by lib.sh's cleanup
+#   kdc_start_kadmind        kadmind with kpasswd on 127.0.0.1:$KPASSWD_PORT
+#                            (TCP and UDP) and kadmin on $KADMIN_PORT
+#   kdc_stop                 stop it now
+#   kdc_kinit                a ticket cache for admin@$KRB_REALM in $KRB5CCNAME
+#
+# Nothing outside $T is read or written: no system krb5.conf, no /var/lib/krb5kdc.
+KRB_REALM=SMTPWIZ.TEST
+KDC_DIR=$T/kdc
+KDC_PID=""
+PATH=$PATH:/usr/sbin:/sbin
+FAKETIME_LIB=""
+for f in /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1; do
+    [ -f "$f" ] && { FAKETIME_LIB=$f; break; }
+done
+
+need_kdc() {
+    for c in krb5kdc kdb5_util kadmin.local kinit klist; do
+        command -v "$c" >/dev/null 2>&1 ||
+            skip "$c not installed (scripts/bootstrap installs krb5-kdc and krb5-user)"
+    done
+}
+
+need_faketime() {
+    [ -n "$FAKETIME_LIB" ] || skip "libfaketime not installed (scripts/bootstrap installs faketime)"
+}
+
+kdc_create() {
+    mkdir -p "$KDC_DIR"
+    # UDP and TCP on the same number: free_port checks TCP; a UDP clash is
+    # caught by krb5kdc failing to start.
+    KDC_PORT=$(free_port)
+    KPASSWD_PORT=$(free_port)
+    KADMIN_PORT=$(free_port)
+    cat > "$KDC_DIR/kdc.conf" <<CONF
+[kdcdefaults]
+    kdc_listen = 127.0.0.1:$KDC_PORT
+    kdc_tcp_listen = 127.0.0.1:$KDC_PORT
+[realms]
+    $KRB_REALM = {
+        database_name = $KDC_DIR/principal
+        key_stash_file = $KDC_DIR/stash
+        acl_file = $KDC_DIR/kadm5.acl
+        max_life = 1h
+        kpasswd_listen = 127.0.0.1:$KPASSWD_PORT
+        kadmind_listen = 127.0.0.1:$KADMIN_PORT
+        supported_enctypes = aes256-cts-hmac-sha1-96:normal aes128-cts-hmac-sha1-96:normal
+    }
+[logging]
+    kdc = FILE:$KDC_DIR/kdc.log
+    admin_server = FILE:$KDC_DIR/kadmin.log
+    default = FILE:$KDC_DIR/krb5.log
+CONF
+    cat > "$KDC_DIR/krb5.conf" <<CONF
+[libdefaults]
+    default_realm = $KRB_REALM
+    dns_lookup_kdc = false
+    dns_lookup_realm = false
+    rdns = false
+    dns_canonicalize_hostname = false
+    ignore_acceptor_hostname = true
+[realms]
+    $KRB_REALM = {
+        kdc = 127.0.0.1:$KDC_PORT
+    }
+[domain_realm]
+    .smtpwiz.test = $KRB_REALM
+    smtpwiz.test = $KRB_REALM
+CONF
+    : > "$KDC_DIR/kadm5.acl"
+    KRB5_CONFIG=$KDC_DIR/krb5.conf
+    KRB5_KDC_PROFILE=$KDC_DIR/kdc.conf
+    KRB5CCNAME=FILE:$KDC_DIR/ccache
+    export KRB5_CONFIG KRB5_KDC_PROFILE KRB5CCNAME
+    kdb5_util create -s -r "$KRB_REALM" -P "master-$$-pw" >"$KDC_DIR/create.log" 2>&1 ||
+        { cat "$KDC_DIR/create.log" >&2; fail "kdb5_util create failed"; }
+    kadm "addprinc -randkey admin@$KRB_REALM"
+    kadm "ktadd -k $KDC_DIR/admin.keytab admin@$KRB_REALM"
+}
+
+kadm() { # one kadmin.local query
+    kadmin.local -r "$KRB_REALM" -q "$1" >>"$KDC_DIR/kadmin.out" 2>&1 ||
+        { tail -n 20 "$KDC_DIR/kadmin.out" >&2; fail "kadmin.local: $1"; }
+}
+
+kdc_addspn() { # HOST
+    kadm "addprinc -randkey SMTPSVC/$1@$KRB_REALM"
+    kadm "addprinc -randkey SMTP/$1@$KRB_REALM"
+    kadm "ktadd -k $KDC_DIR/$1.keytab SMTPSVC/$1@$KRB_REALM SMTP/$1@$KRB_REALM"
+}
+
+kdc_start() { # [FAKETIME offset]
+    log=$KDC_DIR/krb5kdc.out
+    if [ -n "${1:-}" ]; then
+        need_faketime
+        # libfaketime on krb5kdc only; FAKETIME_NO_CACHE so the offset holds at once.
+        env LD_PRELOAD="$FAKETIME_LIB" FAKETIME="$1" FAKETIME_NO_CACHE=1 \
+            krb5kdc -n -r "$KRB_REALM" >"$log" 2>&1 &
+    else
+        krb5kdc -n -r "$KRB_REALM" >"$log" 2>&1 &
+    fi
+    KDC_PID=$!
+    PIDS="$PIDS $KDC_PID"
+    i=0
+    until grep -q 'commencing operation' "$KDC_DIR/kdc.log" 2>/dev/null; do
+        kill -0 "$KDC_PID" 2>/dev/null || { cat "$log" "$KDC_DIR/kdc.log" >&2; fail "krb5kdc died at start"; }
+        i=$((i + 1))
+        [ "$i" -le 100 ] || { cat "$log" >&2; fail "krb5kdc not ready after 10 s"; }
+        sleep 0.1
+    done
+    wait_port "$KDC_PORT"
+}
+
+kdc_start_kadmind() {
+    kadmind -nofork -r "$KRB_REALM" -P "$KDC_DIR/kadmind.pid" >"$KDC_DIR/kadmind.out" 2>&1 &
+    PIDS="$PIDS $!"
+    wait_port "$KPASSWD_PORT"
+}
+
+kdc_stop() {
+    [ -n "$KDC_PID" ] || return 0
+    kill "$KDC_PID" 2>/dev/null
+    wait "$KDC_PID" 2>/dev/null
+    KDC_PID=""
+}
+
+kdc_kinit() {
+    kinit -k -t "$KDC_DIR/admin.keytab" "admin@$KRB_REALM" >"$KDC_DIR/kinit.out" 2>&1 ||
+        { cat "$KDC_DIR/kinit.out" >&2; fail "kinit with the admin keytab failed"; }
+}
+
+# Under make check-asan a report makes smtpwiz exit 86/87: fail on it here,
+# since the probes' own checks only read the JSON.
+sanitizer_check() { # NAME (reads $T/NAME.rc and $T/NAME.err)
+    case $(cat "$T/$1.rc") in 86|87) cat "$T/$1.err" >&2; fail "$1: sanitizer report" ;; esac
+    if grep -q 'Sanitizer' "$T/$1.err"; then cat "$T/$1.err" >&2; fail "$1: sanitizer report"; fi
+}
