@@ -1,0 +1,97 @@
+#!/bin/sh
+# diagnose against every lab scenario: each reaches the conclusion the
+# scenario stands for; healthy servers end at no-fault-found when the
+# questions are answered no; hostile ones end in an error outcome, never a
+# conclusion.  The Markdown report names the conclusion and no password.
+. "$TOP/tests/lib.sh"
+"$SMTPWIZ" lab --help >/dev/null 2>&1 || skip "this smtpwiz has no lab"
+export SMTPWIZ_PASSWORD=Lab-Pass-1234
+
+NO843106="--answer accompanying-symptoms=no --answer sendas-sender=no --answer firewall-between=no --answer other-org=no"
+NO979174="--answer clock-dc=no --answer replication=no --answer spn-list=no --answer spn-dupes=no --answer kerberos-ports=no --answer kerberos-log=no --answer kerberos-log-spn=no"
+
+# scenario | kb | expected conclusion id, or ERROR | extra arguments
+cat >"$T/table" <<EOT
+e2003-healthy|843106|no-fault-found|$NO843106
+e2010-healthy|843106|no-fault-found|$NO843106
+e2010-healthy|979174|no-fault-found|$NO979174
+iwa-disabled|843106|iwa-disabled|
+sendas-denied|843106|sendas-denied|
+tls-without-auth|843106|tls-without-auth|
+exps-logon-denied|843106|exps-auth-failed|
+firewall-fixup|843106|firewall-interference|
+legacy-ims|843106|legacy-ims|
+cross-org|843106|cross-org-expected|
+clock-skew|979174|clock-skew|
+no-exchangeauth|979174|exchangeauth-disabled|
+spn-missing|979174|spn-missing|--answer spn-list=yes
+ansi-banner|843106|ERROR|
+endless-line|979174|ERROR|
+slow-drip|843106|ERROR|
+huge-ehlo|979174|ERROR|
+early-close|843106|ERROR|
+tls-garbage|843106|ERROR|
+tls-garbage|979174|ERROR|
+never-greets|979174|ERROR|
+EOT
+
+start_lab() { # scenario -> sets PORT
+    "$SMTPWIZ" lab --scenario "$1" >"$T/lab-$1.out" 2>&1 &
+    LABPID=$!
+    PIDS="$PIDS $LABPID"
+    i=0
+    while [ $i -lt 50 ]; do
+        PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/lab-$1.out")
+        [ -n "$PORT" ] && return 0
+        sleep 0.1; i=$((i + 1))
+    done
+    cat "$T/lab-$1.out"
+    fail "the lab did not start scenario $1"
+}
+
+[ -f "$TOP/kb/labs/e2003-healthy.ini" ] || skip "no lab scenarios in kb/labs"
+# Every scenario must have its expected outcome here: a new one fails until added.
+for f in "$TOP"/kb/labs/*.ini; do
+    s=$(basename "$f" .ini)
+    grep -q "^$s|" "$T/table" || fail "lab scenario $s has no expected outcome in this table"
+done
+errors=0
+while IFS='|' read -r scen kb want extra; do
+    [ -f "$TOP/kb/labs/$scen.ini" ] || { echo "no scenario $scen: skipped"; continue; }
+    start_lab "$scen"
+    out="$T/$scen-$kb.json"
+    # shellcheck disable=SC2086
+    "$SMTPWIZ" diagnose 127.0.0.1 -p "$PORT" --kb "$TOP/kb/kb$kb.ini" --user labuser \
+        --timeout 3 --json $extra >"$out" 2>"$T/$scen-$kb.err"
+    rc=$?
+    kill "$LABPID" 2>/dev/null; wait "$LABPID" 2>/dev/null
+    got=$(jget "$out" 'j["conclusion"]["id"] if j["conclusion"] else "ERROR"' 2>/dev/null || echo "no JSON")
+    if [ "$got" != "$want" ]; then
+        echo "FAIL $scen (KB$kb): expected $want, got $got (exit $rc)"
+        sed 's/^/    /' "$T/$scen-$kb.err" | tail -5
+        errors=$((errors + 1))
+    else
+        echo "ok   $scen (KB$kb): $got (exit $rc)"
+    fi
+    case $want in
+    no-fault-found) [ $rc -eq 0 ] || { echo "  exit $rc, want 0"; errors=$((errors + 1)); } ;;
+    ERROR) [ $rc -eq 3 ] || { echo "  exit $rc, want 3"; errors=$((errors + 1)); } ;;
+    *) [ $rc -eq 1 ] || [ $rc -eq 2 ] || { echo "  exit $rc, want 1 or 2"; errors=$((errors + 1)); } ;;
+    esac
+done <"$T/table"
+
+# The ticket report: conclusion, fix, path, transcript, and no password.
+start_lab sendas-denied
+"$SMTPWIZ" diagnose 127.0.0.1 -p "$PORT" --kb "$TOP/kb/kb843106.ini" --user labuser --markdown \
+    >"$T/report.md" 2>"$T/report.err"
+grep -q '^## Conclusion: `sendas-denied`' "$T/report.md" || { cat "$T/report.md"; fail "markdown lacks the conclusion"; }
+grep -q '^\*\*What to do' "$T/report.md" || fail "markdown lacks the fix"
+grep -q '^## Transcript' "$T/report.md" || fail "markdown lacks the transcript"
+grep -q 'XEXCH50' "$T/report.md" || fail "markdown lacks the XEXCH50 exchange"
+grep -q "Lab-Pass-1234" "$T/report.md" && fail "the password appears in the markdown report"
+b64=$(printf '%s' 'Lab-Pass-1234' | base64)
+grep -q "$b64" "$T/report.md" && fail "the base64 password appears in the markdown report"
+grep -q "Lab-Pass-1234" "$T"/*.json && fail "the password appears in a JSON report"
+
+[ $errors -eq 0 ] || fail "$errors scenario(s) did not reach their conclusion"
+exit 0

@@ -1,0 +1,291 @@
+/* Unit tests for the knowledge-base loader: one broken fixture per
+ * validation rule (written to a temp file, as a user's edit would be), the
+ * shipped articles, and the conditions on probe facts. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kb.h"
+#include "util.h"
+
+#define HEAD "[article]\nid = 1\ntitle = T\nsource = S\nstart = a\n"          /* lines 1-5 */
+#define CONC(id) "[step " id "]\nkind = conclusion\ntitle = C\nmeans = M\nfix = F\n"
+
+static char fixture[64];
+
+static int setup(void **state)
+{
+    (void)state;
+    strcpy(fixture, "/tmp/smtpwiz-kb-XXXXXX");
+    int fd = mkstemp(fixture);
+    if (fd < 0)
+        return -1;
+    close(fd);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    unlink(fixture);
+    return 0;
+}
+
+static kb_article *load_text(const char *text, kb_errors *errs)
+{
+    FILE *f = fopen(fixture, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    return kb_load(fixture, errs);
+}
+
+/* The load must report "fixture:line: ...reason...". */
+static void expect_error(const char *text, int line, const char *reason)
+{
+    kb_errors errs = {0};
+    kb_article *a = load_text(text, &errs);
+    char *prefix = xasprintf("%s:%d: ", fixture, line);
+    bool found = false;
+    for (size_t i = 0; i < errs.n; i++)
+        if (strncmp(errs.v[i], prefix, strlen(prefix)) == 0 && strstr(errs.v[i], reason))
+            found = true;
+    if (!found) {
+        for (size_t i = 0; i < errs.n; i++)
+            print_message("  got: %s\n", errs.v[i]);
+        fail_msg("expected %s%s", prefix, reason);
+    }
+    free(prefix);
+    kb_free(a);
+    kb_errors_free(&errs);
+}
+
+static const char valid[] =
+    HEAD
+    "[step a]\nkind = probe\nprobe = ehlo\ntitle = A\nwhy = first line\n  second line\n  .\n"
+    "  after a break\nwhen = ehlo.keywords has XEXCH50 -> c\ndefault = b\n"
+    "[step b]\nkind = question\ntitle = B\nwhy = W\nask = Q\nhow = H\nyes = c\nno = c\nunknown = c\n"
+    CONC("c")
+    "[triage t]\nmatch = 504 need\nstep = a\nwhat = W\n";
+
+static void test_valid(void **state)
+{
+    (void)state;
+    kb_errors errs = {0};
+    kb_article *a = load_text(valid, &errs);
+    for (size_t i = 0; i < errs.n; i++)
+        print_message("%s\n", errs.v[i]);
+    assert_int_equal(errs.n, 0);
+    assert_int_equal(a->nsteps, 3);
+    const kb_step *s = kb_step_find(a, "a");
+    assert_string_equal(s->why, "first line\nsecond line\n\nafter a break");
+    assert_int_equal(s->line, 6);
+    assert_int_equal(s->nwhens, 1);
+    assert_string_equal(s->whens[0].target, "c");
+    assert_string_equal(kb_step_route(s, ST_FAIL), "b");
+    assert_string_equal(kb_step_route(s, ST_ERROR), KB_STOP);
+    assert_int_equal(a->npatterns, 1);
+    kb_free(a);
+}
+
+static void test_parse_error(void **state)
+{
+    (void)state;
+    expect_error(HEAD "this is not a key\n", 6, "not a `key = value` line");
+}
+
+static void test_long_line(void **state)
+{
+    (void)state;
+    char *text = xasprintf(HEAD "[step a]\nkind = conclusion\ntitle = %0250d\n", 7);
+    expect_error(text, 8, "longer than");
+    free(text);
+}
+
+static void test_unknown_probe(void **state)
+{
+    (void)state;
+    expect_error(HEAD "[step a]\nkind = probe\nprobe = telnet\ntitle = A\nwhy = W\ndefault = c\n"
+                 CONC("c"), 8, "unknown probe \"telnet\"");
+    expect_error(HEAD "[step a]\nkind = probe\nprobe = ehlo\ntitle = A\nwhy = W\n"
+                 "when = finger.x = 1 -> c\ndefault = c\n" CONC("c"), 11, "unknown probe \"finger\"");
+}
+
+static void test_unknown_fact(void **state)
+{
+    (void)state;
+    expect_error(HEAD "[step a]\nkind = probe\nprobe = ehlo\ntitle = A\nwhy = W\n"
+                 "when = ehlo.colour = red -> c\ndefault = c\n" CONC("c"), 11,
+                 "has no fact \"colour\"");
+}
+
+static void test_bad_condition(void **state)
+{
+    (void)state;
+    expect_error(HEAD "[step a]\nkind = probe\nprobe = ehlo\ntitle = A\nwhy = W\n"
+                 "when = ehlo.keywords ~ ([ -> c\ndefault = c\n" CONC("c"), 11,
+                 "bad regular expression");
+    expect_error(HEAD "[step a]\nkind = probe\nprobe = ehlo\ntitle = A\nwhy = W\n"
+                 "when = ehlo.keywords likes X -> c\ndefault = c\n" CONC("c"), 11, "unknown operator");
+    expect_error(HEAD "[step a]\nkind = probe\nprobe = ehlo\ntitle = A\nwhy = W\n"
+                 "when = ehlo.keywords has X\ndefault = c\n" CONC("c"), 11, "needs `-> STEP`");
+}
+
+static void test_missing_step(void **state)
+{
+    (void)state;
+    expect_error(HEAD "[step a]\nkind = probe\nprobe = ehlo\ntitle = A\nwhy = W\n"
+                 "pass = c\ndefault = nowhere\n" CONC("c"), 12, "branch to missing step \"nowhere\"");
+    expect_error("[article]\nid = 1\ntitle = T\nsource = S\nstart = zz\n" CONC("c"), 5,
+                 "start step \"zz\" does not exist");
+}
+
+static void test_unreachable(void **state)
+{
+    (void)state;
+    expect_error(HEAD "[step a]\nkind = probe\nprobe = ehlo\ntitle = A\nwhy = W\ndefault = c\n"
+                 CONC("c") CONC("orphan"), 17, "step \"orphan\" is unreachable");
+}
+
+static void test_cycle(void **state)
+{
+    (void)state;
+    expect_error(HEAD "[step a]\nkind = probe\nprobe = ehlo\ntitle = A\nwhy = W\ndefault = b\n"
+                 "[step b]\nkind = question\ntitle = B\nwhy = W\nask = Q\nhow = H\n"
+                 "yes = a\nno = c\nunknown = c\n" CONC("c"), 18, "cycle: a -> b -> a");
+}
+
+static void test_no_conclusion(void **state)
+{
+    (void)state;
+    /* A probe status with no branch: the walk would stop without a conclusion. */
+    expect_error(HEAD "[step a]\nkind = probe\nprobe = ehlo\ntitle = A\nwhy = W\n"
+                 "pass = c\nfail = c\nwarn = c\n" CONC("c"), 6, "no branch for status skip");
+    /* A question without its "don't know" branch. */
+    expect_error(HEAD "[step a]\nkind = question\ntitle = A\nwhy = W\nask = Q\nhow = H\n"
+                 "yes = c\nno = c\n" CONC("c"), 6, "needs yes, no and unknown");
+    /* A step of no kind leads nowhere. */
+    expect_error(HEAD "[step a]\ntitle = A\nwhy = W\n", 6, "has no kind");
+}
+
+static void test_duplicate(void **state)
+{
+    (void)state;
+    expect_error(HEAD "[step a]\nkind = probe\nprobe = ehlo\ntitle = A\nwhy = W\ndefault = c\n"
+                 CONC("c") CONC("c"), 17, "duplicate step id \"c\" (first at line 12)");
+    expect_error(HEAD "[step a]\nkind = probe\nprobe = ehlo\ntitle = A\nwhy = W\ndefault = c\n"
+                 CONC("c") "[triage t]\nmatch = x\nstep = a\nwhat = W\n"
+                 "[triage t]\nmatch = y\nstep = a\nwhat = W\n", 21, "duplicate triage pattern");
+}
+
+static void test_missing_file(void **state)
+{
+    (void)state;
+    kb_errors errs = {0};
+    assert_null(kb_load("/nonexistent/kb.ini", &errs));
+    assert_int_equal(errs.n, 1);
+    assert_non_null(strstr(errs.v[0], "cannot open"));
+    kb_errors_free(&errs);
+}
+
+/* The shipped articles load cleanly and carry exactly the conclusion ids
+ * that scripts and training material rely on. */
+static void check_article(const char *file, const char *ids)
+{
+    const char *top = getenv("TOP") ? getenv("TOP") : ".";
+    char *path = xasprintf("%s/kb/%s", top, file);
+    kb_errors errs = {0};
+    kb_article *a = kb_load(path, &errs);
+    assert_non_null(a);
+    for (size_t i = 0; i < errs.n; i++)
+        print_message("%s\n", errs.v[i]);
+    assert_int_equal(errs.n, 0);
+    strbuf sb = {0};
+    for (size_t i = 0; i < a->nsteps; i++)
+        if (a->steps[i].kind == KB_CONCLUSION)
+            sb_printf(&sb, "%s%s", sb.len ? " " : "", a->steps[i].id);
+    assert_string_equal(sb.buf, ids);
+    sb_free(&sb);
+    kb_free(a);
+    free(path);
+}
+
+static void test_shipped(void **state)
+{
+    (void)state;
+    check_article("kb843106.ini", "iwa-disabled sendas-denied tls-without-auth exps-auth-failed "
+                                  "firewall-interference cross-org-expected legacy-ims no-fault-found");
+    check_article("kb979174.ini", "clock-skew dc-replication spn-missing spn-duplicate "
+                                  "kerberos-ports-blocked exchangeauth-disabled no-fault-found");
+}
+
+static const probe_result *fake_get(void *user, const char *probe)
+{
+    probe_result *r = user;
+    return strcmp(probe, r->name) == 0 ? r : NULL;
+}
+
+static bool eval(probe_result *r, const char *text)
+{
+    kb_cond c;
+    char *why = NULL;
+    if (!kb_cond_parse(text, &c, &why))
+        fail_msg("%s: %s", text, why);
+    bool v = kb_cond_eval(&c, fake_get, r);
+    kb_cond_free(&c);
+    return v;
+}
+
+static void test_conditions(void **state)
+{
+    (void)state;
+    probe_result r = {.name = "xexch50", .status = ST_FAIL};
+    char *kw[] = {"XEXCH50", "AUTH"};
+    fact_list(&r, "keywords", kw, 2);
+    fact_list(&r, "none", NULL, 0);
+    fact_str(&r, "reply_auth", "504 Need to authenticate first ");
+    fact_bool(&r, "path_masked", false);
+    fact_num(&r, "skew_s", 480);
+    assert_true(eval(&r, "xexch50.keywords has xexch50"));
+    assert_true(eval(&r, "xexch50.keywords lacks STARTTLS"));
+    assert_true(eval(&r, "xexch50.reply_auth ~ ^504"));
+    assert_false(eval(&r, "xexch50.reply_auth ~ ^505"));
+    assert_true(eval(&r, "xexch50.path_masked = false"));
+    assert_true(eval(&r, "xexch50.skew_s > 300"));
+    assert_false(eval(&r, "xexch50.skew_s <= 300"));
+    assert_true(eval(&r, "xexch50.none empty"));
+    assert_true(eval(&r, "xexch50.keywords nonempty"));
+    assert_true(eval(&r, "xexch50.status = fail"));
+    assert_true(eval(&r, "xexch50.reply_unauth missing"));
+    assert_false(eval(&r, "ehlo.keywords has XEXCH50"));   /* probe not run: false */
+    probe_result_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_valid, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_long_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_probe, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_fact, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_condition, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_step, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unreachable, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cycle, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_conclusion, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_duplicate, setup, teardown),
+        cmocka_unit_test(test_missing_file),
+        cmocka_unit_test(test_shipped),
+        cmocka_unit_test(test_conditions),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
