@@ -1,5 +1,5 @@
-/* smtpwiz: entry point.  Dispatches the subcommands; with no subcommand it
- * will open the ncurses wizard (not built yet). */
+/* smtpwiz: entry point.  Dispatches the subcommands; with no subcommand (or
+ * --lab, --kb, --host) it opens the ncurses wizard in ui/. */
 #include "config.h"
 
 #include <signal.h>
@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "lab.h"
+#include "../ui/ui.h"
 
 static void usage(FILE *f)
 {
@@ -16,8 +17,9 @@ static void usage(FILE *f)
           "       smtpwiz triage [FILE|-]          which article and step a pasted event or error text leads to\n"
           "       smtpwiz kb check [FILE...]       validate knowledge-base files\n"
           "       smtpwiz lab [options]          run the built-in lab server (a broken Exchange)\n"
-          "       smtpwiz --version\n"
-          "The interactive wizard (smtpwiz with no arguments, smtpwiz --lab) is not built yet.\n",
+          "       smtpwiz [--lab [SCENARIO]] [--kb ID --host HOST [-p PORT]]\n"
+          "                                      the interactive wizard\n"
+          "       smtpwiz --version\n",
           f);
 }
 
@@ -45,13 +47,9 @@ int main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
-    if (argc == 1 || strcmp(argv[1], "--lab") == 0) {
-        fputs("smtpwiz: the interactive wizard is not built yet. Today you can run\n"
-              "  smtpwiz lab --list              the lab scenarios\n"
-              "  smtpwiz probe HOST -p PORT      probe a server\n"
-              "  smtpwiz diagnose HOST --kb ID   walk an article with live probes\n", stderr);
-        return 3;
-    }
+    if (argc == 1 || strcmp(argv[1], "--lab") == 0 || strcmp(argv[1], "--kb") == 0 ||
+        strcmp(argv[1], "--host") == 0)
+        return ui_main_argv(argc, argv);
     usage(stderr);
     return 3;
 }

@@ -1,0 +1,100 @@
+#!/bin/sh
+# The wizard in tmux against the lab's never-greets server: the probe shows
+# a spinner and a running time while it waits, Esc cancels it at once, and
+# both q and Ctrl-C during a probe leave the terminal as they found it
+# (stty -a in the same pane: echo and icanon on).
+. "$TOP/tests/lib.sh"
+need tmux
+[ -x "$SMTPWIZ" ] || fail "no binary at $SMTPWIZ"
+SOCK=smtpwiz-$$
+tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
+trap 'tm kill-server 2>/dev/null; cleanup' EXIT INT TERM
+shot() { tm capture-pane -p -t w > "$T/screen"; }
+# wait_for REGEX [SECONDS]: poll the screen until it matches.
+wait_for() {
+    end=$(( $(date +%s) + ${2:-15} ))
+    while shot; ! grep -Eq -- "$1" "$T/screen"; do
+        [ "$(date +%s)" -ge "$end" ] && { cat "$T/screen"; fail "screen never showed /$1/"; }
+        sleep 0.1
+    done
+}
+tm new-session -d -x 80 -y 24 -s w -c "$T" "env PS1='ready\$ ' LANG=C.UTF-8 sh"
+wait_for 'ready\$'
+run_wizard() {
+    tm send-keys -t w "clear; $SMTPWIZ --lab never-greets --kb ${UI_ARTICLE:-843106}; echo rc=\$?" Enter
+    wait_for 'lab: never-greets'
+    tm send-keys -t w F10
+    # Walk on through steps that finish (answering questions yes) until one
+    # waits on the silent server (half a second on loopback means it is).
+    i=0
+    slow='Probing .* ([1-9][0-9]*\.[0-9]|0\.[5-9]) s'
+    while wait_for "$slow|r +re-run|y/n/\\?" && settle && ! grep -Eq "$slow" "$T/screen"; do
+        i=$((i + 1)); [ "$i" -le 8 ] || fail "no step waited on the server"
+        was=$(grep -o 'step [0-9]*' "$T/screen" | head -n 1)
+        if grep -q 'y/n/?' "$T/screen"; then tm send-keys -t w y; else tm send-keys -t w Enter; fi
+        # until the step changes or the slow probe shows
+        end=$(( $(date +%s) + 15 ))
+        while shot; grep -q "$was\$\|$was " "$T/screen" && ! grep -Eq "$slow" "$T/screen"; do
+            [ "$(date +%s)" -lt "$end" ] || { cat "$T/screen"; fail "stuck on $was"; }
+            sleep 0.1
+        done
+    done
+}
+# Until two captures 0.15 s apart agree (no frame half drawn) or the slow
+# probe shows; bounded.
+settle() {
+    end=$(( $(date +%s) + 30 ))
+    shot; cp "$T/screen" "$T/prev"
+    while ! grep -Eq "$slow" "$T/screen" && sleep 0.15 && shot && ! cmp -s "$T/screen" "$T/prev"; do
+        [ "$(date +%s)" -lt "$end" ] || { cat "$T/screen"; fail "the screen never settled"; }
+        cp "$T/screen" "$T/prev"
+    done
+}
+check_stty() { # what
+    # (the marker line: grep writes its lines one by one to the tty)
+    tm send-keys -t w "clear; stty -a | tr ' ' '\n' | grep -Ex -e '-?(echo|icanon)'; echo stty-done" Enter
+    wait_for '^stty-done'
+    grep -qx 'echo' "$T/screen" && grep -qx 'icanon' "$T/screen" ||
+        { cat "$T/screen"; fail "terminal not restored after $1"; }
+}
+
+# Progress: the elapsed time moves while the probe waits on a silent server.
+run_wizard
+t1=$(grep -Eo '[0-9]+\.[0-9] s' "$T/screen" | head -n 1)
+wait_for "Probing" 5
+sleep 0.5
+shot
+t2=$(grep -Eo '[0-9]+\.[0-9] s' "$T/screen" | head -n 1)
+[ -n "$t2" ] && [ "$t1" != "$t2" ] || { cat "$T/screen"; fail "no progress shown ($t1 then $t2)"; }
+
+# Esc cancels: the spinner goes away long before the 15 s probe timeout.
+tm send-keys -t w Escape
+start=$(date +%s)
+wait_for 'r +re-run' 5
+grep -q 'Probing' "$T/screen" && { cat "$T/screen"; fail "still probing after Esc"; }
+[ $(( $(date +%s) - start )) -le 3 ] || fail "cancel took too long"
+
+# r after the cancel runs the probe again in a fresh session: it waits on
+# the silent server again (not the cancelled session's error at once), and
+# Esc cancels it again.
+tm send-keys -t w r
+wait_for "$slow" 10
+tm send-keys -t w Escape
+wait_for 'r +re-run' 5
+
+# q while a probe runs asks first; y quits; the terminal is restored.
+tm send-keys -t w q
+wait_for 'rc=0'
+run_wizard
+tm send-keys -t w q
+wait_for 'Quit\?'
+tm send-keys -t w y
+wait_for 'rc=0'
+check_stty "q"
+
+# Ctrl-C during a probe: exit 130, terminal restored.
+run_wizard
+tm send-keys -t w C-c
+wait_for 'rc=130'
+check_stty "Ctrl-C"
+exit 0

@@ -1,0 +1,47 @@
+#!/bin/sh
+# Triage in the wizard: paste the event 7004 text from KB843106 into the
+# start screen's "Paste an error text" box, Ctrl-D, and the walk opens in
+# article 843106 at the step triage chose (UI_TRIAGE_STEP, a regex on the
+# step screen), against a lab server playing sendas-denied.
+. "$TOP/tests/lib.sh"
+need tmux
+[ -x "$SMTPWIZ" ] || fail "no binary at $SMTPWIZ"
+ARTICLE=${UI_ARTICLE:-843106}
+# triage's event-7004-504 pattern enters at step xexch50-repro.
+STEP=${UI_TRIAGE_STEP:-Reproduce the XEXCH50 refusal}
+STEP_ID=${UI_TRIAGE_STEP_ID:-xexch50-repro}
+SOCK=smtpwiz-$$
+tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
+trap 'tm kill-server 2>/dev/null; cleanup' EXIT INT TERM
+shot() { tm capture-pane -p -t w > "$T/screen"; }
+wait_for() { # REGEX [SECONDS]
+    end=$(( $(date +%s) + ${2:-15} ))
+    while shot; ! grep -Eq -- "$1" "$T/screen"; do
+        [ "$(date +%s)" -ge "$end" ] && { cat "$T/screen"; fail "screen never showed /$1/"; }
+        sleep 0.1
+    done
+}
+port=$(free_port)
+"$SMTPWIZ" lab --scenario sendas-denied --listen "127.0.0.1:$port" >"$T/lab.log" 2>&1 &
+PIDS="$PIDS $!"
+wait_port "$port"
+
+tm new-session -d -x 80 -y 24 -s w -c "$T" "env LANG=C.UTF-8 $SMTPWIZ --host 127.0.0.1 -p $port"
+wait_for 'What do you want to do'
+tm send-keys -t w Down Enter
+wait_for 'Ctrl-D'
+# The event as an admin copies it from Event Viewer, line breaks included.
+tm send-keys -t w -l 'Event Type: Error
+Event Source: MSExchangeTransport
+Event Category: SMTP Protocol
+Event ID: 7004
+Description: This is an SMTP protocol error log for virtual server ID 1, connection #29. The remote host "E2k3server1.contoso.com", responded to the SMTP command "xexch50" with "504 Need to authenticate first ". The full command sent was "XEXCH50 2336 3 ". This will probably cause the connection to fail.'
+wait_for 'cause the connection'
+tm send-keys -t w C-d
+wait_for 'Which server'
+tm send-keys -t w F10
+wait_for "$ARTICLE .* step [0-9]"
+wait_for "$STEP"
+# The breadcrumb starts at the entry step.
+wait_for "^ +$STEP_ID *\$" 10
+exit 0

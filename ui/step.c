@@ -1,0 +1,224 @@
+/* step: one step of the walk.  Breadcrumb, the step's title and why, then
+ * either the probe (spinner and elapsed time while it runs on the worker,
+ * then its finding and what the wizard concludes) or, for a question step,
+ * the manual check and y / n / ?.  The probe never runs on this thread. */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui_int.h"
+#include "util.h"
+
+static void probe_thread(void *arg)
+{
+    uw_probe(arg);
+}
+
+static void probe_start(ui_state *u, bool rerun)
+{
+    if (u->w.running)
+        return;
+    u->msg[0] = '\0';
+    uw_probe_begin(u->eng, rerun);
+    worker_start(&u->w, probe_thread, u->eng);
+    if (!u->w.running)
+        step_probe_done(u);
+}
+
+void step_run_probe(ui_state *u)
+{
+    probe_start(u, false);
+}
+
+/* Show whatever the engine now stands on; run its probe if it has none. */
+static void step_show(ui_state *u)
+{
+    uw_view v;
+    uw_get(u->eng, &v);
+    ui_go(u, v.kind == UW_CONCLUSION ? SCR_CONCL : SCR_STEP);
+    if (v.kind == UW_PROBE && !v.have_result)
+        step_run_probe(u);
+}
+
+void step_probe_done(ui_state *u)
+{
+    uw_probe_end(u->eng);
+    uw_view v;
+    uw_get(u->eng, &v);
+    if (v.stopped)
+        ui_msg(u, true, "No conclusion: the server could not be examined. r runs the probe again.");
+    else if (v.have_result && v.status == UI_ST_ERROR)
+        ui_msg(u, true, "The probe could not finish: r runs it again, Enter goes on anyway.");
+}
+
+void step_begin(ui_state *u)
+{
+    static probe_opts o;
+    ui_form *f = &u->form;
+    memset(&o, 0, sizeof o);
+    o.host = f->host;
+    o.port = f->port;
+    o.starttls = f->tls == 1 ? TLS_ALWAYS : f->tls == 2 ? TLS_NEVER : TLS_AUTO;
+    o.user = f->user[0] ? f->user : NULL;
+    o.password = f->user[0] && f->pass[0] ? f->pass : NULL;
+    o.dc = f->dc[0] ? f->dc : NULL;     /* used by the Kerberos probes */
+    o.timeout_ms = 15000;
+    o.cancel_fd = u->w.cancel_fd[0];
+    char *err = NULL;
+    if (!uw_begin(u->eng, u->article, u->entry, &o, &err)) {
+        ui_msg(u, true, "Cannot start %s: %s", u->article, err ? err : "unknown article");
+        free(err);
+        free(u->article);
+        u->article = NULL;
+        ui_go(u, SCR_ARTICLES);
+        return;
+    }
+    step_show(u);
+}
+
+static int draw_header(ui_state *u, const uw_view *v)
+{
+    int y = 1 - u->scroll;
+    /* The breadcrumb: at most two rows, the most recent part of the path. */
+    int total = ui_wrap(0, 0, COLS - 2, 0, 0, v->path, 0);
+    int skip = total > 2 ? total - 2 : 0;
+    y += ui_wrap(y, 1, COLS - 2, skip, 2, v->path, A_DIM) - skip;
+    y++;
+    ui_put(y++, 1, COLS - 2, v->title, A_BOLD);
+    y += ui_wrap(y, 2, COLS - 4, 0, 1000, v->why, 0);
+    return y;
+}
+
+static const char *spinner(ui_state *u)
+{
+    static const char *const uni[] = { "\u280b", "\u2819", "\u2839", "\u2838", "\u283c",
+                                       "\u2834", "\u2826", "\u2827", "\u2807", "\u280f" };
+    static const char *const asc[] = { "|", "/", "-", "\\" };
+    return ui_look_g.utf8 ? uni[u->spin % 10] : asc[u->spin % 4];
+}
+
+static int draw_probe(ui_state *u, const uw_view *v, int y)
+{
+    char line[160];
+    if (u->w.running) {
+        snprintf(line, sizeof line, "%s Probing %s ... %.1f s  (Esc cancels)", spinner(u),
+                 v->probe ? v->probe : "", (util_now_ms() - u->w.t0_ms) / 1000.0);
+        ui_put(y++, 2, COLS - 4, line, A_BOLD);
+        return y;
+    }
+    if (!v->have_result) {
+        ui_put(y++, 2, COLS - 4, "Not probed yet: press r to run the probe.", 0);
+        return y;
+    }
+    int x = 2 + ui_put(y, 2, COLS - 4, ui_status_mark(v->status), ui_status_attr(v->status));
+    ui_put(y, x + 1, COLS - x - 3, v->probe, A_DIM);
+    y++;
+    y += ui_wrap(y, 4, COLS - 6, 0, 1000, v->summary, 0);
+    for (size_t i = 0; i < v->nfacts; i++)
+        y += ui_wrap(y, 6, COLS - 8, 0, 1000, v->facts[i], A_DIM);
+    if (v->verdict && *v->verdict) {
+        y++;
+        ui_put(y, 2, 2, ui_look_g.arrow, A_BOLD);
+        y += ui_wrap(y, 4, COLS - 6, 0, 1000, v->verdict, A_BOLD);
+    }
+    return y;
+}
+
+static void step_draw(ui_state *u)
+{
+    uw_view v;
+    uw_get(u->eng, &v);
+    char what[128];
+    snprintf(what, sizeof what, "%s %s step %d", v.article_id ? v.article_id : "",
+             ui_look_g.arrow, v.step_no);
+    ui_title(u, what);
+    ui_clip(1, LINES - 3);
+    int y = draw_header(u, &v);
+    ui_hline(y++);
+    if (v.kind == UW_QUESTION) {
+        y += ui_wrap(y, 2, COLS - 4, 0, 1000, v.question, A_BOLD);
+        ui_put(y++, 2, COLS - 4, "y yes   n no   ? don't know", A_REVERSE);
+        y++;
+        ui_put(y++, 2, COLS - 4, "How to check by hand:", A_BOLD);
+        y += ui_wrap(y, 4, COLS - 6, 0, 1000, v.manual, 0);
+    } else {
+        y = draw_probe(u, &v, y);
+    }
+    ui_clip(0, 1 << 20);
+    if (y + u->scroll > LINES - 2 && LINES > 3)
+        ui_put(LINES - 3, COLS - 12, 11, "(more: PgDn)", A_DIM);
+    static const char *const run[] = { "Esc", "cancel", "t", "transcript", "o", "outline",
+                                       "F1", "help", "q", "quit", NULL };
+    static const char *const done[] = { "Enter", "next", "b", "back", "r", "re-run",
+                                        "t", "transcript", "o", "outline", "s", "save",
+                                        "?", "help", "q", "quit", NULL };
+    static const char *const ask[] = { "y/n/?", "answer", "b", "back", "t", "transcript",
+                                       "o", "outline", "s", "save", "F1", "help", "q", "quit",
+                                       NULL };
+    static const char *const stop[] = { "r", "re-run", "b", "back", "t", "transcript",
+                                        "o", "outline", "s", "save", "?", "help", "q", "quit",
+                                        NULL };
+    ui_footer(u->w.running ? run : v.kind == UW_QUESTION ? ask : v.stopped ? stop : done);
+}
+
+static void step_scroll(ui_state *u, ui_action a)
+{
+    int page = ui_body_rows() / 2;
+    u->scroll += a == ACT_DOWN ? 1 : a == ACT_UP ? -1 : a == ACT_PGDN ? page : -page;
+    if (u->scroll < 0)
+        u->scroll = 0;
+    if (u->scroll > 200)
+        u->scroll = 200;
+}
+
+/* Keys shared by the step and conclusion screens. */
+bool step_common_key(ui_state *u, ui_action a)
+{
+    switch (a) {
+    case ACT_UP: case ACT_DOWN: case ACT_PGUP: case ACT_PGDN:
+        step_scroll(u, a);
+        return true;
+    case ACT_TRANSCRIPT: u->ov = OV_TRANSCRIPT; u->scroll = 0; return true;
+    case ACT_OUTLINE: u->ov = OV_OUTLINE; return true;
+    case ACT_QUIT: if (u->w.running) u->ov = OV_QUIT; else u->quit = true; return true;
+    case ACT_SAVE: if (!u->w.running) ui_save_report(u); return true;
+    case ACT_BACK:
+        if (!u->w.running && uw_back(u->eng))
+            step_show(u);
+        else if (!u->w.running)
+            ui_msg(u, false, "No earlier answer to go back to (b returns to the last question).");
+        return true;
+    default: return false;
+    }
+}
+
+static void step_key(ui_state *u, int ch, ui_action a)
+{
+    uw_view v;
+    uw_get(u->eng, &v);
+    bool question = v.kind == UW_QUESTION;
+    if (question && !u->w.running && (a == ACT_YES || a == ACT_NO || ch == '?' || a == ACT_UNKNOWN)) {
+        if (uw_answer(u->eng, a == ACT_YES ? 'y' : a == ACT_NO ? 'n' : '?'))
+            step_show(u);
+        return;
+    }
+    if (step_common_key(u, a) || u->w.running)
+        return;
+    if (a == ACT_HELP) {
+        u->ov = OV_HELP;
+    } else if (a == ACT_RERUN && !question) {
+        probe_start(u, v.have_result || v.stopped);
+    } else if (a == ACT_ENTER && !question) {
+        if (!v.have_result && !v.stopped)
+            step_run_probe(u);
+        else if (uw_next(u->eng))
+            step_show(u);
+        else if (v.stopped)
+            ui_msg(u, true, "The walk stopped here: r runs the probe again, s saves the report.");
+    }
+}
+
+const ui_screen ui_step_screen = { step_draw, step_key };

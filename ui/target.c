@@ -1,0 +1,163 @@
+/* target: the form for the server under test.  Host, port, STARTTLS
+ * policy, user, password (no echo, never drawn: only whether one is set)
+ * and an optional domain controller.  Enter on the last field (or F10)
+ * starts the walk. */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui_int.h"
+
+enum { F_HOST, F_PORT, F_TLS, F_USER, F_PASS, F_DC, F_COUNT };
+
+static const char *const labels[F_COUNT] = {
+    "Server host", "Port", "STARTTLS", "User", "Password", "Domain controller",
+};
+static const char *const hints[F_COUNT] = {
+    "name or address of the Exchange server to test",
+    "25 for server-to-server SMTP, 587 for submission",
+    "Left/Right or Space: auto uses TLS when offered",
+    "account to test AUTH with (DOMAIN\\user or user@domain); empty: no AUTH",
+    "typed without echo and never shown again; Ctrl-U clears it",
+    "optional (used by Kerberos checks): a domain controller as HOST[:PORT]; empty: DNS",
+};
+static const char *const tls_names[] = { "auto", "always", "never" };
+
+static char *field_buf(ui_form *f, int i, size_t *cap)
+{
+    switch (i) {
+    case F_HOST: *cap = sizeof f->host; return f->host;
+    case F_PORT: *cap = sizeof f->port; return f->port;
+    case F_USER: *cap = sizeof f->user; return f->user;
+    case F_PASS: *cap = sizeof f->pass; return f->pass;
+    case F_DC: *cap = sizeof f->dc; return f->dc;
+    default: *cap = 0; return NULL;
+    }
+}
+
+void target_prefill(ui_state *u)
+{
+    u->form.focus = u->form.host[0] ? F_COUNT - 1 : F_HOST;
+    if (u->lab)
+        u->form.focus = F_COUNT - 1;
+    u->form.err[0] = '\0';
+}
+
+static void field_draw(ui_state *u, int i, int y)
+{
+    ui_form *f = &u->form;
+    bool foc = f->focus == i;
+    int lw = 19;
+    ui_put(y, 2, lw, labels[i], foc ? A_BOLD : 0);
+    int x = 2 + lw + 1, w = COLS - x - 2;
+    if (w < 4)
+        return;
+    size_t cap;
+    const char *val = field_buf(f, i, &cap);
+    char shown[64];
+    if (i == F_TLS) {
+        snprintf(shown, sizeof shown, "< %s >", tls_names[f->tls]);
+        val = shown;
+    } else if (i == F_PASS) {
+        val = f->pass[0] ? "(set, hidden)" : "(none)";
+    } else if (i == F_DC && !f->dc[0] && !foc) {
+        val = "(used by Kerberos checks)";
+    }
+    mvhline(y, x, foc ? '_' : ' ', w);
+    int used = ui_put(y, x, w, val, foc ? A_UNDERLINE | A_BOLD : A_UNDERLINE);
+    if (foc && i != F_TLS && i != F_PASS && used < w)
+        ui_put(y, x + used, 1, " ", A_REVERSE);   /* the cursor */
+}
+
+static void target_draw(ui_state *u)
+{
+    ui_form *f = &u->form;
+    ui_title(u, u->article ? u->article : "target");
+    int y = 2;
+    ui_put(y, 2, COLS - 4, "Which server should the wizard test?", A_BOLD);
+    int gap = LINES >= 22 ? 2 : 1;
+    y += 2;
+    for (int i = 0; i < F_COUNT && y < LINES - 3; i++, y += gap)
+        field_draw(u, i, y);
+    if (y < LINES - 3)
+        ui_wrap(y, 4, COLS - 6, 0, LINES - 3 - y, hints[f->focus], A_DIM);
+    if (f->err[0] && LINES > 4)
+        ui_put(LINES - 3, 2, COLS - 4, f->err, ui_status_attr(UI_ST_FAIL));
+    static const char *const keys[] = { "Tab", "next field", "Enter", "next/start",
+                                        "F10", "start", "Esc", "back", "F1", "help", NULL };
+    ui_footer(keys);
+}
+
+static bool target_valid(ui_form *f)
+{
+    char *end;
+    long port = strtol(f->port, &end, 10);
+    if (!f->host[0]) {
+        snprintf(f->err, sizeof f->err, "Enter the server's host name or address.");
+        f->focus = F_HOST;
+    } else if (*end || port < 1 || port > 65535) {
+        snprintf(f->err, sizeof f->err, "The port must be a number from 1 to 65535.");
+        f->focus = F_PORT;
+    } else {
+        f->err[0] = '\0';
+        return true;
+    }
+    return false;
+}
+
+static void target_submit(ui_state *u)
+{
+    if (!target_valid(&u->form))
+        return;
+    u->have_target = true;
+    ui_advance(u);
+}
+
+static void field_edit(ui_form *f, int ch)
+{
+    size_t cap;
+    char *b = field_buf(f, f->focus, &cap);
+    if (f->focus == F_TLS) {
+        if (ch == KEY_LEFT)
+            f->tls = (f->tls + 2) % 3;
+        else if (ch == KEY_RIGHT || ch == ' ')
+            f->tls = (f->tls + 1) % 3;
+        return;
+    }
+    size_t n = strlen(b);
+    if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+        if (n > 0)
+            b[n - 1] = '\0';
+    } else if (ch == 21) {           /* Ctrl-U */
+        memset(b, 0, cap);
+    } else if (ch >= 0x20 && ch < 0x100 && ch != 0x7f && n + 1 < cap) {
+        b[n] = (char)ch;
+        b[n + 1] = '\0';
+    }
+}
+
+static void target_key(ui_state *u, int ch, ui_action a)
+{
+    ui_form *f = &u->form;
+    if (ch == '\t' || ch == KEY_DOWN) {
+        f->focus = (f->focus + 1) % F_COUNT;
+    } else if (ch == KEY_BTAB || ch == KEY_UP) {
+        f->focus = (f->focus + F_COUNT - 1) % F_COUNT;
+    } else if (ch == KEY_F(10)) {
+        target_submit(u);
+    } else if (a == ACT_ENTER) {
+        if (f->focus == F_COUNT - 1)
+            target_submit(u);
+        else
+            f->focus++;
+    } else if (ch == 27) {
+        ui_go(u, u->article && !u->lab ? SCR_ARTICLES : SCR_START);
+    } else {
+        field_edit(f, ch);
+    }
+}
+
+const ui_screen ui_target_screen = { target_draw, target_key };

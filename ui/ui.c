@@ -1,0 +1,217 @@
+/* ui: the wizard session.  Parses the wizard's command line, sets up the
+ * engine, the lab, the worker and the terminal, runs the loop and takes it
+ * all down again in reverse order.  Also the moves between screens. */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lab.h"
+#include "ui_int.h"
+#include "util.h"
+
+static void usage(FILE *f)
+{
+    fputs("usage: smtpwiz                          open the wizard\n"
+          "       smtpwiz --lab [SCENARIO]         practise on the built-in lab\n"
+          "       smtpwiz --kb ID --host H [-p PORT]   go straight to an article\n", f);
+}
+
+int ui_main_argv(int argc, char **argv)
+{
+    ui_args a;
+    memset(&a, 0, sizeof a);
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(s, "--lab") == 0) {
+            a.lab = true;
+            if (v && v[0] != '-') { a.scenario = v; i++; }
+        } else if (strcmp(s, "--kb") == 0 && v) {
+            a.kb_id = v; i++;
+        } else if ((strcmp(s, "--host") == 0 || strcmp(s, "-H") == 0) && v) {
+            a.host = v; i++;
+        } else if ((strcmp(s, "-p") == 0 || strcmp(s, "--port") == 0) && v) {
+            a.port = v; i++;
+        } else if (strcmp(s, "--kb-dir") == 0 && v) {
+            a.kb_dir = v; i++;
+        } else {
+            fprintf(stderr, "smtpwiz: unknown or incomplete option '%s'\n", s);
+            usage(stderr);
+            return 3;
+        }
+    }
+    return ui_main(&a);
+}
+
+/* The scenario list is read only when it is needed (startup stays fast). */
+static void labs_load(ui_state *u)
+{
+    if (u->labs_loaded)
+        return;
+    char *err = NULL;
+    u->labs_loaded = true;
+    u->nlabs = uw_labs(&u->labs, &err);
+    if (u->nlabs < 0) {
+        u->nlabs = 0;
+        u->labs = NULL;
+        ui_msg(u, true, "Cannot list the lab scenarios: %s", err ? err : "?");
+        free(err);
+    }
+}
+
+void ui_go(ui_state *u, ui_screen_id s)
+{
+    if (s == SCR_LABS)
+        labs_load(u);
+    u->scr = s;
+    u->sel = u->top = u->scroll = 0;
+    u->ov = OV_NONE;
+}
+
+/* The next thing still missing: an article, then a target, then the walk. */
+void ui_advance(ui_state *u)
+{
+    if (!u->article) {
+        ui_go(u, SCR_ARTICLES);
+    } else if (!u->have_target) {
+        target_prefill(u);
+        ui_go(u, SCR_TARGET);
+    } else {
+        step_begin(u);
+    }
+}
+
+int ui_lab_start(ui_state *u, const char *name)
+{
+    char *err = NULL;
+    lab_server *ls = lab_server_start(name, NULL, NULL, &err);
+    if (!ls) {
+        ui_msg(u, true, "The lab '%s' did not start: %s", name, err ? err : "unknown error");
+        free(err);
+        return -1;
+    }
+    if (u->lab)
+        lab_server_stop(u->lab);   /* another scenario: the worker is idle here */
+    u->lab = ls;
+    u->have_target = false;
+    free(u->lab_name);
+    u->lab_name = xstrdup(name);
+    labs_load(u);
+    for (int i = 0; i < u->nlabs && !u->article; i++)
+        if (strcmp(u->labs[i].name, name) == 0 &&
+            uw_article_for_lab(u->eng, u->labs[i].description))
+            u->article = xstrdup(uw_article_for_lab(u->eng, u->labs[i].description));
+    ui_form *f = &u->form;
+    snprintf(f->host, sizeof f->host, "127.0.0.1");
+    snprintf(f->port, sizeof f->port, "%d", lab_server_port(ls));
+    snprintf(f->user, sizeof f->user, "labuser");
+    snprintf(f->pass, sizeof f->pass, "Lab-Pass-1234");
+    f->pass_set = true;
+    f->tls = 0;
+    ui_msg(u, false, "Lab '%s' listening on 127.0.0.1:%d (account labuser).", name,
+           lab_server_port(ls));
+    return 0;
+}
+
+void ui_save_report(ui_state *u)
+{
+    if (!uw_started(u->eng)) {
+        ui_msg(u, true, "Nothing to save yet: start a walk first.");
+        return;
+    }
+    char name[128];
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    snprintf(name, sizeof name, "smtpwiz-%s-%04d%02d%02d-%02d%02d%02d.md",
+             u->article ? u->article : "report", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    char *md = uw_report(u->eng);
+    FILE *f = fopen(name, "w");
+    if (!f || fputs(md, f) == EOF || fclose(f) != 0) {
+        ui_msg(u, true, "Could not write %s: check the directory is writable.", name);
+        if (f)
+            fclose(f);
+    } else {
+        ui_msg(u, false, "Report saved to %s", name);
+    }
+    free(md);
+}
+
+static int session_init(ui_state *u, const ui_args *a)
+{
+    char *err = NULL;
+    memset(u, 0, sizeof *u);
+    u->args = a;
+    u->eng = uw_open(a->kb_dir, &err);
+    if (!u->eng) {
+        fprintf(stderr, "smtpwiz: cannot load the knowledge base: %s\n", err ? err : "?");
+        free(err);
+        return -1;
+    }
+    if (worker_init(&u->w) != 0) {
+        perror("smtpwiz: pipe");
+        uw_free(u->eng);
+        return -1;
+    }
+    snprintf(u->form.port, sizeof u->form.port, "%s", a->port ? a->port : "25");
+    if (a->host)
+        snprintf(u->form.host, sizeof u->form.host, "%s", a->host);
+    return 0;
+}
+
+static void session_free(ui_state *u)
+{
+    worker_free(&u->w);
+    /* A probe that ignored the cancel still runs on its detached thread
+     * over the engine: leak the engine deliberately rather than free it
+     * under the thread (the process is about to exit). */
+    if (!u->w.stuck)
+        uw_free(u->eng);
+    if (u->lab)
+        lab_server_stop(u->lab);
+    uw_labs_free(u->labs, u->nlabs);
+    free(u->lab_name);
+    free(u->article);
+    free(u->entry);
+    free(u->triage_note);
+    memset(u->form.pass, 0, sizeof u->form.pass);
+}
+
+/* Where the session opens, from the command line. */
+static int session_open(ui_state *u, const ui_args *a)
+{
+    if (a->kb_id)
+        u->article = xstrdup(a->kb_id);
+    if (a->lab && a->scenario && ui_lab_start(u, a->scenario) != 0) {
+        fprintf(stderr, "smtpwiz: %s\n", u->msg);
+        return -1;
+    }
+    if (a->lab && !a->scenario)
+        ui_go(u, SCR_LABS);
+    else if (a->lab || a->kb_id)
+        ui_advance(u);
+    else
+        ui_go(u, SCR_START);
+    return 0;
+}
+
+int ui_main(const ui_args *a)
+{
+    static ui_state u;
+    if (session_init(&u, a) != 0)
+        return 3;
+    int rc = 3;
+    if (session_open(&u, a) == 0 && loop_signals() == 0 && term_start() == 0) {
+        rc = loop_run(&u);
+        worker_stop(&u.w, 1000);
+        term_end();
+    }
+    loop_signals_close();
+    session_free(&u);
+    return rc;
+}

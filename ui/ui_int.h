@@ -1,0 +1,155 @@
+/* ui_int: what the ui/ files share.  One ui_state for the whole session;
+ * one ui_screen (draw + key) per screen in the ncdu manner; keys become an
+ * action enum in one place (loop.c) as mtr does. */
+#ifndef SMTPWIZ_UI_INT_H
+#define SMTPWIZ_UI_INT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "engine.h"
+#include "ui.h"
+
+typedef enum {
+    ACT_NONE = 0, ACT_UP, ACT_DOWN, ACT_PGUP, ACT_PGDN, ACT_HOME, ACT_END,
+    ACT_ENTER, ACT_BACK, ACT_RERUN, ACT_TRANSCRIPT, ACT_OUTLINE, ACT_SAVE,
+    ACT_HELP, ACT_QUIT, ACT_CANCEL, ACT_YES, ACT_NO, ACT_UNKNOWN, ACT_TAB,
+    ACT_BTAB,
+} ui_action;
+
+typedef enum { SCR_START, SCR_ARTICLES, SCR_LABS, SCR_TRIAGE, SCR_TARGET, SCR_STEP,
+               SCR_CONCL, SCR_COUNT } ui_screen_id;
+
+typedef enum { OV_NONE, OV_HELP, OV_TRANSCRIPT, OV_OUTLINE, OV_QUIT } ui_overlay;
+
+enum { UI_ST_PASS, UI_ST_WARN, UI_ST_FAIL, UI_ST_SKIP, UI_ST_ERROR };
+
+typedef struct ui_look {
+    bool utf8, color;
+    const char *hline, *arrow, *bullet;
+} ui_look;
+extern ui_look ui_look_g;
+
+/* A background job: one blocking call on a thread, its end signalled
+ * through a pipe the loop polls; cancel through the probe's cancel_fd. */
+typedef struct ui_worker {
+    pthread_t th;
+    bool running;
+    bool stuck;              /* a thread ignored the cancel and was left running */
+    int done_fd[2];
+    int cancel_fd[2];
+    void (*fn)(void *);
+    void *arg;
+    double t0_ms;
+} ui_worker;
+
+#define UI_FIELD_MAX 256
+typedef struct ui_form {
+    char host[UI_FIELD_MAX], port[16], user[UI_FIELD_MAX], pass[UI_FIELD_MAX], dc[UI_FIELD_MAX];
+    int tls;                 /* 0 auto, 1 always, 2 never */
+    int focus;
+    bool pass_set;           /* a password was entered or supplied */
+    char err[160];
+} ui_form;
+
+typedef struct ui_state ui_state;
+
+typedef struct ui_screen {
+    void (*draw)(ui_state *u);
+    /* ch: the raw key (text entry); a: what it means elsewhere. */
+    void (*key)(ui_state *u, int ch, ui_action a);
+} ui_screen;
+
+struct ui_state {
+    const ui_args *args;
+    uw *eng;
+    ui_screen_id scr;
+    ui_overlay ov;
+    bool quit;
+    int exit_code;
+    int sel, top;            /* list cursor and scroll for list screens */
+    int scroll;              /* step/conclusion/overlay scroll */
+    char *article;           /* chosen article id, NULL until chosen */
+    char *entry;             /* entry step from triage, or NULL */
+    char *triage_note;       /* what triage said, shown on the step screen */
+    bool have_target;
+    ui_form form;
+    char triage[8192];
+    size_t triage_len;
+    void *lab;               /* lab_server *, when a lab runs */
+    char *lab_name;
+    uw_lab *labs;            /* loaded when the lab screen first opens */
+    int nlabs;
+    bool labs_loaded;
+    ui_worker w;
+    bool probe_pending;      /* the step wants its probe run when shown */
+    int spin;
+    char msg[256];           /* one-line status message (saved report, errors) */
+    bool msg_err;
+};
+
+/* term.c */
+int term_start(void);
+void term_end(void);
+int ui_put(int y, int x, int maxw, const char *s, int attr);
+int ui_putn(int y, int x, int maxw, const char *s, size_t n, int attr);
+int ui_text_cols(const char *s, size_t n);
+void ui_hline(int y);
+/* Rows outside [top, bot] are not drawn (scrolling panes); ui_clip(0, 1<<20) resets. */
+void ui_clip(int top, int bot);
+void ui_bar(int y, const char *left, const char *right);
+int ui_status_attr(int st);
+const char *ui_status_mark(int st);
+
+/* draw.c */
+/* Word-wrap text into width columns from row y, skipping the first `skip`
+ * wrapped lines and drawing at most maxrows; returns the wrapped line count. */
+int ui_wrap(int y, int x, int width, int skip, int maxrows, const char *text, int attr);
+void ui_footer(const char *const *keys);   /* {"Enter","next", ..., NULL} */
+void ui_title(ui_state *u, const char *what);
+void ui_msg(ui_state *u, bool err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void ui_list(ui_state *u, int y0, int rows, int n, const char *(*label)(ui_state *, int, const char **));
+bool ui_list_move(ui_state *u, ui_action a, int n);
+int ui_body_rows(void);     /* rows between the title and the footer */
+
+/* worker.c */
+int worker_init(ui_worker *w);
+void worker_free(ui_worker *w);
+void worker_start(ui_worker *w, void (*fn)(void *), void *arg);
+void worker_cancel(ui_worker *w);
+/* The done fd became readable: join the thread.  Returns true if it ended. */
+bool worker_reap(ui_worker *w);
+/* Cancel and wait at most ms for the thread (exit paths).  False if it did
+ * not end: it was detached (w->stuck) and may still use its argument. */
+bool worker_stop(ui_worker *w, int ms);
+
+/* Screens. */
+extern const ui_screen ui_start_screen, ui_articles_screen, ui_labs_screen,
+    ui_triage_screen, ui_target_screen, ui_step_screen, ui_concl_screen;
+void ui_go(ui_state *u, ui_screen_id s);
+/* Choose what comes next once an article or a target was chosen. */
+void ui_advance(ui_state *u);
+void step_begin(ui_state *u);
+void step_run_probe(ui_state *u);
+void step_probe_done(ui_state *u);
+void ui_save_report(ui_state *u);
+int ui_lab_start(ui_state *u, const char *name);
+void target_prefill(ui_state *u);
+
+/* loop.c */
+int loop_signals(void);
+void loop_signals_close(void);
+int loop_run(ui_state *u);
+ui_action ui_key_action(int ch);
+/* Keys shared by the step and conclusion screens (step.c). */
+bool step_common_key(ui_state *u, ui_action a);
+
+/* Overlays (help.c, transcript.c, outline.c). */
+int ui_box(int y, int x, int h, int w, const char *title);
+void help_draw(ui_state *u);
+void transcript_draw(ui_state *u);
+void outline_draw(ui_state *u);
+void overlay_key(ui_state *u, ui_action a);
+
+#endif
