@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "creds.h"
+#include "cli_opts.h"
 #include "report.h"
 #include "report_md.h"
 #include "util.h"
@@ -21,8 +21,7 @@
 #define DIAG_MAX_ANSWERS 64
 
 typedef struct diag_args {
-    probe_opts o;
-    const char *password_file;
+    cli_target t;
     const char *kb;
     const char *answers[DIAG_MAX_ANSWERS];   /* "STEP=yes" as given */
     size_t nanswers;
@@ -31,58 +30,21 @@ typedef struct diag_args {
 
 static void diag_usage(FILE *f)
 {
-    fputs("usage: smtpwiz diagnose HOST --kb 843106|979174 [-p PORT] [--starttls auto|always|never]\n"
-          "                        [--user U] [--password-file F] [--mech M] [--rcpt ADDR]\n"
-          "                        [--helo NAME] [--timeout S] [--cafile F]\n"
-          "                        [--answer STEP=yes|no|unknown ...] [--json | --markdown]\n"
+    fputs("usage: smtpwiz diagnose HOST --kb 843106|979174\n"
+          "  [--answer STEP=yes|no|unknown ...] [--json | --markdown]\n" CLI_TARGET_USAGE
           "Walks the article's decision tree with live probes of HOST. A question without\n"
           "--answer counts as \"don't know\" and is listed as unanswered.\n"
-          "--kb also takes a path to an article file. The password comes from --password-file,\n"
-          "SMTPWIZ_PASSWORD or a prompt; never from the command line.\n"
+          "--kb also takes a path to an article file.\n"
           "Exit status: 0 no fault found, 1 an expected condition, 2 a fault concluded,\n"
           "3 the server could not be examined or bad usage.\n", f);
 }
 
-static int diag_number(const char *opt, const char *arg, double lo, double hi, double *out)
-{
-    char *end;
-    double v = strtod(arg, &end);
-    if (*end || end == arg || v < lo || v > hi) {
-        fprintf(stderr, "smtpwiz diagnose: %s takes a number from %g to %g, not \"%s\"\n", opt, lo,
-                hi, arg);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
 static int diag_option(int c, diag_args *a)
 {
-    double v;
+    int done = cli_target_option("smtpwiz diagnose", c, optarg, &a->t);
+    if (done != 0)
+        return done < 0 ? -1 : 0;
     switch (c) {
-    case 'p':
-        if (diag_number("-p", optarg, 1, 65535, &v) != 0) return -1;
-        a->o.port = optarg;
-        break;
-    case 's':
-        if (strcmp(optarg, "auto") == 0) a->o.starttls = TLS_AUTO;
-        else if (strcmp(optarg, "always") == 0) a->o.starttls = TLS_ALWAYS;
-        else if (strcmp(optarg, "never") == 0) a->o.starttls = TLS_NEVER;
-        else {
-            fprintf(stderr, "smtpwiz diagnose: --starttls takes auto, always or never\n");
-            return -1;
-        }
-        break;
-    case 't':
-        if (diag_number("--timeout", optarg, 0.001, 3600, &v) != 0) return -1;
-        a->o.timeout_ms = (int)(v * 1000);
-        break;
-    case 'u': a->o.user = optarg; break;
-    case 'P': a->password_file = optarg; break;
-    case 'm': a->o.mech = optarg; break;
-    case 'r': a->o.rcpt = optarg; break;
-    case 'H': a->o.helo = optarg; break;
-    case 'c': a->o.cafile = optarg; break;
     case 'k': a->kb = optarg; break;
     case 'j': a->json = 1; break;
     case 'M': a->markdown = 1; break;
@@ -93,10 +55,6 @@ static int diag_option(int c, diag_args *a)
         }
         a->answers[a->nanswers++] = optarg;
         break;
-    case 'X':
-        fprintf(stderr, "smtpwiz diagnose: a password on the command line would show in ps and "
-                        "shell history; use --password-file F or SMTPWIZ_PASSWORD\n");
-        return -1;
     default: diag_usage(stderr); return -1;
     }
     return 0;
@@ -105,14 +63,10 @@ static int diag_option(int c, diag_args *a)
 static int diag_parse(int argc, char **argv, diag_args *a)
 {
     static const struct option opts[] = {
-        {"port", required_argument, NULL, 'p'}, {"starttls", required_argument, NULL, 's'},
-        {"user", required_argument, NULL, 'u'}, {"password-file", required_argument, NULL, 'P'},
-        {"mech", required_argument, NULL, 'm'}, {"rcpt", required_argument, NULL, 'r'},
-        {"helo", required_argument, NULL, 'H'}, {"timeout", required_argument, NULL, 't'},
-        {"cafile", required_argument, NULL, 'c'}, {"kb", required_argument, NULL, 'k'},
-        {"answer", required_argument, NULL, 'a'}, {"json", no_argument, NULL, 'j'},
-        {"markdown", no_argument, NULL, 'M'}, {"help", no_argument, NULL, 'h'},
-        {"password", required_argument, NULL, 'X'}, {NULL, 0, NULL, 0},
+        CLI_TARGET_LONGOPTS,
+        {"kb", required_argument, NULL, 'k'}, {"answer", required_argument, NULL, 'a'},
+        {"json", no_argument, NULL, 'j'}, {"markdown", no_argument, NULL, 'M'},
+        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
     int c;
     optind = 1;
@@ -134,7 +88,7 @@ static int diag_parse(int argc, char **argv, diag_args *a)
         fprintf(stderr, "smtpwiz diagnose: choose --json or --markdown, not both\n");
         return -1;
     }
-    a->o.host = argv[optind];
+    a->t.o.host = argv[optind];
     return 0;
 }
 
@@ -192,14 +146,6 @@ static void diag_walk(wiz *w, const diag_args *a)
     wiz_finish(w);
 }
 
-static char *diag_default_helo(void)
-{
-    char name[256] = "";
-    if (gethostname(name, sizeof name - 1) != 0 || !name[0])
-        return xstrdup("smtpwiz.invalid");
-    return xstrdup(name);
-}
-
 static kb_article *diag_load_kb(const char *name)
 {
     char *path = kb_path_for(name);
@@ -220,7 +166,8 @@ static kb_article *diag_load_kb(const char *name)
 
 int cli_diagnose_main(int argc, char **argv)
 {
-    diag_args a = {.o = {.cancel_fd = -1}};
+    diag_args a = {0};
+    cli_target_init(&a.t);
     if (diag_parse(argc, argv, &a) != 0)
         return EXIT_USAGE;
     kb_article *kb = diag_load_kb(a.kb);
@@ -228,19 +175,11 @@ int cli_diagnose_main(int argc, char **argv)
         kb_free(kb);
         return EXIT_USAGE;
     }
-    char *err = NULL;
-    char *password = creds_password(a.password_file, a.o.user, !a.json && !a.markdown, &err);
-    if (err) {
-        fprintf(stderr, "smtpwiz diagnose: %s\n", err);
-        free(err);
+    if (cli_target_finish("smtpwiz diagnose", &a.t, !a.json && !a.markdown) != 0) {
         kb_free(kb);
         return EXIT_USAGE;
     }
-    a.o.password = password;
-    char *helo = a.o.helo ? NULL : diag_default_helo();
-    if (helo)
-        a.o.helo = helo;
-    wiz *w = wiz_new(kb, &a.o);
+    wiz *w = wiz_new(kb, &a.t.o);
     diag_walk(w, &a);
     if (a.json)
         report_diag_json(stdout, w);
@@ -251,7 +190,6 @@ int cli_diagnose_main(int argc, char **argv)
     int rc = wiz_exit_status(w);
     wiz_free(w);
     kb_free(kb);
-    creds_free(password);
-    free(helo);
+    cli_target_free(&a.t);
     return rc;
 }
