@@ -117,6 +117,34 @@ static const smtp_caps *current_caps(probe_ctx *ctx, const char **why)
     return s ? &s->caps : NULL;
 }
 
+/* Without a password only GSSAPI from a ticket cache can run. */
+static bool can_try(const probe_ctx *ctx, char *const *mechs, size_t n)
+{
+    return probe_have_creds(ctx) ||
+           (smtp_caps_has_mech(mechs, n, "GSSAPI") && probe_krb_have_ccache(NULL));
+}
+
+/* Try the mechanisms under verb.  They are copied first: the session that
+ * owns the list is dropped after the first attempt. */
+static probe_status run_verb(probe_ctx *ctx, probe_result *r, const char *verb,
+                             char *const *list, size_t n)
+{
+    char **mechs = xcalloc(n, sizeof *mechs);
+    for (size_t i = 0; i < n; i++)
+        mechs[i] = xstrdup(list[i]);
+    attempt_tally t = {0};
+    try_all(ctx, verb, mechs, n, r, &t);
+    if (t.first_ok && strcmp(verb, "AUTH") == 0) {
+        free(ctx->auth_ok_mech);
+        ctx->auth_ok_mech = xstrdup(t.first_ok);
+        ctx->auth_ok = true;
+    }
+    for (size_t i = 0; i < n; i++)
+        free(mechs[i]);
+    free(mechs);
+    return tally_status(r, verb, &t);
+}
+
 probe_status probe_auth(probe_ctx *ctx, probe_result *r)
 {
     const char *why = NULL;
@@ -130,27 +158,12 @@ probe_status probe_auth(probe_ctx *ctx, probe_result *r)
         probe_summary(r, "The server offers no AUTH%s", ctx->sess && ctx->sess->tls ? "" : " (before TLS)");
         return ST_SKIP;
     }
-    if (!probe_have_creds(ctx)) {
+    if (!can_try(ctx, c->auth_mechs, c->nauth)) {
         probe_summary(r, "Not tested: give --user and a password (--password-file, "
                          "SMTPWIZ_PASSWORD or the prompt) to test AUTH");
         return ST_SKIP;
     }
-    /* Copy: the session owning c is dropped after the first attempt. */
-    size_t n = c->nauth;
-    char **mechs = xcalloc(n, sizeof *mechs);
-    for (size_t i = 0; i < n; i++)
-        mechs[i] = xstrdup(c->auth_mechs[i]);
-    attempt_tally t = {0};
-    try_all(ctx, "AUTH", mechs, n, r, &t);
-    if (t.first_ok) {
-        free(ctx->auth_ok_mech);
-        ctx->auth_ok_mech = xstrdup(t.first_ok);
-        ctx->auth_ok = true;
-    }
-    for (size_t i = 0; i < n; i++)
-        free(mechs[i]);
-    free(mechs);
-    return tally_status(r, "AUTH", &t);
+    return run_verb(ctx, r, "AUTH", c->auth_mechs, c->nauth);
 }
 
 probe_status probe_exps(probe_ctx *ctx, probe_result *r)
@@ -167,20 +180,10 @@ probe_status probe_exps(probe_ctx *ctx, probe_result *r)
                          "off on this connector, or this is not an Exchange server");
         return ST_SKIP;
     }
-    bool gss = smtp_caps_has_mech(c->exps_mechs, c->nexps, "GSSAPI");
-    if (!probe_have_creds(ctx) && !(gss && probe_krb_have_ccache(NULL))) {
+    if (!can_try(ctx, c->exps_mechs, c->nexps)) {
         probe_summary(r, "Not tested: X-EXPS needs an account of the Exchange organisation "
                          "(--user and a password), or a Kerberos ticket (kinit) for GSSAPI");
         return ST_SKIP;
     }
-    size_t n = c->nexps;
-    char **mechs = xcalloc(n, sizeof *mechs);
-    for (size_t i = 0; i < n; i++)
-        mechs[i] = xstrdup(c->exps_mechs[i]);
-    attempt_tally t = {0};
-    try_all(ctx, "X-EXPS", mechs, n, r, &t);
-    for (size_t i = 0; i < n; i++)
-        free(mechs[i]);
-    free(mechs);
-    return tally_status(r, "X-EXPS", &t);
+    return run_verb(ctx, r, "X-EXPS", c->exps_mechs, c->nexps);
 }
