@@ -58,9 +58,55 @@ static void server_free(struct lab_server *srv)
     free(srv);
 }
 
+/* Integrated Windows authentication offers both halves of Negotiate: where
+ * the scenario offers AUTH NTLM, Kerberos mode offers "GSSAPI NTLM". */
+static void offer_gssapi(unsigned *bits, char *list, size_t cap)
+{
+    if (!(*bits & LAB_M_NTLM) || (*bits & LAB_M_GSSAPI) || strlen(list) + 8 >= cap)
+        return;
+    memmove(list + 7, list, strlen(list) + 1);
+    memcpy(list, "GSSAPI ", 7);
+    *bits |= LAB_M_GSSAPI;
+}
+
+/* Kerberos mode: GSSAPI verified with the keytab, and the scenario's faults
+ * must be real ones - a clock offset is the process's own clock (libfaketime),
+ * not a number added to the banner, or the acceptor would never see it. */
+static int kerberos_setup(struct lab_server *srv, const char *keytab, char **err)
+{
+    if (access(keytab, R_OK) != 0) {
+        *err = xasprintf("cannot read the keytab %s: %s (it needs SMTPSVC/%s and SMTP/%s: "
+                         "kadmin ktadd, or ktpass on a domain controller)", keytab,
+                         strerror(errno), srv->sc->hostname, srv->sc->hostname);
+        return -1;
+    }
+    if (srv->sc->clock_offset && !getenv("FAKETIME")) {
+        *err = xasprintf("scenario %s sets clock_offset = %ld; in Kerberos mode the offset must "
+                         "be the lab's real clock, so run it under libfaketime: env "
+                         "LD_PRELOAD=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 "
+                         "FAKETIME=%+lds smtpwiz lab --scenario %s --keytab %s",
+                         srv->sc->name, srv->sc->clock_offset, srv->sc->clock_offset,
+                         srv->sc->name, keytab);
+        return -1;
+    }
+    srv->sc->clock_offset = 0;   /* under faketime the clock already carries it */
+    offer_gssapi(&srv->sc->auth_before, srv->sc->auth_before_s, sizeof srv->sc->auth_before_s);
+    offer_gssapi(&srv->sc->auth_after, srv->sc->auth_after_s, sizeof srv->sc->auth_after_s);
+    /* libkrb5 reads it when the GSSAPI plugin acquires the acceptor's key. */
+    char *kt = xasprintf("FILE:%s", keytab);
+    int rc = setenv("KRB5_KTNAME", kt, 1);
+    free(kt);
+    if (rc != 0) {
+        *err = xasprintf("cannot set KRB5_KTNAME: %s", strerror(errno));
+        return -1;
+    }
+    srv->kerberos = true;
+    return 0;
+}
+
 static struct lab_server *server_new(const char *name, const char *dir, const char *listen_on,
                                      const char *cert, const char *key, const char *logpath,
-                                     char **err)
+                                     const char *keytab, char **err)
 {
     struct lab_server *srv = xcalloc(1, sizeof *srv);
     srv->lfd = srv->wake[0] = srv->wake[1] = -1;
@@ -82,6 +128,8 @@ static struct lab_server *server_new(const char *name, const char *dir, const ch
     free(path);
     if (!srv->sc)
         goto fail;
+    if (keytab && kerberos_setup(srv, keytab, err) < 0)
+        goto fail;
     if (logpath && !(srv->log = fopen(logpath, "a"))) {
         *err = xasprintf("cannot open the log %s: %s", logpath, strerror(errno));
         goto fail;
@@ -91,6 +139,11 @@ static struct lab_server *server_new(const char *name, const char *dir, const ch
     if (lab_sasl_init(err) < 0)
         goto fail;
     srv->sasl_ready = true;
+    if (srv->kerberos && !lab_sasl_has_mech("GSSAPI")) {
+        *err = xstrdup("--keytab needs Cyrus SASL's GSSAPI plugin, which is not installed "
+                       "(Debian: apt-get install libsasl2-modules-gssapi-mit)");
+        goto fail;
+    }
     if (pipe2(srv->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
         *err = xasprintf("cannot create a pipe: %s", strerror(errno));
         goto fail;
@@ -117,7 +170,7 @@ lab_server *lab_server_start(const char *scenario_name, const char *scenarios_di
                              const char *listen_on, char **err)
 {
     struct lab_server *srv = server_new(scenario_name, scenarios_dir, listen_on, NULL, NULL,
-                                        NULL, err);
+                                        NULL, NULL, err);
     if (!srv)
         return NULL;
     /* The thread inherits this mask: a write to a vanished client must not
@@ -225,11 +278,13 @@ static void on_signal(int sig)
 static void usage(FILE *f)
 {
     fputs("usage: smtpwiz lab [--scenario NAME] [--listen ADDR:PORT] [--scenarios DIR]\n"
-          "                   [--cert FILE --key FILE] [--log FILE]\n"
+          "                   [--cert FILE --key FILE] [--log FILE] [--keytab FILE]\n"
           "       smtpwiz lab --list [--scenarios DIR]\n"
           "Plays a (broken) Exchange server for training labs and tests, on a loopback\n"
           "address only (default 127.0.0.1, a free port).  It never accepts mail.\n"
-          "Every scenario has the account labuser, password Lab-Pass-1234.\n", f);
+          "Every scenario has the account labuser, password Lab-Pass-1234.\n"
+          "--keytab turns on Kerberos mode: AUTH and X-EXPS GSSAPI are verified for real\n"
+          "against the keytab (SMTPSVC/<hostname> and SMTP/<hostname>).\n", f);
 }
 
 static int list_scenarios(const char *dir)
@@ -251,13 +306,14 @@ static int list_scenarios(const char *dir)
 int lab_main(int argc, char **argv)
 {
     const char *name = LAB_DEFAULT_SCENARIO, *listen_on = NULL, *dir = NULL, *cert = NULL,
-               *key = NULL, *logpath = NULL;
+               *key = NULL, *logpath = NULL, *keytab = NULL;
     bool list = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char **slot = !strcmp(a, "--scenario") ? &name : !strcmp(a, "--listen") ? &listen_on
                           : !strcmp(a, "--scenarios") ? &dir : !strcmp(a, "--cert") ? &cert
-                          : !strcmp(a, "--key") ? &key : !strcmp(a, "--log") ? &logpath : NULL;
+                          : !strcmp(a, "--key") ? &key : !strcmp(a, "--log") ? &logpath
+                          : !strcmp(a, "--keytab") ? &keytab : NULL;
         if (slot && i + 1 < argc) {
             *slot = argv[++i];
         } else if (!strcmp(a, "--list")) {
@@ -274,7 +330,8 @@ int lab_main(int argc, char **argv)
     if (list)
         return list_scenarios(dir);
     char *err = NULL;
-    struct lab_server *srv = server_new(name, dir, listen_on, cert, key, logpath, &err);
+    struct lab_server *srv = server_new(name, dir, listen_on, cert, key, logpath, keytab,
+                                         &err);
     if (!srv) {
         fprintf(stderr, "smtpwiz lab: %s\n", err);
         free(err);

@@ -1,8 +1,11 @@
 /* lab_auth: AUTH (RFC 4954) and Exchange's X-EXPS as the lab answers them.
  * PLAIN and LOGIN go through Cyrus SASL (lab_sasl.c) and the scenario's
  * accounts; NTLM gets a real type-2 challenge carrying the scenario's names,
- * OS version and clock; GSSAPI and EXCHANGEAUTH tokens are not verified -
- * the scenario decides the answer, per account or per mechanism. */
+ * OS version and clock; EXCHANGEAUTH tokens are not verified - the scenario
+ * decides the answer, per account or per mechanism.  GSSAPI is the same
+ * unless the lab runs in Kerberos mode (--keytab): then the Cyrus GSSAPI
+ * plugin verifies the ticket and the exchange itself decides, 235 or
+ * Exchange's 454 4.7.0 and a disconnect. */
 #include "config.h"
 
 #include <stdint.h>
@@ -34,6 +37,8 @@ static lab_answer scenario_answer(lab_session *s, const lab_account *a, bool pw_
     const lab_scenario *sc = s->srv->sc;
     int m = s->flow_mech;
     bool password_mech = m == M_PLAIN || m == M_LOGIN;
+    if (m == M_GSSAPI && s->srv->kerberos)
+        return pw_ok ? LAB_ANS_235 : LAB_ANS_454;
     if (password_mech && !pw_ok)
         return s->flow_exps && sc->product == LAB_E2007 ? LAB_ANS_454 : LAB_ANS_535;
     if (s->flow_exps) {
@@ -147,8 +152,15 @@ static void sasl_round(lab_session *s, const unsigned char *in, unsigned inlen, 
         finish(s, u, true);
         free(u);
     } else {
+        if (s->flow_mech == M_GSSAPI)   /* the GSS error says which Kerberos fault */
+            lab_log(s, "%s GSSAPI: %s", s->flow_exps ? "X-EXPS" : "AUTH", lab_sasl_detail(s));
         fail_exchange(s);
     }
+}
+
+static bool real_gssapi(const lab_session *s)
+{
+    return s->flow_mech == M_GSSAPI && s->srv->kerberos;
 }
 
 /* Continue the exchange with a decoded client message (NULL: none yet). */
@@ -172,6 +184,10 @@ static void step(lab_session *s, const unsigned char *msg, long len, bool start)
         }
         return;
     default:
+        if (msg && real_gssapi(s)) {
+            sasl_round(s, msg, (unsigned)len, start);
+            return;
+        }
         if (!msg) {
             lab_out(s, "334 %s", s->flow_mech == M_GSSAPI ? "GSSAPI supported" : "");
             s->flow = FLOW_TOKEN;
@@ -216,7 +232,7 @@ void lab_auth_start(lab_session *s, bool exps, char *args)
     }
     s->flow_mech = m;
     s->flow_exps = exps;
-    if ((m == M_PLAIN || m == M_LOGIN) && !(s->sasl = lab_sasl_conn(s))) {
+    if ((m == M_PLAIN || m == M_LOGIN || real_gssapi(s)) && !(s->sasl = lab_sasl_conn(s))) {
         lab_out(s, "454 4.7.0 Temporary authentication failure");
         return;
     }

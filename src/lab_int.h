@@ -79,6 +79,7 @@ struct lab_server {
     pthread_t thread;
     bool threaded;
     bool sasl_ready;
+    bool kerberos;                 /* --keytab: GSSAPI verified for real */
 };
 
 /* lab_loop.c */
@@ -114,11 +115,16 @@ SSL_CTX *lab_tls_ctx(const char *cert, const char *key, const char *cn, char **e
 /* lab_sasl.c */
 int lab_sasl_init(char **err);
 void lab_sasl_done(void);
+bool lab_sasl_has_mech(const char *mech);           /* a plugin for it is loaded */
 void *lab_sasl_conn(lab_session *s);
 void lab_sasl_conn_free(void *conn);
 /* One step; returns 1 done ok (user in *user), 0 continue (out, outlen),
- * -1 failed (bad password or malformed). */
+ * -1 failed (bad password, bad ticket or malformed).  The first call on a
+ * connection always starts the mechanism, whatever start says. */
 int lab_sasl_step(lab_session *s, const char *mech, const char *in, unsigned inlen, bool start,
                   const char **out, unsigned *outlen, const char **user);
+/* Why the last step failed (libsasl2's detail, for GSSAPI the GSS major and
+ * minor text), owned by the connection; "" if none. */
+const char *lab_sasl_detail(lab_session *s);
 
 #endif

@@ -1,13 +1,17 @@
 /* lab_sasl: AUTH PLAIN and LOGIN checked through the Cyrus SASL *server*
- * API against the scenario's lab accounts.  The password check is our own
- * SASL_CB_SERVER_USERDB_CHECKPASS callback; pwcheck_method and auxprop_plugin
- * name verifiers that do not exist, so libsasl2 never falls back to the
- * system's /etc/sasldb2, saslauthd or PAM. */
+ * API against the scenario's lab accounts, and - in Kerberos mode (--keytab)
+ * - AUTH and X-EXPS GSSAPI through the GSSAPI plugin and the keytab named by
+ * KRB5_KTNAME (service "smtp" for AUTH, "SMTPSVC" for X-EXPS, as Exchange).
+ * The password check is our own SASL_CB_SERVER_USERDB_CHECKPASS callback;
+ * pwcheck_method and auxprop_plugin name verifiers that do not exist, so
+ * libsasl2 never falls back to the system's /etc/sasldb2, saslauthd or PAM. */
 #include "config.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sasl/sasl.h>
 
@@ -23,13 +27,13 @@ static int getopt_cb(void *context, const char *plugin, const char *option,
     (void)plugin;
     const char *v = NULL;
     if (!strcmp(option, "mech_list"))
-        v = "PLAIN LOGIN";
+        v = "PLAIN LOGIN GSSAPI";   /* GSSAPI is only started in Kerberos mode */
     else if (!strcmp(option, "pwcheck_method"))
         v = "smtpwiz-lab-callback-only";
     else if (!strcmp(option, "auxprop_plugin"))
         v = "smtpwiz-lab-none";
     else if (!strcmp(option, "log_level"))
-        v = "0";
+        v = "2";   /* SASL_LOG_FAIL: what log_cb keeps for lab_sasl_detail() */
     if (!v)
         return SASL_FAIL;
     *result = v;
@@ -38,11 +42,17 @@ static int getopt_cb(void *context, const char *plugin, const char *option,
     return SASL_OK;
 }
 
+/* The GSSAPI plugin reports the GSS major/minor text (clock skew, wrong
+ * key...) only through the log callback; sasl_errdetail() then says just
+ * "gss_accept_sec_context".  Each lab runs its sessions on one thread, so
+ * the last failure logged on this thread belongs to the step just made. */
+static _Thread_local char last_failure[512];
+
 static int log_cb(void *context, int level, const char *message)
 {
     (void)context;
-    (void)level;
-    (void)message;
+    if (level <= SASL_LOG_FAIL && message)
+        snprintf(last_failure, sizeof last_failure, "%s", message);
     return SASL_OK;   /* the lab logs its own lines */
 }
 
@@ -76,6 +86,15 @@ int lab_sasl_init(char **err)
     return 0;
 }
 
+bool lab_sasl_has_mech(const char *mech)
+{
+    const char **list = sasl_global_listmech();
+    for (size_t i = 0; list && list[i]; i++)
+        if (!strcasecmp(list[i], mech))
+            return true;
+    return false;
+}
+
 /* The server side stays initialised for the life of the process: a second
  * lab (the wizard restarts them) reuses it, and sasl_server_done() unloads the
  * plugins while some of their allocations are still alive, which leak
@@ -91,6 +110,8 @@ void lab_sasl_done(void)
 typedef struct lab_sasl {
     sasl_conn_t *conn;
     sasl_callback_t cbs[2];
+    bool started;
+    char detail[1024];
 } lab_sasl;
 
 static int checkpass_cb(sasl_conn_t *conn, void *context, const char *user, const char *pass,
@@ -115,8 +136,14 @@ void *lab_sasl_conn(lab_session *s)
     ls->cbs[0] = (sasl_callback_t){SASL_CB_SERVER_USERDB_CHECKPASS, CB(checkpass_cb),
                                    s->srv->sc};
     ls->cbs[1] = (sasl_callback_t){SASL_CB_LIST_END, NULL, NULL};
-    if (sasl_server_new("smtp", s->srv->sc->hostname, NULL, NULL, NULL, ls->cbs, 0, &ls->conn)
-        != SASL_OK) {
+    /* The service is the first half of the acceptor's principal:
+     * SMTPSVC/<fqdn> for X-EXPS, smtp/<fqdn> for AUTH. */
+    const char *service = s->flow_exps ? "SMTPSVC" : "smtp";
+    /* No SASL security layer: Exchange never wraps SMTP after GSSAPI, and the
+     * lab would not unwrap the commands that follow. */
+    sasl_security_properties_t sp = {.min_ssf = 0, .max_ssf = 0};
+    if (sasl_server_new(service, s->srv->sc->hostname, NULL, NULL, NULL, ls->cbs, 0, &ls->conn)
+        != SASL_OK || sasl_setprop(ls->conn, SASL_SEC_PROPS, &sp) != SASL_OK) {
         if (ls->conn)
             sasl_dispose(&ls->conn);
         free(ls);
@@ -140,15 +167,28 @@ int lab_sasl_step(lab_session *s, const char *mech, const char *in, unsigned inl
     lab_sasl *ls = s->sasl;
     *out = NULL;
     *outlen = 0;
+    start = start || !ls->started;
+    ls->started = true;
+    last_failure[0] = '\0';
     int rc = start ? sasl_server_start(ls->conn, mech, in, inlen, out, outlen)
                    : sasl_server_step(ls->conn, in, inlen, out, outlen);
     if (rc == SASL_CONTINUE)
         return 0;
-    if (rc != SASL_OK)
+    if (rc != SASL_OK) {
+        const char *d = sasl_errdetail(ls->conn);
+        snprintf(ls->detail, sizeof ls->detail, "%s%s%s", d ? d : "",
+                 *last_failure && d ? ": " : "", last_failure);
         return -1;
+    }
     const void *u = NULL;
     if (sasl_getprop(ls->conn, SASL_USERNAME, &u) != SASL_OK || !u)
         return -1;
     *user = u;
     return 1;
+}
+
+const char *lab_sasl_detail(lab_session *s)
+{
+    lab_sasl *ls = s->sasl;
+    return ls ? ls->detail : "";
 }

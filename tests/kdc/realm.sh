@@ -5,8 +5,17 @@
 #   kdc_create               realm $KRB_REALM in $T/kdc: database, stash, admin
 #                            principal (keytab $KDC_DIR/admin.keytab); exports
 #                            KRB5_CONFIG, KRB5_KDC_PROFILE, KRB5CCNAME (all in $T)
-#   kdc_addspn HOST          SMTPSVC/HOST and SMTP/HOST principals, keytab
-#                            $KDC_DIR/HOST.keytab
+#   kdc_addspn HOST          SMTPSVC/HOST and SMTP/HOST principals, and
+#                            smtp/HOST (AUTH GSSAPI's RFC 4954 service name:
+#                            MIT names are case-sensitive, AD's are not),
+#                            keytab $KDC_DIR/HOST.keytab
+#   kdc_delspn HOST          remove them from the KDC again (the keytab stays:
+#                            a server whose SPN was never registered or was
+#                            lost, KB979174 cause 3)
+#   kdc_kinit_user USER      a principal USER with a random key and a ticket
+#                            cache for it in $KRB5CCNAME
+#   lab_faketime_env OFFSET  prints the env assignments that run one process
+#                            under libfaketime (for the lab: env $(...) smtpwiz)
 #   kdc_start [FAKETIME]     krb5kdc on 127.0.0.1:$KDC_PORT (TCP and UDP),
 #                            optionally under libfaketime (e.g. +10m) - the KDC
 #                            process only; stopped by lib.sh's cleanup
@@ -77,6 +86,8 @@ CONF
 [domain_realm]
     .smtpwiz.test = $KRB_REALM
     smtpwiz.test = $KRB_REALM
+    .fabrikam.com = $KRB_REALM
+    fabrikam.com = $KRB_REALM
 CONF
     : > "$KDC_DIR/kadm5.acl"
     KRB5_CONFIG=$KDC_DIR/krb5.conf
@@ -97,7 +108,29 @@ kadm() { # one kadmin.local query
 kdc_addspn() { # HOST
     kadm "addprinc -randkey SMTPSVC/$1@$KRB_REALM"
     kadm "addprinc -randkey SMTP/$1@$KRB_REALM"
-    kadm "ktadd -k $KDC_DIR/$1.keytab SMTPSVC/$1@$KRB_REALM SMTP/$1@$KRB_REALM"
+    kadm "addprinc -randkey smtp/$1@$KRB_REALM"
+    kadm "ktadd -k $KDC_DIR/$1.keytab SMTPSVC/$1@$KRB_REALM SMTP/$1@$KRB_REALM smtp/$1@$KRB_REALM"
+}
+
+kdc_delspn() { # HOST
+    kadm "delprinc -force SMTPSVC/$1@$KRB_REALM"
+    kadm "delprinc -force SMTP/$1@$KRB_REALM"
+    kadm "delprinc -force smtp/$1@$KRB_REALM"
+}
+
+kdc_kinit_user() { # USER
+    kadm "addprinc -randkey $1@$KRB_REALM"
+    kadm "ktadd -k $KDC_DIR/$1.keytab $1@$KRB_REALM"
+    kinit -k -t "$KDC_DIR/$1.keytab" "$1@$KRB_REALM" >"$KDC_DIR/kinit.out" 2>&1 ||
+        { cat "$KDC_DIR/kinit.out" >&2; fail "kinit $1@$KRB_REALM failed"; }
+}
+
+# FAKETIME_NO_CACHE so the offset holds at once; DONT_FAKE_MONOTONIC keeps
+# poll timeouts real; ASan must tolerate a preload that comes before it.
+lab_faketime_env() { # OFFSET
+    need_faketime
+    echo "LD_PRELOAD=$FAKETIME_LIB FAKETIME=$1 FAKETIME_NO_CACHE=1 DONT_FAKE_MONOTONIC=1" \
+         "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 }
 
 kdc_start() { # [FAKETIME offset]
