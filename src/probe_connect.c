@@ -1,6 +1,7 @@
 /* probe connect: can we open TCP to the server at all, and how fast. */
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +16,7 @@ probe_status probe_connect(probe_ctx *ctx, probe_result *r)
     fact_str(r, "port", ctx->o.port);
     if (s) {
         fact_str(r, "address", net_peer_addr(s->c));
-        fact_num(r, "connect_ms", ctx->connect_ms);
+        fact_num(r, "connect_ms", round(ctx->connect_ms * 100) / 100);
         probe_summary(r, "TCP connection to %s port %d opened in %.1f ms",
                       net_peer_addr(s->c), net_peer_port(s->c), ctx->connect_ms);
         return ST_PASS;
