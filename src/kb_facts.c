@@ -36,7 +36,16 @@ static const kb_probe_facts kb_fact_table[] = {
     {"xexch50", "offered reply_unauth reply_auth auth_error path_masked blob_reply_unauth "
                 "blob_reply_auth mail_unauth rcpt_unauth mail_auth rcpt_auth", false},
     {"clock", "skew_s skew_banner_s skew_ntlm_s source", false},
-    /* KB979174's Kerberos probes (kdc-time, kerberos-ports, spn) add their rows here. */
+    /* KB979174's Kerberos probes.  kdc-time: skew_server_s only when the SMTP server
+     * shows a clock; the KDC's facts only when it answered. */
+    {"kdc-time", "realm dc_source kdc_answered kdc kdc_addr kdc_port transport kdc_time "
+                 "rtt_ms skew_local_s skew_server_s server_clock_source krb_error_code "
+                 "krb_error kdc_realm e_text", false},
+    /* kdc_tcp kdc_udp kpasswd_tcp: answered open refused filtered unreachable unresolved
+     * not-checked ... (kdc_outcome_name) */
+    {"kerberos-ports", "dcs dc_source kdc_tcp kdc_udp kpasswd_tcp blocked checks", false},
+    /* spn_smtpsvc spn_smtp: found missing no-credentials clock-skew error */
+    {"spn", "spn_smtpsvc spn_smtp evidence fqdn realm client kinit setspn", false},
     {NULL, NULL, false},
 };
 

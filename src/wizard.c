@@ -3,6 +3,7 @@
  * learned; a condition naming a probe that has not run yet runs it. */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,8 @@ struct wiz {
     wiz_visit *path;
     size_t npath, cappath;
     const kb_step *cur;       /* NULL when done or failed */
+    size_t step_first_res;    /* results the last wiz_run_probe started with,
+                               * or SIZE_MAX once a question moved on */
     wiz_state state;
     char *error;
 };
@@ -30,13 +33,22 @@ static const struct { const char *probe, *needs; } wiz_prereq[] = {
 
 static void wiz_enter(wiz *w, const kb_step *s);
 
-wiz *wiz_new(const kb_article *kb, const probe_opts *o)
+wiz *wiz_new_at(const kb_article *kb, const probe_opts *o, const char *step_id)
 {
+    const kb_step *s = kb_step_find(kb, step_id ? step_id : kb->start);
+    if (step_id && !s)
+        return NULL;
     wiz *w = xcalloc(1, sizeof *w);
     w->kb = kb;
+    w->step_first_res = SIZE_MAX;
     probe_ctx_init(&w->ctx, o);
-    wiz_enter(w, kb_step_find(kb, kb->start));
+    wiz_enter(w, s);
     return w;
+}
+
+wiz *wiz_new(const kb_article *kb, const probe_opts *o)
+{
+    return wiz_new_at(kb, o, NULL);
 }
 
 void wiz_free(wiz *w)
@@ -85,7 +97,29 @@ static int wiz_ensure(wiz *w, const char *probe)
         w->res = xrealloc(w->res, w->capres * sizeof *w->res);
     }
     probe_run(&w->ctx, p, &w->res[w->nres]);
+    /* Visits whose result was forgotten by wiz_rerun_current see the new one. */
+    for (size_t k = 0; k < w->npath; k++)
+        if (w->path[k].result < 0 && w->path[k].step->kind == KB_PROBE &&
+            strcmp(w->path[k].step->probe, probe) == 0)
+            w->path[k].result = (int)w->nres;
     return (int)w->nres++;
+}
+
+/* Drop a probe's result; the visits that showed it wait for the re-run. */
+static void wiz_forget(wiz *w, const char *probe)
+{
+    int ri = result_index(w, probe);
+    if (ri < 0)
+        return;
+    probe_result_free(&w->res[ri]);
+    memmove(&w->res[ri], &w->res[ri + 1], (w->nres - (size_t)ri - 1) * sizeof *w->res);
+    w->nres--;
+    for (size_t k = 0; k < w->npath; k++) {
+        if (w->path[k].result == ri)
+            w->path[k].result = -1;
+        else if (w->path[k].result > ri)
+            w->path[k].result--;
+    }
 }
 
 static const probe_result *wiz_lookup(void *user, const char *probe)
@@ -146,6 +180,7 @@ int wiz_run_probe(wiz *w)
     const kb_step *s = w->cur;
     if (w->state != WIZ_AT_PROBE || !s)
         return -1;
+    w->step_first_res = w->nres;
     int ri = wiz_ensure(w, s->probe);
     const probe_result *r = ri >= 0 ? &w->res[ri] : NULL;
     const char *target = NULL;
@@ -179,8 +214,38 @@ int wiz_answer(wiz *w, wiz_reply a)
     if (w->state != WIZ_AT_QUESTION || !s)
         return -1;
     const char *target = a == WIZ_YES ? s->yes : a == WIZ_NO ? s->no : s->unknown;
+    w->step_first_res = SIZE_MAX;
     wiz_push(w, s, xstrdup(wiz_reply_name(a)), -1);
     wiz_enter(w, kb_step_find(w->kb, target));
+    return 0;
+}
+
+int wiz_rerun_current(wiz *w)
+{
+    size_t q = w->npath;
+    while (q > 0 && w->path[q - 1].step->kind == KB_CONCLUSION)
+        q--;
+    const kb_step *s = NULL;
+    if (q > 0 && w->path[q - 1].step->kind == KB_PROBE) {
+        s = w->path[q - 1].step;
+        while (w->npath >= q)
+            free(w->path[--w->npath].outcome);
+        /* The probes that step's conditions and prerequisites ran (a cancel
+         * may have cut them short) run again with it. */
+        while (w->step_first_res != SIZE_MAX && w->nres > w->step_first_res)
+            wiz_forget(w, w->res[w->nres - 1].name);
+    } else if (w->state == WIZ_AT_PROBE && w->cur) {
+        s = w->cur;
+    }
+    if (!s)
+        return -1;
+    w->cur = s;
+    w->state = WIZ_AT_PROBE;
+    free(w->error);
+    w->error = NULL;
+    wiz_forget(w, s->probe);
+    w->step_first_res = SIZE_MAX;
+    probe_ctx_reset_session(&w->ctx);
     return 0;
 }
 
@@ -194,6 +259,7 @@ int wiz_back(wiz *w)
     const kb_step *s = w->path[q - 1].step;
     while (w->npath >= q)
         free(w->path[--w->npath].outcome);
+    w->step_first_res = SIZE_MAX;
     w->cur = s;
     w->state = WIZ_AT_QUESTION;
     free(w->error);

@@ -35,6 +35,9 @@ typedef struct wiz_visit {
 typedef struct wiz wiz;
 
 wiz *wiz_new(const kb_article *kb, const probe_opts *o);
+/* Start the walk at step_id instead of the article's start (a triage entry
+ * step); NULL step_id is the start.  NULL if the article has no such step. */
+wiz *wiz_new_at(const kb_article *kb, const probe_opts *o, const char *step_id);
 void wiz_free(wiz *w);
 
 wiz_state wiz_get_state(const wiz *w);
@@ -48,6 +51,16 @@ bool wiz_step_needs_probe(const wiz *w);
 int wiz_run_probe(wiz *w);
 /* Answer the current question.  0, or -1 if it is not a question step. */
 int wiz_answer(wiz *w, wiz_reply a);
+/* Make the probe step whose result was seen last run again: the last probe
+ * step on the path, if no question was answered after it (the path is cut
+ * back to it, the conclusion or stop it led to is dropped), or else the
+ * current step if it is a probe step.  Its probe's result is forgotten, and
+ * so are the results of the probes that step's conditions or prerequisites
+ * ran first (a cancel may have cut them short); results of earlier steps
+ * are kept.  The shared session is reset
+ * (probe_ctx_reset_session), so the next wiz_run_probe runs that one probe
+ * again on a fresh connection.  0, or -1 if there is no such step. */
+int wiz_rerun_current(wiz *w);
 /* Go back to the last question answered (probe results are kept).
  * 0, or -1 if no question was answered yet. */
 int wiz_back(wiz *w);

@@ -32,8 +32,6 @@ struct uw {
     uw_article av[MAX_ARTS];
     int narts;
     const kb_article *art;     /* the walk's article */
-    kb_article entry_art;      /* a shallow copy of it starting at the triage entry */
-    const kb_article *walk;    /* what the wizard walks: art or &entry_art */
     probe_opts o;
     wiz *w;
     bool busy;                 /* the worker runs: the wizard is its alone */
@@ -225,16 +223,9 @@ bool uw_begin(uw *e, const char *article, const char *entry, const probe_opts *o
         return false;
     }
     e->art = a;
-    if (s) {
-        /* wizard.h has no "start at": walk a copy whose start is the entry. */
-        e->entry_art = *a;
-        e->entry_art.start = s->id;
-        a = &e->entry_art;
-    }
-    e->walk = a;
     e->o = *o;
     wiz_free(e->w);
-    e->w = wiz_new(a, &e->o);
+    e->w = wiz_new_at(a, &e->o, s ? s->id : NULL);
     e->shown = -1;
     free(e->visited);
     e->visited = xcalloc(e->art->nsteps + 1, 1);
@@ -393,7 +384,7 @@ void uw_get(uw *e, uw_view *v)
 void uw_probe_begin(uw *e, bool rerun)
 {
     uw_get(e, &e->snap);
-    /* The finding belongs to the walk the worker may replace: drop it. */
+    /* A re-run frees the finding shown (wiz_rerun_current): drop it. */
     e->snap.have_result = false;
     e->snap.summary = e->snap.verdict = NULL;
     e->snap.facts = NULL;
@@ -419,38 +410,15 @@ static void run_current(uw *e)
     e->shown = (long)n;
 }
 
-/* A fresh walk (a fresh probe session: the old one may be the cancelled or
- * failed one) replayed to step k of the old path, whose probe runs again. */
-static void rerun_replay(uw *e)
-{
-    size_t n, k;
-    const wiz_visit *old = wiz_path(e->w, &n);
-    k = e->shown >= 0 ? (size_t)e->shown : n;
-    wiz *nw = wiz_new(e->walk, &e->o);
-    for (size_t i = 0; i < k && i < n; i++) {
-        const kb_step *cur = wiz_current_step(nw);
-        wiz_reply a;
-        if (!cur || cur != old[i].step)
-            break;   /* the server answers differently now: stop replaying */
-        if (cur->kind == KB_QUESTION && wiz_reply_parse(old[i].outcome, &a) == 0)
-            wiz_answer(nw, a);
-        else if (cur->kind == KB_PROBE)
-            wiz_run_probe(nw);
-    }
-    wiz_free(e->w);
-    e->w = nw;
-    e->shown = -1;
-    run_current(e);
-}
-
 void uw_probe(uw *e)
 {
     if (!e->w)
         return;
-    if (e->rerun)
-        rerun_replay(e);
-    else
-        run_current(e);
+    /* Re-run: only the probe whose finding is shown (or that stopped the
+     * walk) runs again, on a fresh session; the other results stay. */
+    if (e->rerun && wiz_rerun_current(e->w) == 0)
+        e->shown = -1;
+    run_current(e);
 }
 
 bool uw_next(uw *e)

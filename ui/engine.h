@@ -50,9 +50,9 @@ bool uw_started(const uw *e);
 void uw_get(uw *e, uw_view *v);
 /* The blocking probe of the current step (the worker thread calls this).
  * The UI thread calls uw_probe_begin before starting the worker (rerun:
- * the step whose result is shown runs again in a fresh walk replayed to
- * it) and uw_probe_end after joining it; in between uw_get returns a
- * snapshot and nothing else touches the walk. */
+ * the probe whose result is shown, or that stopped the walk, runs again on a
+ * fresh session: wiz_rerun_current) and uw_probe_end after joining it; in
+ * between uw_get returns a snapshot and nothing else touches the walk. */
 void uw_probe_begin(uw *e, bool rerun);
 void uw_probe(uw *e);
 void uw_probe_end(uw *e);

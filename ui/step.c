@@ -64,7 +64,9 @@ void step_begin(ui_state *u)
     o.starttls = f->tls == 1 ? TLS_ALWAYS : f->tls == 2 ? TLS_NEVER : TLS_AUTO;
     o.user = f->user[0] ? f->user : NULL;
     o.password = f->user[0] && f->pass[0] ? f->pass : NULL;
-    o.dc = f->dc[0] ? f->dc : NULL;     /* used by the Kerberos probes */
+    /* Used by the Kerberos probes.  A lab's domain (fabrikam.com) is real on
+     * the Internet: without a DC typed in, a practice run asks none. */
+    o.dc = f->dc[0] ? f->dc : (u->lab ? "none" : NULL);
     o.timeout_ms = 15000;
     o.cancel_fd = u->w.cancel_fd[0];
     char *err = NULL;

@@ -6,6 +6,10 @@
 . "$TOP/tests/lib.sh"
 "$SMTPWIZ" lab --help >/dev/null 2>&1 || skip "this smtpwiz has no lab"
 export SMTPWIZ_PASSWORD=Lab-Pass-1234
+# KB979174's Kerberos probe steps must fall through to their questions here:
+# --dc none (the lab's domains are real Internet domains: never look their
+# DCs up) and no ticket cache for the spn probe.
+export KRB5CCNAME="FILE:$T/no-such-ccache"
 
 NO843106="--answer accompanying-symptoms=no --answer sendas-sender=no --answer firewall-between=no --answer other-org=no"
 NO979174="--answer clock-dc=no --answer replication=no --answer spn-list=no --answer spn-dupes=no --answer kerberos-ports=no --answer kerberos-log=no --answer kerberos-log-spn=no"
@@ -61,7 +65,7 @@ while IFS='|' read -r scen kb want extra; do
     start_lab "$scen"
     out="$T/$scen-$kb.json"
     # shellcheck disable=SC2086
-    "$SMTPWIZ" diagnose 127.0.0.1 -p "$PORT" --kb "$TOP/kb/kb$kb.ini" --user labuser \
+    "$SMTPWIZ" diagnose 127.0.0.1 -p "$PORT" --dc none --kb "$TOP/kb/kb$kb.ini" --user labuser \
         --timeout 3 --json $extra >"$out" 2>"$T/$scen-$kb.err"
     rc=$?
     kill "$LABPID" 2>/dev/null; wait "$LABPID" 2>/dev/null
@@ -82,7 +86,7 @@ done <"$T/table"
 
 # The ticket report: conclusion, fix, path, transcript, and no password.
 start_lab sendas-denied
-"$SMTPWIZ" diagnose 127.0.0.1 -p "$PORT" --kb "$TOP/kb/kb843106.ini" --user labuser --markdown \
+"$SMTPWIZ" diagnose 127.0.0.1 -p "$PORT" --dc none --kb "$TOP/kb/kb843106.ini" --user labuser --markdown \
     >"$T/report.md" 2>"$T/report.err"
 grep -q '^## Conclusion: `sendas-denied`' "$T/report.md" || { cat "$T/report.md"; fail "markdown lacks the conclusion"; }
 grep -q '^\*\*What to do' "$T/report.md" || fail "markdown lacks the fix"

@@ -13,8 +13,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include "kb.h"
 #include "util.h"
+#include "wizard.h"
 
 #define HEAD "[article]\nid = 1\ntitle = T\nsource = S\nstart = a\n"          /* lines 1-5 */
 #define CONC(id) "[step " id "]\nkind = conclusion\ntitle = C\nmeans = M\nfix = F\n"
@@ -269,6 +273,85 @@ static void test_conditions(void **state)
     probe_result_free(&r);
 }
 
+/* wiz_new_at (the triage entry) and wiz_rerun_current (the UI's re-run).
+ * The probe is connect, to a loopback port bound but not listening, so it
+ * fails at once and the walk goes on to the question. */
+static const char rerun_kb[] =
+    HEAD
+    "[step a]\nkind = probe\nprobe = connect\ntitle = A\nwhy = W\ndefault = a2\nerror = a2\n"
+    "[step a2]\nkind = probe\nprobe = connect\ntitle = A2\nwhy = W\ndefault = b\nerror = b\n"
+    "[step b]\nkind = question\ntitle = B\nwhy = W\nask = Q\nhow = H\nyes = c\nno = d\n"
+    "unknown = d\n"
+    CONC("c") CONC("d");
+
+static void test_wizard_entry_rerun(void **state)
+{
+    (void)state;
+    kb_errors errs = {0};
+    kb_article *a = load_text(rerun_kb, &errs);
+    for (size_t i = 0; i < errs.n; i++)
+        print_message("%s\n", errs.v[i]);
+    assert_int_equal(errs.n, 0);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t sl = sizeof sin;
+    assert_true(fd >= 0);
+    assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof sin), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &sl), 0);
+    char port[16];
+    snprintf(port, sizeof port, "%u", (unsigned)ntohs(sin.sin_port));
+    probe_opts o = {.host = "127.0.0.1", .port = port, .timeout_ms = 3000, .cancel_fd = -1};
+    size_t n;
+
+    assert_null(wiz_new_at(a, &o, "nope"));
+    wiz *w = wiz_new_at(a, &o, "b");
+    assert_int_equal(wiz_get_state(w), WIZ_AT_QUESTION);
+    assert_string_equal(wiz_current_step(w)->id, "b");
+    assert_int_equal(wiz_rerun_current(w), -1);   /* no probe step to run again */
+    assert_int_equal(wiz_answer(w, WIZ_YES), 0);
+    assert_string_equal(wiz_conclusion(w)->id, "c");
+    wiz_free(w);
+    w = wiz_new_at(a, &o, "d");
+    assert_int_equal(wiz_get_state(w), WIZ_DONE);
+    assert_string_equal(wiz_conclusion(w)->id, "d");
+    wiz_free(w);
+
+    w = wiz_new(a, &o);
+    assert_string_equal(wiz_current_step(w)->id, "a");
+    assert_int_equal(wiz_run_probe(w), 0);
+    assert_string_equal(wiz_current_step(w)->id, "a2");
+    assert_int_equal(wiz_run_probe(w), 0);   /* reuses the result */
+    assert_int_equal(wiz_get_state(w), WIZ_AT_QUESTION);
+    const wiz_visit *p = wiz_path(w, &n);
+    assert_int_equal(n, 2);
+    assert_int_equal(p[0].result, 0);
+    assert_int_equal(p[1].result, 0);
+    /* Re-run a2: the path is cut back to it, connect's result forgotten. */
+    assert_int_equal(wiz_rerun_current(w), 0);
+    assert_int_equal(wiz_get_state(w), WIZ_AT_PROBE);
+    assert_string_equal(wiz_current_step(w)->id, "a2");
+    p = wiz_path(w, &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(p[0].result, -1);
+    assert_null(wiz_result(w, "connect"));
+    assert_int_equal(wiz_run_probe(w), 0);
+    p = wiz_path(w, &n);
+    assert_int_equal(n, 2);
+    assert_int_equal(p[0].result, 0);   /* the earlier visit sees the new result */
+    assert_int_equal(p[1].result, 0);
+    assert_non_null(wiz_result(w, "connect"));
+    run_report rr;
+    wiz_run_report(w, &rr);
+    assert_int_equal(rr.nresults, 1);
+    /* After an answer, nothing to re-run: the question stays answered. */
+    assert_int_equal(wiz_answer(w, WIZ_NO), 0);
+    assert_string_equal(wiz_conclusion(w)->id, "d");
+    assert_int_equal(wiz_rerun_current(w), -1);
+    wiz_free(w);
+    close(fd);
+    kb_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -286,6 +369,7 @@ int main(void)
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_shipped),
         cmocka_unit_test(test_conditions),
+        cmocka_unit_test_setup_teardown(test_wizard_entry_rerun, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
