@@ -14,6 +14,11 @@ void cli_target_init(cli_target *t)
 {
     memset(t, 0, sizeof *t);
     t->o.cancel_fd = -1;
+    /* A site (or a test suite) can name its DC once, or forbid DNS lookups
+     * with "none"; --dc on the command line wins. */
+    const char *dc = getenv("SMTPWIZ_DC");
+    if (dc && *dc)
+        t->o.dc = dc;
 }
 
 static int bad_number(const char *prog, const char *opt, const char *arg, double lo, double hi,

@@ -21,7 +21,10 @@
 #define CLI_TARGET_USAGE \
     "  [-p PORT] [--starttls auto|always|never] [--user U] [--password-file F]\n" \
     "  [--mech M] [--rcpt ADDR] [--helo NAME] [--timeout S] [--cafile F]\n" \
-    "  [--dc HOST[:PORT[,KPASSWD_PORT]]] [--realm REALM]\n" \
+    "  [--dc HOST[:PORT[,KPASSWD_PORT]] | --dc none] [--realm REALM]\n" \
+    "Without --dc the Kerberos probes find domain controllers through DNS SRV\n" \
+    "records of the server's domain; --dc none skips what needs one.  The\n" \
+    "SMTPWIZ_DC environment variable sets the default for --dc.\n" \
     "The password comes from --password-file, the SMTPWIZ_PASSWORD environment\n" \
     "variable, or a prompt on the terminal; never from the command line.\n"
 

@@ -51,7 +51,8 @@ typedef struct probe_opts {
     int timeout_ms;
     const char *cafile;
     int cancel_fd;             /* -1: none */
-    const char *dc;            /* KDC: HOST[:PORT[,KPASSWD_PORT]]; NULL: DNS SRV */
+    const char *dc;            /* KDC: HOST[:PORT[,KPASSWD_PORT]]; NULL: DNS SRV;
+                                  "none": no DC, no DNS lookup (labs, tests) */
     const char *realm;         /* Kerberos realm; NULL: from the NTLM/DNS domain */
 } probe_opts;
 

@@ -60,6 +60,13 @@ char *probe_krb_realm(probe_ctx *ctx)
 
 int probe_krb_targets(probe_ctx *ctx, kdc_list *out, char **why)
 {
+    if (ctx->o.dc && strcmp(ctx->o.dc, "none") == 0) {
+        /* The lab plays real-looking domains (fabrikam.com): never let a
+         * practice run look their domain controllers up on the Internet. */
+        memset(out, 0, sizeof *out);
+        *why = xstrdup("no domain controller is to be asked (--dc none)");
+        return -1;
+    }
     if (ctx->o.dc)
         return kdc_list_from_spec(ctx->o.dc, out, why);
     char *dom = probe_krb_domain(ctx);
