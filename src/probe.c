@@ -202,7 +202,9 @@ static bool advance(probe_ctx *ctx, int target)
         bool ok = true;
         switch (ctx->stage) {
         case STAGE_NONE:
-            ok = smtp_connect(ctx->o.host, ctx->o.port, &no, &ctx->tr, &ctx->sess, &why) == NET_OK;
+            ctx->connect_err = smtp_connect(ctx->o.host, ctx->o.port, &no, &ctx->tr,
+                                            &ctx->sess, &why);
+            ok = ctx->connect_err == NET_OK;
             if (ok)
                 ctx->connect_ms = net_connect_ms(ctx->sess->c);
             break;
@@ -279,6 +281,7 @@ void probe_ctx_reset_session(probe_ctx *ctx)
     ctx->sess_error = NULL;
     ctx->stage = STAGE_NONE;
     ctx->tls_broken = false;
+    ctx->connect_err = NET_OK;
     /* NTLM is fetched once per run; a cancelled fetch may be tried again. */
     if (!ctx->have_ntlm) {
         ctx->ntlm_tried = false;

@@ -35,6 +35,7 @@ typedef struct probe_result {
     fact *facts;
     size_t nfacts;
     size_t tr_first, tr_count;   /* slice of the run's transcript */
+    bool could_not_run;          /* not the server's fault: e.g. the name does not resolve */
 } probe_result;
 
 typedef enum { TLS_AUTO = 0, TLS_ALWAYS, TLS_NEVER } tls_policy;
@@ -62,6 +63,7 @@ typedef struct probe_ctx {
     transcript tr;
     smtp_session *sess;        /* shared session: greeted, EHLO done, TLS per policy */
     bool sess_failed;          /* connecting or greeting failed: later probes error out */
+    net_err connect_err;       /* how the TCP connect failed (NET_OK if it did not) */
     char *sess_error;          /* why, for their summaries */
     smtp_reply greeting;
     banner_info banner;

@@ -3,7 +3,6 @@
 
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "probe.h"
 #include "util.h"
@@ -22,17 +21,23 @@ probe_status probe_connect(probe_ctx *ctx, probe_result *r)
         return ST_PASS;
     }
     fact_str(r, "error", why);
+    fact_str(r, "failure", net_err_name(ctx->connect_err));
     /* The kind of failure says where to look: DNS, a service that is down,
      * or a firewall that drops packets. */
     const char *hint = "";
-    if (strstr(why, "does not resolve"))
-        hint = " Check the name, or give the server's IP address.";
-    else if (strstr(why, "refused"))
+    switch (ctx->connect_err) {
+    case NET_ERESOLVE: hint = " Check the name, or give the server's IP address."; break;
+    case NET_EREFUSED:
         hint = " Nothing listens there: is the SMTP service running, and is this the right port?";
-    else if (strstr(why, "timeout"))
+        break;
+    case NET_ETIMEOUT:
         hint = " No answer at all: a firewall may be dropping the packets, or the host is down.";
-    else if (strstr(why, "unreachable"))
-        hint = " There is no route to that address from here.";
+        break;
+    case NET_EUNREACH: hint = " There is no route to that address from here."; break;
+    default: break;
+    }
     probe_summary(r, "Cannot connect: %s.%s", why, hint);
-    return strstr(why, "does not resolve") ? ST_ERROR : ST_FAIL;
+    /* An unresolvable name says nothing about the server: we could not run. */
+    r->could_not_run = ctx->connect_err == NET_ERESOLVE;
+    return r->could_not_run ? ST_ERROR : ST_FAIL;
 }

@@ -169,16 +169,10 @@ int report_exit_status(const run_report *rr)
 {
     int worst = 0;
     for (size_t i = 0; i < rr->nresults; i++) {
-        int v = 0;
-        switch (rr->results[i].status) {
-        case ST_WARN: v = 1; break;
-        case ST_FAIL: v = 2; break;
-        case ST_ERROR: v = 2; break;
-        default: v = 0;
-        }
-        if (rr->results[i].status == ST_ERROR && fact_get(&rr->results[i], "error") &&
-            strstr(fact_get(&rr->results[i], "error")->str, "does not resolve"))
-            v = 3;
+        const probe_result *r = &rr->results[i];
+        int v = r->could_not_run ? 3
+              : r->status == ST_WARN ? 1
+              : (r->status == ST_FAIL || r->status == ST_ERROR) ? 2 : 0;
         if (v > worst)
             worst = v;
     }
