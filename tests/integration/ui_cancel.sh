@@ -6,18 +6,7 @@
 . "$TOP/tests/lib.sh"
 need tmux
 [ -x "$SMTPWIZ" ] || fail "no binary at $SMTPWIZ"
-SOCK=smtpwiz-$$
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-trap 'tm kill-server 2>/dev/null; cleanup' EXIT INT TERM
-shot() { tm capture-pane -p -t w > "$T/screen"; }
-# wait_for REGEX [SECONDS]: poll the screen until it matches.
-wait_for() {
-    end=$(( $(date +%s) + ${2:-15} ))
-    while shot; ! grep -Eq -- "$1" "$T/screen"; do
-        [ "$(date +%s)" -ge "$end" ] && { cat "$T/screen"; fail "screen never showed /$1/"; }
-        sleep 0.1
-    done
-}
+. "$TOP/tests/tmux.sh"
 tm new-session -d -x 80 -y 24 -s w -c "$T" "env PS1='ready\$ ' LANG=C.UTF-8 sh"
 wait_for 'ready\$'
 run_wizard() {

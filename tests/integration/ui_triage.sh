@@ -10,17 +10,7 @@ ARTICLE=${UI_ARTICLE:-843106}
 # triage's event-7004-504 pattern enters at step xexch50-repro.
 STEP=${UI_TRIAGE_STEP:-Reproduce the XEXCH50 refusal}
 STEP_ID=${UI_TRIAGE_STEP_ID:-xexch50-repro}
-SOCK=smtpwiz-$$
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-trap 'tm kill-server 2>/dev/null; cleanup' EXIT INT TERM
-shot() { tm capture-pane -p -t w > "$T/screen"; }
-wait_for() { # REGEX [SECONDS]
-    end=$(( $(date +%s) + ${2:-15} ))
-    while shot; ! grep -Eq -- "$1" "$T/screen"; do
-        [ "$(date +%s)" -ge "$end" ] && { cat "$T/screen"; fail "screen never showed /$1/"; }
-        sleep 0.1
-    done
-}
+. "$TOP/tests/tmux.sh"
 port=$(free_port)
 "$SMTPWIZ" lab --scenario sendas-denied --listen "127.0.0.1:$port" >"$T/lab.log" 2>&1 &
 PIDS="$PIDS $!"

@@ -9,17 +9,7 @@ need tmux
 [ -x "$SMTPWIZ" ] || fail "no binary at $SMTPWIZ"
 ARTICLE=${UI_ARTICLE:-843106}
 CONCL=${UI_CONCL:-sendas-denied}
-SOCK=smtpwiz-$$
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-trap 'tm kill-server 2>/dev/null; cleanup' EXIT INT TERM
-shot() { tm capture-pane -p -t w > "$T/screen"; }
-wait_for() { # REGEX [SECONDS]
-    end=$(( $(date +%s) + ${2:-15} ))
-    while shot; ! grep -Eq -- "$1" "$T/screen"; do
-        [ "$(date +%s)" -ge "$end" ] && { cat "$T/screen"; fail "screen never showed /$1/"; }
-        sleep 0.1
-    done
-}
+. "$TOP/tests/tmux.sh"
 # Wait until two captures 0.15 s apart agree (no frame half drawn, no
 # probe running), at most SECONDS (default 30).
 settle() {
