@@ -82,6 +82,17 @@ static void articles_draw(ui_state *u)
     ui_footer(keys);
 }
 
+/* Back, quit and help, as every list screen after the start screen has them. */
+static void list_common_key(ui_state *u, ui_action a)
+{
+    if (a == ACT_BACK || a == ACT_CANCEL)
+        ui_go(u, SCR_START);
+    else if (a == ACT_QUIT)
+        u->quit = true;
+    else if (a == ACT_HELP)
+        u->ov = OV_HELP;
+}
+
 static void articles_key(ui_state *u, int ch, ui_action a)
 {
     const uw_article *v;
@@ -95,12 +106,8 @@ static void articles_key(ui_state *u, int ch, ui_action a)
         free(u->entry);
         u->entry = NULL;
         ui_advance(u);
-    } else if (a == ACT_BACK || a == ACT_CANCEL) {
-        ui_go(u, SCR_START);
-    } else if (a == ACT_QUIT) {
-        u->quit = true;
-    } else if (a == ACT_HELP) {
-        u->ov = OV_HELP;
+    } else {
+        list_common_key(u, a);
     }
 }
 
@@ -144,12 +151,8 @@ static void labs_key(ui_state *u, int ch, ui_action a)
         }
         if (ui_lab_start(u, name) == 0)
             ui_advance(u);
-    } else if (a == ACT_BACK || a == ACT_CANCEL) {
-        ui_go(u, SCR_START);
-    } else if (a == ACT_QUIT) {
-        u->quit = true;
-    } else if (a == ACT_HELP) {
-        u->ov = OV_HELP;
+    } else {
+        list_common_key(u, a);
     }
 }
 
