@@ -31,3 +31,27 @@ PY
 }
 # jq-free JSON queries: jget FILE 'python expression over j'
 jget() { python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"; }
+# start_lab NAME SCENARIO [LAB ARGS...]: `smtpwiz lab` in the background on a
+# free loopback port with the scenarios of kb/labs; stdout in $T/NAME.out,
+# stderr in $T/NAME-lab.err.  Sets PORT and LABPID (LABPID is in PIDS, so
+# cleanup stops it).  $LAB_ENV, if set, holds VAR=value words for the lab's
+# environment only (libfaketime for one process, say).
+start_lab() {
+    _name=$1 _sc=$2
+    shift 2
+    # shellcheck disable=SC2086 # LAB_ENV is a list of words by design
+    env ${LAB_ENV:-} "$SMTPWIZ" lab --scenarios "$TOP/kb/labs" --scenario "$_sc" "$@" \
+        >"$T/$_name.out" 2>"$T/$_name-lab.err" &
+    LABPID=$!
+    PIDS="$PIDS $LABPID"
+    _i=0
+    while [ "$_i" -lt 100 ]; do
+        PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\) scenario .*/\1/p' "$T/$_name.out")
+        [ -n "$PORT" ] && return 0
+        kill -0 "$LABPID" 2>/dev/null || break
+        sleep 0.1
+        _i=$((_i + 1))
+    done
+    cat "$T/$_name.out" "$T/$_name-lab.err" >&2
+    fail "the lab $_name (scenario $_sc) did not print its port"
+}

@@ -39,20 +39,6 @@ tls-garbage|979174|ERROR|
 never-greets|979174|ERROR|
 EOT
 
-start_lab() { # scenario -> sets PORT
-    "$SMTPWIZ" lab --scenario "$1" >"$T/lab-$1.out" 2>&1 &
-    LABPID=$!
-    PIDS="$PIDS $LABPID"
-    i=0
-    while [ $i -lt 50 ]; do
-        PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/lab-$1.out")
-        [ -n "$PORT" ] && return 0
-        sleep 0.1; i=$((i + 1))
-    done
-    cat "$T/lab-$1.out"
-    fail "the lab did not start scenario $1"
-}
-
 [ -f "$TOP/kb/labs/e2003-healthy.ini" ] || skip "no lab scenarios in kb/labs"
 # Every scenario must have its expected outcome here: a new one fails until added.
 for f in "$TOP"/kb/labs/*.ini; do
@@ -62,7 +48,7 @@ done
 errors=0
 while IFS='|' read -r scen kb want extra; do
     [ -f "$TOP/kb/labs/$scen.ini" ] || { echo "no scenario $scen: skipped"; continue; }
-    start_lab "$scen"
+    start_lab "lab-$scen" "$scen"
     out="$T/$scen-$kb.json"
     # shellcheck disable=SC2086
     "$SMTPWIZ" diagnose 127.0.0.1 -p "$PORT" --dc none --kb "$TOP/kb/kb$kb.ini" --user labuser \
@@ -85,7 +71,7 @@ while IFS='|' read -r scen kb want extra; do
 done <"$T/table"
 
 # The ticket report: conclusion, fix, path, transcript, and no password.
-start_lab sendas-denied
+start_lab lab-report sendas-denied
 "$SMTPWIZ" diagnose 127.0.0.1 -p "$PORT" --dc none --kb "$TOP/kb/kb843106.ini" --user labuser --markdown \
     >"$T/report.md" 2>"$T/report.err"
 grep -q '^## Conclusion: `sendas-denied`' "$T/report.md" || { cat "$T/report.md"; fail "markdown lacks the conclusion"; }

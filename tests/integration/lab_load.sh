@@ -8,15 +8,7 @@ N=${LAB_LOAD_SESSIONS:-500}
 ulimit -n 4096 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null
 [ "$(ulimit -n)" -gt $((N + 50)) ] || skip "open-file limit $(ulimit -n) too low for $N sessions"
 
-"$SMTPWIZ" lab --scenarios "$TOP/kb/labs" --scenario e2010-healthy >"$T/lab.out" 2>"$T/lab.err" &
-LABPID=$!
-PIDS="$PIDS $LABPID"
-for i in $(seq 50); do
-    PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\) scenario .*/\1/p' "$T/lab.out")
-    [ -n "$PORT" ] && break
-    sleep 0.1
-done
-[ -n "$PORT" ] || { cat "$T/lab.err"; fail "the lab did not start"; }
+start_lab lab e2010-healthy
 
 start=$(date +%s)
 timeout 60 python3 "$TOP/tests/peers/lab_load.py" "$PORT" "$N" >"$T/load.txt" 2>&1
@@ -36,4 +28,4 @@ hwm_kb=${hwm% kB}
 kill "$LABPID"
 wait "$LABPID"
 lrc=$?
-[ "$lrc" -eq 0 ] || { tail -n 30 "$T/lab.err"; fail "the lab exited $lrc after SIGTERM (sanitizer report above?)"; }
+[ "$lrc" -eq 0 ] || { tail -n 30 "$T/lab-lab.err"; fail "the lab exited $lrc after SIGTERM (sanitizer report above?)"; }

@@ -6,19 +6,6 @@
 need python3
 TIMEOUT=5
 
-start_lab() { # scenario -> PORT, LABPID
-    "$SMTPWIZ" lab --scenarios "$TOP/kb/labs" --scenario "$1" >"$T/$1.out" 2>"$T/$1.err" &
-    LABPID=$!
-    PIDS="$PIDS $LABPID"
-    for i in $(seq 50); do
-        PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\) scenario .*/\1/p' "$T/$1.out")
-        [ -n "$PORT" ] && return 0
-        sleep 0.1
-    done
-    cat "$T/$1.err" >&2
-    fail "lab $1 did not print its port"
-}
-
 "$SMTPWIZ" lab --list --scenarios "$TOP/kb/labs" >"$T/list" || fail "smtpwiz lab --list failed"
 n=0
 failed=""
@@ -27,7 +14,7 @@ for sc in e2003-healthy e2010-healthy iwa-disabled sendas-denied tls-without-aut
           spn-missing ansi-banner endless-line slow-drip huge-ehlo early-close tls-garbage \
           never-greets; do
     grep -q "^$sc " "$T/list" || fail "smtpwiz lab --list does not show $sc"
-    start_lab "$sc"
+    start_lab "$sc" "$sc"
     t0=$(date +%s.%N)
     SMTPWIZ_PASSWORD=Lab-Pass-1234 "$SMTPWIZ" probe 127.0.0.1 -p "$PORT" --user labuser \
         --json --timeout "$TIMEOUT" >"$T/$sc.json" 2>"$T/$sc.stderr"
@@ -56,7 +43,7 @@ for sc in e2003-healthy e2010-healthy iwa-disabled sendas-denied tls-without-aut
     lrc=$?
     # SIGTERM is a clean stop: 0, or the sanitizer's status with its report
     if [ "$lrc" -ne 0 ]; then
-        echo "$sc: the lab exited $lrc after SIGTERM"; tail -n 20 "$T/$sc.err"; failed="$failed $sc"
+        echo "$sc: the lab exited $lrc after SIGTERM"; tail -n 20 "$T/$sc-lab.err"; failed="$failed $sc"
     fi
     n=$((n + 1))
     echo "checked $sc (probe exit $rc, $elapsed s)"

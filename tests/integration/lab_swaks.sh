@@ -6,24 +6,12 @@
 need swaks
 perl -MNet::SSLeay -e1 2>/dev/null || skip "swaks needs Net::SSLeay for --tls (Debian: libnet-ssleay-perl)"
 
-start_lab() { # scenario -> sets PORT
-    "$SMTPWIZ" lab --scenarios "$TOP/kb/labs" --scenario "$1" --log "$T/$1.log" >"$T/$1.out" 2>&1 &
-    PIDS="$PIDS $!"
-    for i in $(seq 50); do
-        PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\) scenario .*/\1/p' "$T/$1.out")
-        [ -n "$PORT" ] && return 0
-        sleep 0.1
-    done
-    cat "$T/$1.out" >&2
-    fail "lab $1 did not print its port"
-}
-
 # Keywords (first word of each 250 line after the Hello line), in order.
 keywords() { sed -n "s/^$1  *250[- ]//p" | sed 1d | awk '{print $1}' | tr '\n' ' '; }
 
 check() { # scenario expected-before expected-after-tls
     sc=$1
-    start_lab "$sc"
+    start_lab "$sc" "$sc" --log "$T/$sc.log"
     for mech in LOGIN PLAIN; do
         swaks --server "127.0.0.1:$PORT" --tls --auth "$mech" --auth-user labuser \
               --auth-password Lab-Pass-1234 --quit-after AUTH --timeout 10 >"$T/$sc-$mech.txt" 2>&1 \
