@@ -49,7 +49,8 @@ probe_status probe_clock(probe_ctx *ctx, probe_result *r)
     const char *dir = skew > 0 ? "ahead of" : "behind";
     if (a > SKEW_FAIL_S) {
         probe_summary(r, "The server's clock is %.0f s %s this machine's: beyond Kerberos's "
-                      "5-minute limit, so Exchange authentication fails", a, dir);
+                      "5-minute limit: one of the two clocks is wrong (a domain controller's clock "
+                      "tells which; kdc-time)", a, dir);
         return ST_FAIL;
     }
     if (a > SKEW_WARN_S) {

@@ -1,38 +1,48 @@
 #!/bin/sh
-# diagnose --kb 979174 with a real MIT KDC (tests/kdc/realm.sh) beside the
-# e2010-healthy lab: the Kerberos probe steps of the tree conclude from real
-# evidence.  The lab itself is healthy; the faults are on the KDC side:
-#   KDC clock +10 min (libfaketime)        -> clock-skew (kdc-time, not a question)
-#   nothing listens on the KDC port        -> kerberos-ports-blocked
-#   ticket cache, SPNs not in the KDC      -> spn-missing, quoting the KDC
-#   SPNs registered, kpasswd up, all no    -> no-fault-found, the probes passing
+# diagnose --kb 979174 against the lab in Kerberos mode (smtpwiz lab --keytab,
+# its GSSAPI verified by Cyrus SASL with a real keytab) and a throwaway MIT KDC
+# (tests/kdc/realm.sh).  Every fault is real, none is a scenario's canned reply:
+#   KDC port closed, no ticket cache   -> kerberos-ports-blocked (kdc_tcp refused)
+#   clock-skew lab under libfaketime   -> clock-skew: clock fails, and the KDC's
+#     +8 min, the KDC on time             clock blames the server, not this machine
+#   this machine -8 min (faketime on   -> not clock-skew: the KDC agrees with the
+#     smtpwiz), the lab and KDC on time   server, so the walk goes on
+#   kadmind down: TCP 464 refused      -> kerberos-ports-blocked (kpasswd_tcp)
+#   the KDC and kpasswd up, every      -> no-fault-found, with X-EXPS GSSAPI 235
+#     question answered no                over a real Kerberos exchange
+#   spn-missing lab, its SPNs deleted  -> spn-missing, quoting the KDC
+#     from the KDC
+#   the KDC 10 min ahead (faketime)    -> clock-skew from the KDC's clock alone
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/kdc/realm.sh"
 need_kdc
 need_faketime
+need python3
 [ -x "$SMTPWIZ" ] || fail "no binary at $SMTPWIZ"
 "$SMTPWIZ" lab --help >/dev/null 2>&1 || skip "this smtpwiz has no lab"
-[ -f "$TOP/kb/labs/e2010-healthy.ini" ] || skip "no lab scenario e2010-healthy"
+[ -n "$(ls /usr/lib/*/sasl2/libgssapiv2.so* 2>/dev/null)" ] ||
+    skip "the Cyrus SASL GSSAPI plugin is not installed (scripts/bootstrap installs libsasl2-modules-gssapi-mit)"
 export SMTPWIZ_PASSWORD=Lab-Pass-1234
+LABHOST=mail1.fabrikam.com   # the EHLO name of the scenarios used here
 kdc_create          # exports KRB5_CONFIG, KRB5CCNAME (no cache yet) in $T
-LABHOST=mail1.fabrikam.com   # the e2010-healthy lab's EHLO name
+kdc_addspn "$LABHOST"
+kdc_start
 
-"$SMTPWIZ" lab --scenario e2010-healthy >"$T/lab.out" 2>&1 &
-PIDS="$PIDS $!"
-i=0
-until LABPORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/lab.out") &&
-      [ -n "$LABPORT" ]; do
-    i=$((i + 1)); [ $i -le 100 ] || { cat "$T/lab.out"; fail "the lab did not start"; }
-    sleep 0.1
-done
-
+klab() { # NAME SCENARIO [ENV...]: the lab in Kerberos mode -> PORT, LABPID
+    n=$1 s=$2
+    shift 2
+    LAB_ENV="$*"
+    start_lab "$n" "$s" --keytab "$KDC_DIR/$LABHOST.keytab" --log "$T/$n.log"
+    LAB_ENV=""
+}
 # run NAME DC ARGS...: diagnose JSON in $T/NAME.json, exit status in $T/NAME.rc
 run() {
-    name=$1 dc=$2; shift 2
-    timeout 120 "$SMTPWIZ" diagnose 127.0.0.1 -p "$LABPORT" --kb "$TOP/kb/kb979174.ini" \
+    name=$1 dc=$2
+    shift 2
+    timeout 120 "$SMTPWIZ" diagnose 127.0.0.1 -p "$PORT" --kb "$TOP/kb/kb979174.ini" \
         --user labuser --timeout 3 --json --dc "$dc" --realm "$KRB_REALM" "$@" \
         >"$T/$name.json" 2>"$T/$name.err"
-    echo $? > "$T/$name.rc"
+    echo $? >"$T/$name.rc"
     sanitizer_check "$name"
 }
 concl() { jget "$T/$1.json" 'j["conclusion"]["id"] if j["conclusion"] else "ERROR"'; }
@@ -44,62 +54,136 @@ want() { # NAME CONCLUSION RC
     [ "$got" = "$2" ] || { cat "$T/$1.json" "$T/$1.err"; fail "$1: expected $2, got $got"; }
     [ "$(cat "$T/$1.rc")" = "$3" ] || fail "$1: exit status $(cat "$T/$1.rc"), want $3"
 }
+between() { # NAME PROBE FACT LOW HIGH: the numeric fact lies in [LOW, HIGH]
+    v=$(pfact "$1" "$2" "$3")
+    python3 -c 'import sys; v, lo, hi = map(float, sys.argv[1:]); sys.exit(not lo <= v <= hi)' \
+        "$v" "$4" "$5" 2>/dev/null || fail "$1: $2 $3 = $v, want $4..$5"
+}
+asked_not() { # NAME QUESTION...: the probes settled these, no question was asked
+    r=$1
+    shift
+    for q in "$@"; do
+        [ "$(outcome "$r" "$q")" = absent ] || fail "$r: the question $q was still asked"
+    done
+}
 NO="--answer clock-dc=no --answer replication=no --answer spn-list=no --answer spn-dupes=no"
 NO="$NO --answer kerberos-ports=no --answer kerberos-log=no --answer kerberos-log-spn=no"
 
-# 1. The KDC 10 minutes ahead: the SMTP-side clock check agrees with ours,
-#    kdc-time sees the server 600 s behind the KDC.  All questions answered no,
-#    so only the probe can lead to clock-skew.
-kdc_start +10m
-# shellcheck disable=SC2086
-run skew "127.0.0.1:$KDC_PORT" $NO
-want skew clock-skew 2
-[ "$(outcome skew clock)" = pass ] || fail "skew: the SMTP-side clock step: $(outcome skew clock)"
-outcome skew kdc-clock | grep -q 'skew_server_s < -300' ||
-    fail "skew: kdc-clock outcome: $(outcome skew kdc-clock)"
-jget "$T/skew.json" "-610 <= [p for p in j['probes'] if p['name'] == 'kdc-time'][0]['facts']['skew_server_s'] <= -590" |
-    grep -qx True || fail "skew: skew_server_s $(pfact skew kdc-time skew_server_s), want about -600"
-[ "$(outcome skew clock-dc)" = absent ] || fail "skew: the clock-dc question was still asked"
-kdc_stop
-
-# 2. Nothing listens where the KDC should be: kdc-time errors (falls back to
-#    the clock question), the ports step finds port 88 refused.
+# 1. Nothing listens where the DC should be and there is no ticket cache:
+#    kdc-time errors (the clock question follows), spn skips with its
+#    instructions, the ports step finds port 88 refused.
+klab closed e2010-healthy
 CLOSED=$(free_port)
 run closed "127.0.0.1:$CLOSED"
 want closed kerberos-ports-blocked 2
 [ "$(outcome closed kdc-clock)" = error ] || fail "closed: kdc-clock: $(outcome closed kdc-clock)"
 [ "$(outcome closed clock-dc)" = unknown ] || fail "closed: clock-dc: $(outcome closed clock-dc)"
 [ "$(outcome closed spn-lookup)" = skip ] || fail "closed: spn-lookup: $(outcome closed spn-lookup)"
-outcome closed kdc-ports | grep -q 'kdc_tcp' || fail "closed: kdc-ports: $(outcome closed kdc-ports)"
+pfact closed spn kinit | grep -q '^kinit ' || fail "closed: spn gives no kinit command"
 [ "$(pfact closed kerberos-ports kdc_tcp)" = refused ] ||
     fail "closed: kdc_tcp $(pfact closed kerberos-ports kdc_tcp)"
-[ "$(outcome closed kerberos-ports)" = absent ] || fail "closed: the ports question was still asked"
+asked_not closed kerberos-ports
+kill "$LABPID"; wait "$LABPID"
 
-# 3. A normal KDC and a ticket cache, but no SPN for the lab host: spn-missing
-#    from the KDC's own answer, even though spn-list is answered no.
-kdc_start
-kdc_start_kadmind
+# The admin's ticket cache from here on.
 kdc_kinit
-# shellcheck disable=SC2086
-run nospn "127.0.0.1:$KDC_PORT,$KPASSWD_PORT" $NO
-want nospn spn-missing 2
-outcome nospn spn-lookup | grep -q 'spn_smtpsvc = missing' ||
-    fail "nospn: spn-lookup: $(outcome nospn spn-lookup)"
-pfact nospn spn evidence | grep -qi 'not found in Kerberos database' ||
-    fail "nospn: evidence: $(pfact nospn spn evidence)"
-[ "$(outcome nospn spn-list)" = absent ] || fail "nospn: the spn-list question was still asked"
 
-# 4. The SPNs registered, kpasswd up, every question no: no fault, and the
-#    probes, not the questions, cleared SPNs and ports.
-kdc_addspn "$LABHOST"
+# 2. The lab's own clock 8 minutes ahead, the KDC on time.  This machine sees
+#    the server off (clock fails); the KDC's clock settles that the server,
+#    not this machine, is wrong.  (lab_kerberos.sh shows its acceptor then
+#    really refuses the admin's ticket.)
+# shellcheck disable=SC2046 # the assignments are words by design
+klab skew clock-skew $(lab_faketime_env +480)
+# shellcheck disable=SC2086
+run skew "127.0.0.1:$KDC_PORT,$KPASSWD_PORT" $NO
+want skew clock-skew 2
+[ "$(outcome skew clock)" = fail ] || fail "skew: the clock step: $(outcome skew clock)"
+between skew clock skew_s 470 490
+outcome skew kdc-clock | grep -q 'skew_server_s > 300' ||
+    fail "skew: kdc-clock outcome: $(outcome skew kdc-clock)"
+between skew kdc-time skew_server_s 470 490
+between skew kdc-time skew_local_s -5 5
+asked_not skew clock-dc
+kill "$LABPID"; wait "$LABPID"
+
+# 2b. The other way round: this machine's clock 8 minutes behind, the lab
+#    and the KDC on time.  clock fails as before, but the KDC agrees with the
+#    server, so the walk must not blame the server: no clock-skew conclusion.
+klab local e2010-healthy
+# shellcheck disable=SC2046,SC2086
+env $(lab_faketime_env -480) "$SMTPWIZ" diagnose 127.0.0.1 -p "$PORT" --kb "$TOP/kb/kb979174.ini" \
+    --user labuser --timeout 3 --json --dc "127.0.0.1:$KDC_PORT,$KPASSWD_PORT" --realm "$KRB_REALM" $NO \
+    >"$T/local.json" 2>"$T/local.err"
+echo $? >"$T/local.rc"
+sanitizer_check local
+[ "$(outcome local clock)" = fail ] || fail "local: the clock step: $(outcome local clock)"
+between local kdc-time skew_local_s 470 490
+between local kdc-time skew_server_s -10 10
+[ "$(outcome local clock-dc)" = no ] || fail "local: the walk did not go on to clock-dc"
+[ "$(concl local)" != clock-skew ] || fail "local: blamed the server's clock for this machine's"
+kill "$LABPID"; wait "$LABPID"
+
+# 3. The SPNs registered, but kadmind (kpasswd, TCP 464) is not running: the
+#    DC's password port is refused.
+klab ports e2010-healthy
+# shellcheck disable=SC2086
+run ports "127.0.0.1:$KDC_PORT,$KPASSWD_PORT" $NO
+want ports kerberos-ports-blocked 2
+[ "$(outcome ports kdc-clock)" = pass ] || fail "ports: kdc-clock: $(outcome ports kdc-clock)"
+[ "$(outcome ports spn-lookup)" = pass ] || fail "ports: spn-lookup: $(outcome ports spn-lookup)"
+[ "$(pfact ports kerberos-ports kdc_tcp)" = answered ] || fail "ports: kdc_tcp $(pfact ports kerberos-ports kdc_tcp)"
+[ "$(pfact ports kerberos-ports kdc_udp)" = answered ] || fail "ports: kdc_udp $(pfact ports kerberos-ports kdc_udp)"
+[ "$(pfact ports kerberos-ports kpasswd_tcp)" = refused ] ||
+    fail "ports: kpasswd_tcp $(pfact ports kerberos-ports kpasswd_tcp)"
+asked_not ports kerberos-ports spn-list
+
+# 4. kpasswd up: no fault.  The probes, not the questions, cleared clocks,
+#    SPNs and ports, and X-EXPS GSSAPI went through the lab's real acceptor.
+kdc_start_kadmind
 # shellcheck disable=SC2086
 run healthy "127.0.0.1:$KDC_PORT,$KPASSWD_PORT" $NO
 want healthy no-fault-found 0
-[ "$(outcome healthy kdc-clock)" = pass ] || fail "healthy: kdc-clock: $(outcome healthy kdc-clock)"
-[ "$(outcome healthy spn-lookup)" = pass ] || fail "healthy: spn-lookup: $(outcome healthy spn-lookup)"
-[ "$(outcome healthy kdc-ports)" = pass ] || fail "healthy: kdc-ports: $(outcome healthy kdc-ports)"
-for q in spn-list kerberos-ports; do
-    [ "$(outcome healthy $q)" = absent ] || fail "healthy: question $q was asked"
+for s in clock kdc-clock spn-lookup kdc-ports; do
+    [ "$(outcome healthy $s)" = pass ] || fail "healthy: $s: $(outcome healthy $s)"
 done
+asked_not healthy spn-list kerberos-ports
+pfact healthy exps GSSAPI | grep -q '^235' || fail "healthy: X-EXPS GSSAPI: $(pfact healthy exps GSSAPI)"
+grep -q 'X-EXPS GSSAPI as admin: 235' "$T/ports.log" ||   # the lab of step 3 still runs
+    { cat "$T/ports.log"; fail "healthy: the lab did not verify the admin's ticket"; }
+kill "$LABPID"; wait "$LABPID"
+
+# 5. spn-missing: the lab's SPNs are gone from the KDC (the lab keeps its
+#    keytab).  A fresh cache: GSSAPI kept a service ticket from step 4.
+kdc_delspn "$LABHOST"
+kdc_kinit
+klab spnmiss spn-missing
+# shellcheck disable=SC2086
+run spnmiss "127.0.0.1:$KDC_PORT,$KPASSWD_PORT" $NO
+want spnmiss spn-missing 2
+outcome spnmiss spn-lookup | grep -q 'spn_smtpsvc = missing' ||
+    fail "spnmiss: spn-lookup: $(outcome spnmiss spn-lookup)"
+pfact spnmiss spn evidence | grep -qi 'not found in Kerberos database' ||
+    fail "spnmiss: evidence: $(pfact spnmiss spn evidence)"
+[ "$(outcome spnmiss kdc-clock)" = pass ] || fail "spnmiss: kdc-clock: $(outcome spnmiss kdc-clock)"
+asked_not spnmiss spn-list
+kill "$LABPID"; wait "$LABPID"
+kdc_addspn "$LABHOST"
+
+# 6. The KDC 10 minutes ahead, the lab and this machine on time: the
+#    SMTP-side clock agrees with ours, only kdc-time sees the server 600 s
+#    behind the KDC.
+kdc_stop
+kdc_start +10m
+klab kdcskew e2010-healthy
+# shellcheck disable=SC2086
+run kdcskew "127.0.0.1:$KDC_PORT" $NO
+want kdcskew clock-skew 2
+[ "$(outcome kdcskew clock)" = pass ] || fail "kdcskew: the SMTP-side clock step: $(outcome kdcskew clock)"
+outcome kdcskew kdc-clock | grep -q 'skew_server_s < -300' ||
+    fail "kdcskew: kdc-clock outcome: $(outcome kdcskew kdc-clock)"
+between kdcskew kdc-time skew_server_s -610 -590
+asked_not kdcskew clock-dc
+kill "$LABPID"; wait "$LABPID"
+
 grep -q "Lab-Pass-1234" "$T"/*.json && fail "the password appears in a JSON report"
-echo "diagnose with a KDC: ok"
+echo "diagnose against the Kerberos-mode lab: ok"
