@@ -1,5 +1,5 @@
 /* smtpwiz: entry point.  Dispatches the subcommands; with no subcommand (or
- * --lab, --kb, --host) it opens the ncurses wizard in ui/. */
+ * only options) it opens the ncurses wizard in ui/. */
 #include "config.h"
 
 #include <signal.h>
@@ -17,7 +17,7 @@ static void usage(FILE *f)
           "       smtpwiz triage [FILE|-]          which article and step a pasted event or error text leads to\n"
           "       smtpwiz kb check [FILE...]       validate knowledge-base files\n"
           "       smtpwiz lab [options]          run the built-in lab server (a broken Exchange)\n"
-          "       smtpwiz [--lab [SCENARIO]] [--kb ID --host HOST [-p PORT]]\n"
+          "       smtpwiz [--lab [SCENARIO]] [--kb ID] [--host HOST] [-p PORT] [--user U] [--dc DC]\n"
           "                                      the interactive wizard\n"
           "       smtpwiz --version\n",
           f);
@@ -47,8 +47,8 @@ int main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
-    if (argc == 1 || strcmp(argv[1], "--lab") == 0 || strcmp(argv[1], "--kb") == 0 ||
-        strcmp(argv[1], "--host") == 0)
+    /* Options without a subcommand are the wizard's (it rejects unknown ones). */
+    if (argc == 1 || argv[1][0] == '-')
         return ui_main_argv(argc, argv);
     usage(stderr);
     return 3;

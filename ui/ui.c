@@ -17,7 +17,10 @@ static void usage(FILE *f)
 {
     fputs("usage: smtpwiz                          open the wizard\n"
           "       smtpwiz --lab [SCENARIO]         practise on the built-in lab\n"
-          "       smtpwiz --kb ID --host H [-p PORT]   go straight to an article\n", f);
+          "       smtpwiz --kb ID --host H [-p PORT]   go straight to an article\n"
+          "options that fill in the target form: --host H, -p PORT, --user U,\n"
+          "  --dc HOST[:PORT][,KPASSWD_PORT] (the domain controller the Kerberos checks\n"
+          "  ask; \"none\" asks none; default $SMTPWIZ_DC, else DNS)\n", f);
 }
 
 int ui_main_argv(int argc, char **argv)
@@ -36,6 +39,10 @@ int ui_main_argv(int argc, char **argv)
             a.host = v; i++;
         } else if ((strcmp(s, "-p") == 0 || strcmp(s, "--port") == 0) && v) {
             a.port = v; i++;
+        } else if (strcmp(s, "--user") == 0 && v) {
+            a.user = v; i++;
+        } else if (strcmp(s, "--dc") == 0 && v) {
+            a.dc = v; i++;
         } else if (strcmp(s, "--kb-dir") == 0 && v) {
             a.kb_dir = v; i++;
         } else {
@@ -161,6 +168,12 @@ static int session_init(ui_state *u, const ui_args *a)
     snprintf(u->form.port, sizeof u->form.port, "%s", a->port ? a->port : "25");
     if (a->host)
         snprintf(u->form.host, sizeof u->form.host, "%s", a->host);
+    if (a->user)
+        snprintf(u->form.user, sizeof u->form.user, "%s", a->user);
+    /* The same default as the command-line tools: --dc, else $SMTPWIZ_DC. */
+    const char *dc = a->dc ? a->dc : getenv("SMTPWIZ_DC");
+    if (dc)
+        snprintf(u->form.dc, sizeof u->form.dc, "%s", dc);
     return 0;
 }
 
