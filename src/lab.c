@@ -75,9 +75,10 @@ static void offer_gssapi(unsigned *bits, char *list, size_t cap)
 static int kerberos_setup(struct lab_server *srv, const char *keytab, char **err)
 {
     if (access(keytab, R_OK) != 0) {
-        *err = xasprintf("cannot read the keytab %s: %s (it needs SMTPSVC/%s and SMTP/%s: "
-                         "kadmin ktadd, or ktpass on a domain controller)", keytab,
-                         strerror(errno), srv->sc->hostname, srv->sc->hostname);
+        *err = xasprintf("cannot read the keytab %s: %s (it needs SMTPSVC/%s for X-EXPS "
+                         "and smtp/%s for AUTH: kadmin ktadd, or ktpass on a domain "
+                         "controller)", keytab, strerror(errno), srv->sc->hostname,
+                         srv->sc->hostname);
         return -1;
     }
     if (srv->sc->clock_offset && !getenv("FAKETIME")) {
@@ -284,7 +285,8 @@ static void usage(FILE *f)
           "address only (default 127.0.0.1, a free port).  It never accepts mail.\n"
           "Every scenario has the account labuser, password Lab-Pass-1234.\n"
           "--keytab turns on Kerberos mode: AUTH and X-EXPS GSSAPI are verified for real\n"
-          "against the keytab (SMTPSVC/<hostname> and SMTP/<hostname>).\n", f);
+          "against the keytab: SMTPSVC/<hostname> for X-EXPS, smtp/<hostname> for AUTH\n"
+          "(MIT names are case-sensitive; Active Directory's are not).\n", f);
 }
 
 static int list_scenarios(const char *dir)
