@@ -8,6 +8,10 @@
 #                ticket ("not found in Kerberos database"), spn fails
 #   clock-skew   the lab process under libfaketime +8 min: its acceptor rejects
 #                the authenticator (454 4.7.0), clock and kdc-time see ~480 s
+#   client skew  smtpwiz itself 8 min behind: X-EXPS GSSAPI fails on the
+#                client with the GSS minor text "Clock skew too great"
+#   stale key    the SPN re-keyed in the KDC, the lab's keytab not: the lab
+#                cannot decrypt the ticket and answers 454 4.7.0
 # Everything on 127.0.0.1 and under $T; lib.sh's cleanup kills the lab and KDC.
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/kdc/realm.sh"
@@ -102,4 +106,35 @@ jget "$T/skew.json" "[p for p in j['probes'] if p['name'] == 'kdc-time'][0]['fac
     python3 -c 'import sys; v = float(sys.stdin.read()); sys.exit(not 470 <= v <= 490)' ||
     fail "clock-skew: kdc-time skew_server_s $(fact skew kdc-time skew_server_s), want about 480"
 stop_lab skew
+
+# 4. This machine's clock 8 minutes behind (smtpwiz under libfaketime): the
+#    client's own GSS failure is reported with its minor text.  A fresh cache,
+#    so the KDC judges the skew (a cached service ticket would only be "not
+#    yet valid").
+kdc_kinit
+klab cskew e2010-healthy
+# shellcheck disable=SC2046 # the assignments are words by design
+env $(lab_faketime_env -480) LSAN_OPTIONS="suppressions=$T/lsan.supp:print_suppressions=0" \
+    timeout 60 "$SMTPWIZ" probe 127.0.0.1 -p "$PORT" --timeout 5 --json --only ehlo,exps \
+    >"$T/cskew.json" 2>"$T/cskew.err"
+echo $? >"$T/cskew.rc"
+sanitizer_check cskew
+fact cskew exps GSSAPI | grep -q 'Clock skew too great' ||
+    { cat "$T/cskew.json"; fail "client skew: X-EXPS GSSAPI lacks the GSS text: $(fact cskew exps GSSAPI)"; }
+stop_lab cskew
+
+# 5. The lab's key is stale (its SPN re-keyed in the KDC, as after a password
+#    reset that the keytab never saw): the KDC issues a ticket, the lab's
+#    acceptor cannot decrypt it, and the client gets KB979174's 454 4.7.0.
+cp "$KDC_DIR/$FQDN.keytab" "$T/stale.keytab"
+kdc_delspn "$FQDN"
+kdc_addspn "$FQDN"
+kdc_kinit
+start_lab stale e2010-healthy --keytab "$T/stale.keytab" --log "$T/stale.log"
+probe stale ehlo,exps
+fact stale exps GSSAPI | grep -q '^454 4\.7\.0' ||
+    { cat "$T/stale.json"; fail "stale key: X-EXPS GSSAPI: $(fact stale exps GSSAPI)"; }
+grep -q 'cannot decrypt ticket' "$T/stale.log" ||
+    { cat "$T/stale.log"; fail "stale key: the lab did not log the acceptor's error"; }
+stop_lab stale
 echo "lab_kerberos: ok"
