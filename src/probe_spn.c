@@ -3,11 +3,14 @@
  * the admin's ticket cache (kinit done beforehand) it asks the KDC for a
  * service ticket to each; "Server not found in Kerberos database"
  * (KDC_ERR_S_PRINCIPAL_UNKNOWN) is the evidence of a missing SPN.  Uses MIT
- * krb5, the library Cyrus SASL's GSSAPI plugin already loads.  Tickets are
- * not stored back into the cache (KRB5_GC_NO_STORE). */
+ * krb5, the library Cyrus SASL's GSSAPI plugin already loads.  The lookups
+ * run on a private MEMORY copy of the cache's ticket-granting tickets, so the
+ * KDC answers each one (a service ticket cached earlier, by X-EXPS GSSAPI say,
+ * would hide an SPN deleted since) and nothing is stored back. */
 #include "config.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <krb5.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +25,8 @@ typedef enum { SPN_FOUND, SPN_MISSING, SPN_NOCREDS, SPN_SKEW, SPN_ERROR } spn_st
 
 typedef struct spn_run {
     krb5_context kc;
-    krb5_ccache cc;
+    krb5_ccache cc;          /* the admin's cache, then the TGT-only copy */
+    bool private_cc;         /* cc is the MEMORY copy: destroy it */
     krb5_principal me;
     char *realm;
     char *fqdn;
@@ -63,6 +67,40 @@ static void ask_spn(spn_run *s, int i)
     }
     krb5_free_creds(s->kc, out);
     krb5_free_principal(s->kc, sp);
+}
+
+static bool is_tgt(krb5_const_principal p)
+{
+    return p && p->length == 2 && p->data[0].length == 6 &&
+           memcmp(p->data[0].data, "krbtgt", 6) == 0;
+}
+
+/* Replace s->cc by a MEMORY cache holding only its ticket-granting tickets. */
+static krb5_error_code tgt_only_cache(spn_run *s)
+{
+    krb5_ccache mem = NULL;
+    krb5_cc_cursor cur;
+    krb5_creds c;
+    krb5_error_code e = krb5_cc_new_unique(s->kc, "MEMORY", NULL, &mem);
+    if (!e)
+        e = krb5_cc_initialize(s->kc, mem, s->me);
+    if (!e)
+        e = krb5_cc_start_seq_get(s->kc, s->cc, &cur);
+    if (e) {
+        if (mem)
+            krb5_cc_destroy(s->kc, mem);
+        return e;
+    }
+    while (krb5_cc_next_cred(s->kc, s->cc, &cur, &c) == 0) {
+        if (is_tgt(c.server))
+            (void)krb5_cc_store_cred(s->kc, mem, &c);   /* none stored: "no credentials" */
+        krb5_free_cred_contents(s->kc, &c);
+    }
+    krb5_cc_end_seq_get(s->kc, s->cc, &cur);
+    krb5_cc_close(s->kc, s->cc);
+    s->cc = mem;
+    s->private_cc = true;
+    return 0;
 }
 
 /* SETSPN's account argument: the NetBIOS name, the FQDN's first label. */
@@ -157,6 +195,8 @@ static bool open_cache(spn_run *s, probe_ctx *ctx, char **why)
     e = krb5_cc_default(s->kc, &s->cc);
     if (!e)
         e = krb5_cc_get_principal(s->kc, s->cc, &s->me);
+    if (!e)
+        e = tgt_only_cache(s);
     if (e) {
         const char *m = krb5_get_error_message(s->kc, e);
         *why = xasprintf("no Kerberos ticket cache (%s)", m);
@@ -176,7 +216,9 @@ static void close_run(spn_run *s)
         free(s->msg[i]);
     if (s->me)
         krb5_free_principal(s->kc, s->me);
-    if (s->cc)
+    if (s->cc && s->private_cc)
+        krb5_cc_destroy(s->kc, s->cc);
+    else if (s->cc)
         krb5_cc_close(s->kc, s->cc);
     if (s->kc)
         krb5_free_context(s->kc);
