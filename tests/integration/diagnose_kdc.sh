@@ -28,13 +28,6 @@ kdc_create          # exports KRB5_CONFIG, KRB5CCNAME (no cache yet) in $T
 kdc_addspn "$LABHOST"
 kdc_start
 
-klab() { # NAME SCENARIO [ENV...]: the lab in Kerberos mode -> PORT, LABPID
-    n=$1 s=$2
-    shift 2
-    LAB_ENV="$*"
-    start_lab "$n" "$s" --keytab "$KDC_DIR/$LABHOST.keytab" --log "$T/$n.log"
-    LAB_ENV=""
-}
 # run NAME DC ARGS...: diagnose JSON in $T/NAME.json, exit status in $T/NAME.rc
 run() {
     name=$1 dc=$2
@@ -72,7 +65,7 @@ NO="$NO --answer kerberos-ports=no --answer kerberos-log=no --answer kerberos-lo
 # 1. Nothing listens where the DC should be and there is no ticket cache:
 #    kdc-time errors (the clock question follows), spn skips with its
 #    instructions, the ports step finds port 88 refused.
-klab closed e2010-healthy
+kdc_lab closed e2010-healthy "$LABHOST"
 CLOSED=$(free_port)
 run closed "127.0.0.1:$CLOSED"
 want closed kerberos-ports-blocked 2
@@ -93,7 +86,7 @@ kdc_kinit
 #    not this machine, is wrong.  (lab_kerberos.sh shows its acceptor then
 #    really refuses the admin's ticket.)
 # shellcheck disable=SC2046 # the assignments are words by design
-klab skew clock-skew $(lab_faketime_env +480)
+kdc_lab skew clock-skew "$LABHOST" $(lab_faketime_env +480)
 # shellcheck disable=SC2086
 run skew "127.0.0.1:$KDC_PORT,$KPASSWD_PORT" $NO
 want skew clock-skew 2
@@ -109,7 +102,7 @@ kill "$LABPID"; wait "$LABPID"
 # 2b. The other way round: this machine's clock 8 minutes behind, the lab
 #    and the KDC on time.  clock fails as before, but the KDC agrees with the
 #    server, so the walk must not blame the server: no clock-skew conclusion.
-klab local e2010-healthy
+kdc_lab local e2010-healthy "$LABHOST"
 # shellcheck disable=SC2046,SC2086
 env $(lab_faketime_env -480) "$SMTPWIZ" diagnose 127.0.0.1 -p "$PORT" --kb "$TOP/kb/kb979174.ini" \
     --user labuser --timeout 3 --json --dc "127.0.0.1:$KDC_PORT,$KPASSWD_PORT" --realm "$KRB_REALM" $NO \
@@ -125,7 +118,7 @@ kill "$LABPID"; wait "$LABPID"
 
 # 3. The SPNs registered, but kadmind (kpasswd, TCP 464) is not running: the
 #    DC's password port is refused.
-klab ports e2010-healthy
+kdc_lab ports e2010-healthy "$LABHOST"
 # shellcheck disable=SC2086
 run ports "127.0.0.1:$KDC_PORT,$KPASSWD_PORT" $NO
 want ports kerberos-ports-blocked 2
@@ -157,7 +150,7 @@ kill "$LABPID"; wait "$LABPID"
 #    X-EXPS GSSAPI stored: the spn probe must ask the KDC, not the cache.
 kdc_delspn "$LABHOST"
 klist 2>/dev/null | grep -q "SMTPSVC/$LABHOST" || fail "spnmiss: no cached SMTPSVC ticket to test with"
-klab spnmiss spn-missing
+kdc_lab spnmiss spn-missing "$LABHOST"
 # shellcheck disable=SC2086
 run spnmiss "127.0.0.1:$KDC_PORT,$KPASSWD_PORT" $NO
 want spnmiss spn-missing 2
@@ -175,7 +168,7 @@ kdc_addspn "$LABHOST"
 #    behind the KDC.
 kdc_stop
 kdc_start +10m
-klab kdcskew e2010-healthy
+kdc_lab kdcskew e2010-healthy "$LABHOST"
 # shellcheck disable=SC2086
 run kdcskew "127.0.0.1:$KDC_PORT" $NO
 want kdcskew clock-skew 2

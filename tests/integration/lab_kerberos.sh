@@ -26,13 +26,6 @@ kdc_addspn "$FQDN"
 kdc_start
 kdc_kinit
 
-klab() { # NAME SCENARIO [ENV...]: the lab in Kerberos mode -> PORT, LABPID
-    name=$1 sc=$2
-    shift 2
-    LAB_ENV="$*"
-    start_lab "$name" "$sc" --keytab "$KDC_DIR/$FQDN.keytab" --log "$T/$name.log"
-    LAB_ENV=""
-}
 stop_lab() { # NAME
     kill "$LABPID"
     wait "$LABPID"
@@ -57,7 +50,7 @@ fact() { jget "$T/$1.json" "[p for p in j['probes'] if p['name'] == '$2'][0]['fa
 field() { jget "$T/$1.json" "[p for p in j['probes'] if p['name'] == '$2'][0]['$3']"; }
 
 # 1. Healthy: the lab accepts the admin's service ticket for SMTPSVC/<fqdn>.
-klab healthy e2010-healthy
+kdc_lab healthy e2010-healthy "$FQDN"
 probe healthy ehlo,exps
 [ "$(field healthy exps status)" = pass ] || { cat "$T/healthy.json"; fail "healthy: exps did not pass"; }
 fact healthy exps GSSAPI | grep -q '^235' || fail "healthy: X-EXPS GSSAPI: $(fact healthy exps GSSAPI)"
@@ -80,7 +73,7 @@ stop_lab healthy
 # A fresh cache: GSSAPI kept the service ticket of step 1 in the admin's.
 kdc_delspn "$FQDN"
 kdc_kinit
-klab spnmiss spn-missing
+kdc_lab spnmiss spn-missing "$FQDN"
 probe spnmiss ehlo,exps,spn
 [ "$(field spnmiss exps status)" != pass ] || fail "spn-missing: exps passed"
 fact spnmiss exps GSSAPI | grep -q 'not found in Kerberos database' ||
@@ -94,7 +87,7 @@ kdc_kinit
 # 3. clock-skew: only the lab's clock is 8 minutes ahead.
 need_faketime
 # shellcheck disable=SC2046 # the assignments are words by design
-klab skew clock-skew $(lab_faketime_env +480)
+kdc_lab skew clock-skew "$FQDN" $(lab_faketime_env +480)
 probe skew ehlo,exps,banner,clock,kdc-time --dc "127.0.0.1:$KDC_PORT" --realm "$KRB_REALM"
 fact skew exps GSSAPI | grep -q '^454 4\.7\.0' ||
     { cat "$T/skew.json"; fail "clock-skew: X-EXPS GSSAPI: $(fact skew exps GSSAPI)"; }
@@ -112,7 +105,7 @@ stop_lab skew
 #    so the KDC judges the skew (a cached service ticket would only be "not
 #    yet valid").
 kdc_kinit
-klab cskew e2010-healthy
+kdc_lab cskew e2010-healthy "$FQDN"
 # shellcheck disable=SC2046 # the assignments are words by design
 env $(lab_faketime_env -480) LSAN_OPTIONS="suppressions=$T/lsan.supp:print_suppressions=0" \
     timeout 60 "$SMTPWIZ" probe 127.0.0.1 -p "$PORT" --timeout 5 --json --only ehlo,exps \

@@ -17,26 +17,9 @@ run_wizard() {
     # waits on the silent server (half a second on loopback means it is).
     i=0
     slow='Probing .* ([1-9][0-9]*\.[0-9]|0\.[5-9]) s'
-    while wait_for "$slow|r +re-run|y/n/\\?" && settle && ! grep -Eq "$slow" "$T/screen"; do
+    while wait_for "$slow|r +re-run|y/n/\\?" && settle 30 "$slow" && ! grep -Eq "$slow" "$T/screen"; do
         i=$((i + 1)); [ "$i" -le 8 ] || fail "no step waited on the server"
-        was=$(grep -o 'step [0-9]*' "$T/screen" | head -n 1)
-        if grep -q 'y/n/?' "$T/screen"; then tm send-keys -t w y; else tm send-keys -t w Enter; fi
-        # until the step changes or the slow probe shows
-        end=$(( $(date +%s) + 15 ))
-        while shot; grep -q "$was\$\|$was " "$T/screen" && ! grep -Eq "$slow" "$T/screen"; do
-            [ "$(date +%s)" -lt "$end" ] || { cat "$T/screen"; fail "stuck on $was"; }
-            sleep 0.1
-        done
-    done
-}
-# Until two captures 0.15 s apart agree (no frame half drawn) or the slow
-# probe shows; bounded.
-settle() {
-    end=$(( $(date +%s) + 30 ))
-    shot; cp "$T/screen" "$T/prev"
-    while ! grep -Eq "$slow" "$T/screen" && sleep 0.15 && shot && ! cmp -s "$T/screen" "$T/prev"; do
-        [ "$(date +%s)" -lt "$end" ] || { cat "$T/screen"; fail "the screen never settled"; }
-        cp "$T/screen" "$T/prev"
+        next_step y "$slow"   # until the step changes or the slow probe shows
     done
 }
 check_stty() { # what

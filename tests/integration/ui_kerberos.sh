@@ -25,17 +25,9 @@ kdc_kinit
 DC="127.0.0.1:$KDC_PORT,$KPASSWD_PORT"
 
 # Every screen of the walk is appended to $T/walk-NAME.
-settle() {
-    end=$(( $(date +%s) + ${1:-30} ))
-    shot; cp "$T/screen" "$T/prev"
-    while sleep 0.15; shot; ! cmp -s "$T/screen" "$T/prev"; do
-        [ "$(date +%s)" -lt "$end" ] || { cat "$T/screen"; fail "the screen never settled"; }
-        cp "$T/screen" "$T/prev"
-    done
-}
 walk() { # NAME SCENARIO: start the lab and the wizard, walk to the conclusion
     w=$1
-    start_lab "$w" "$2" --keytab "$KDC_DIR/$LABHOST.keytab"
+    kdc_lab "$w" "$2" "$LABHOST"
     : >"$T/walk-$w"
     tm new-session -d -x 80 -y 24 -s w -c "$T" \
         "env LANG=C.UTF-8 KRB5_CONFIG=$KRB5_CONFIG KRB5CCNAME=$KRB5CCNAME SMTPWIZ_DC= $SMTPWIZ --kb 979174 --host 127.0.0.1 -p $PORT --dc $DC; echo rc=\$?; sleep 60"
@@ -49,13 +41,7 @@ walk() { # NAME SCENARIO: start the lab and the wizard, walk to the conclusion
         # The finding may run below the window: page down to record it all.
         cat "$T/screen" >>"$T/walk-$w"
         tm send-keys -t w NPage; settle; cat "$T/screen" >>"$T/walk-$w"
-        was=$(grep -o 'step [0-9]*' "$T/screen" | head -n 1)
-        if grep -q 'y/n/?' "$T/screen"; then tm send-keys -t w n; else tm send-keys -t w Enter; fi
-        end=$(( $(date +%s) + 30 ))
-        while shot; grep -q "$was\$\|$was " "$T/screen" && ! grep -q 'Conclusion:' "$T/screen"; do
-            [ "$(date +%s)" -lt "$end" ] || { cat "$T/screen"; fail "$w: stuck on $was"; }
-            sleep 0.1
-        done
+        next_step n
     done
     settle
     cat "$T/screen" >>"$T/walk-$w"

@@ -10,16 +10,6 @@ need tmux
 ARTICLE=${UI_ARTICLE:-843106}
 CONCL=${UI_CONCL:-sendas-denied}
 . "$TOP/tests/tmux.sh"
-# Wait until two captures 0.15 s apart agree (no frame half drawn, no
-# probe running), at most SECONDS (default 30).
-settle() {
-    end=$(( $(date +%s) + ${1:-30} ))
-    shot; cp "$T/screen" "$T/prev"
-    while sleep 0.15; shot; ! cmp -s "$T/screen" "$T/prev"; do
-        [ "$(date +%s)" -lt "$end" ] || { cat "$T/screen"; fail "the screen never settled"; }
-        cp "$T/screen" "$T/prev"
-    done
-}
 # Move the list cursor (the row drawn with the arrow) onto a row matching REGEX.
 select_row() {
     i=0
@@ -65,14 +55,7 @@ while wait_for 'r +re-run|y/n/\?|Conclusion:' 30; ! grep -q 'Conclusion:' "$T/sc
         done
     fi
     settle
-    was=$(grep -o 'step [0-9]*' "$T/screen" | head -n 1)
-    if grep -q 'y/n/?' "$T/screen"; then tm send-keys -t w y; else tm send-keys -t w Enter; fi
-    # The next step replaces this one: wait until the step number changes.
-    end=$(( $(date +%s) + 15 ))
-    while shot; grep -q "$was\$\|$was " "$T/screen" && ! grep -q 'Conclusion:' "$T/screen"; do
-        [ "$(date +%s)" -lt "$end" ] || { cat "$T/screen"; fail "stuck on $was"; }
-        sleep 0.1
-    done
+    next_step y
 done
 [ "$resized" -eq 1 ] || fail "the walk ended before a resize could be tried"
 grep -q "$CONCL" "$T/screen" || { cat "$T/screen"; fail "did not conclude $CONCL"; }

@@ -16,6 +16,10 @@
 #                            cache for it in $KRB5CCNAME
 #   lab_faketime_env OFFSET  prints the env assignments that run one process
 #                            under libfaketime (for the lab: env $(...) smtpwiz)
+#   kdc_lab NAME SCENARIO HOST [ENV...]
+#                            start_lab (tests/lib.sh) in Kerberos mode with
+#                            HOST's keytab, session log $T/NAME.log, the ENV
+#                            assignments (lab_faketime_env) for the lab only
 #   kdc_start [FAKETIME]     krb5kdc on 127.0.0.1:$KDC_PORT (TCP and UDP),
 #                            optionally under libfaketime (e.g. +10m) - the KDC
 #                            process only; stopped by lib.sh's cleanup
@@ -131,6 +135,14 @@ lab_faketime_env() { # OFFSET
     need_faketime
     echo "LD_PRELOAD=$FAKETIME_LIB FAKETIME=$1 FAKETIME_NO_CACHE=1 DONT_FAKE_MONOTONIC=1" \
          "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+}
+
+kdc_lab() { # NAME SCENARIO HOST [ENV...] -> PORT, LABPID
+    _kn=$1 _ks=$2 _kh=$3
+    shift 3
+    LAB_ENV="$*"
+    start_lab "$_kn" "$_ks" --keytab "$KDC_DIR/$_kh.keytab" --log "$T/$_kn.log"
+    LAB_ENV=""
 }
 
 kdc_start() { # [FAKETIME offset]
