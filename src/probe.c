@@ -384,6 +384,25 @@ void fact_list(probe_result *r, const char *key, char *const *items, size_t n)
     f->nlist = n;
 }
 
+char *fact_text(const fact *f)
+{
+    switch (f->type) {
+    case FACT_STR: return xstrdup(f->str ? f->str : "");
+    case FACT_NUM: return xasprintf("%g", f->num);
+    case FACT_BOOL: return xstrdup(f->b ? "yes" : "no");
+    case FACT_LIST: break;
+    }
+    if (f->nlist == 0)
+        return xstrdup("(none)");
+    bool sentences = false;
+    for (size_t k = 0; k < f->nlist && !sentences; k++)
+        sentences = strchr(f->list[k], ' ') != NULL;
+    strbuf sb = {0};
+    for (size_t k = 0; k < f->nlist; k++)
+        sb_printf(&sb, "%s%s", k ? (sentences ? "; " : " ") : "", f->list[k]);
+    return sb_steal(&sb);
+}
+
 const fact *fact_get(const probe_result *r, const char *key)
 {
     for (size_t i = 0; i < r->nfacts; i++)

@@ -111,6 +111,9 @@ void fact_num(probe_result *r, const char *key, double val);
 void fact_bool(probe_result *r, const char *key, bool val);
 void fact_list(probe_result *r, const char *key, char *const *items, size_t n);
 const fact *fact_get(const probe_result *r, const char *key);
+/* A fact's value as text for people (allocated): lists of words joined by a
+ * space, lists of sentences by "; ", an empty list "(none)". */
+char *fact_text(const fact *f);
 /* The shared session, opened (connect, greeting, EHLO, STARTTLS per policy)
  * on first use.  NULL if that failed; *why then says why (borrowed). */
 smtp_session *probe_session(probe_ctx *ctx, const char **why);

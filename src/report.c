@@ -137,18 +137,9 @@ static const char *status_label(probe_status s)
 static void human_facts(FILE *out, const probe_result *r)
 {
     for (size_t j = 0; j < r->nfacts; j++) {
-        const fact *f = &r->facts[j];
-        fprintf(out, "    %-18s ", f->key);
-        switch (f->type) {
-        case FACT_STR: fprintf(out, "%s\n", f->str); break;
-        case FACT_NUM: fprintf(out, "%g\n", f->num); break;
-        case FACT_BOOL: fprintf(out, "%s\n", f->b ? "yes" : "no"); break;
-        case FACT_LIST:
-            for (size_t k = 0; k < f->nlist; k++)
-                fprintf(out, "%s%s", k ? " " : "", f->list[k]);
-            fputc('\n', out);
-            break;
-        }
+        char *v = fact_text(&r->facts[j]);
+        fprintf(out, "    %-18s %s\n", r->facts[j].key, v);
+        free(v);
     }
 }
 

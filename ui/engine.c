@@ -260,20 +260,9 @@ static void fact_lines(uw *e, const probe_result *r)
     facts_free(e);
     e->facts = xcalloc(r->nfacts + 1, sizeof *e->facts);
     for (size_t i = 0; i < r->nfacts; i++) {
-        const fact *f = &r->facts[i];
-        if (f->type == FACT_STR) {
-            e->facts[i] = xasprintf("%s: %s", f->key, f->str ? f->str : "");
-        } else if (f->type == FACT_NUM) {
-            e->facts[i] = xasprintf("%s: %g", f->key, f->num);
-        } else if (f->type == FACT_BOOL) {
-            e->facts[i] = xasprintf("%s: %s", f->key, f->b ? "yes" : "no");
-        } else {
-            strbuf sb = { 0 };
-            sb_printf(&sb, "%s:", f->key);
-            for (size_t k = 0; k < f->nlist; k++)
-                sb_printf(&sb, " %s", f->list[k]);
-            e->facts[i] = sb_steal(&sb);
-        }
+        char *v = fact_text(&r->facts[i]);
+        e->facts[i] = xasprintf("%s: %s", r->facts[i].key, v);
+        free(v);
     }
     e->nfacts = r->nfacts;
 }

@@ -273,6 +273,33 @@ static void test_conditions(void **state)
     probe_result_free(&r);
 }
 
+/* fact_text: what the wizard and the text report draw for each fact. */
+static void test_fact_text(void **state)
+{
+    (void)state;
+    probe_result r = {.name = "spn", .status = ST_FAIL};
+    char *kw[] = {"XEXCH50", "AUTH"};
+    char *ev[] = {"Server SMTPSVC/a not found", "Server SMTP/a not found"};
+    fact_list(&r, "keywords", kw, 2);
+    fact_list(&r, "evidence", ev, 2);
+    fact_list(&r, "none", NULL, 0);
+    fact_num(&r, "skew_s", -480.5);
+    fact_bool(&r, "blocked", true);
+    static const char *const want[][2] = {
+        {"keywords", "XEXCH50 AUTH"},
+        {"evidence", "Server SMTPSVC/a not found; Server SMTP/a not found"},
+        {"none", "(none)"},
+        {"skew_s", "-480.5"},
+        {"blocked", "yes"},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        char *t = fact_text(fact_get(&r, want[i][0]));
+        assert_string_equal(t, want[i][1]);
+        free(t);
+    }
+    probe_result_free(&r);
+}
+
 /* wiz_new_at (the triage entry) and wiz_rerun_current (the UI's re-run).
  * The probe is connect, to a loopback port bound but not listening, so it
  * fails at once and the walk goes on to the question. */
@@ -369,6 +396,7 @@ int main(void)
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_shipped),
         cmocka_unit_test(test_conditions),
+        cmocka_unit_test(test_fact_text),
         cmocka_unit_test_setup_teardown(test_wizard_entry_rerun, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
