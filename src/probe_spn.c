@@ -97,6 +97,13 @@ static krb5_error_code tgt_only_cache(spn_run *s)
         krb5_free_cred_contents(s->kc, &c);
     }
     krb5_cc_end_seq_get(s->kc, s->cc, &cur);
+    /* The realm the TGT was got in, when it is not the client's (MIT 1.17+
+     * looks the TGT up by it). */
+    krb5_data d;
+    if (krb5_cc_get_config(s->kc, s->cc, NULL, "start_realm", &d) == 0) {
+        (void)krb5_cc_set_config(s->kc, mem, NULL, "start_realm", &d);
+        krb5_free_data_contents(s->kc, &d);
+    }
     krb5_cc_close(s->kc, s->cc);
     s->cc = mem;
     s->private_cc = true;
@@ -195,11 +202,13 @@ static bool open_cache(spn_run *s, probe_ctx *ctx, char **why)
     e = krb5_cc_default(s->kc, &s->cc);
     if (!e)
         e = krb5_cc_get_principal(s->kc, s->cc, &s->me);
+    bool have_cache = !e;
     if (!e)
         e = tgt_only_cache(s);
     if (e) {
         const char *m = krb5_get_error_message(s->kc, e);
-        *why = xasprintf("no Kerberos ticket cache (%s)", m);
+        *why = have_cache ? xasprintf("the ticket cache's TGTs could not be read (%s)", m)
+                          : xasprintf("no Kerberos ticket cache (%s)", m);
         krb5_free_error_message(s->kc, m);
         return false;
     }

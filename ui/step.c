@@ -65,7 +65,8 @@ void step_begin(ui_state *u)
     o.user = f->user[0] ? f->user : NULL;
     o.password = f->user[0] && f->pass[0] ? f->pass : NULL;
     /* Used by the Kerberos probes.  A lab's domain (fabrikam.com) is real on
-     * the Internet: without a DC typed in, a practice run asks none. */
+     * the Internet: unless a DC is named (typed in, --dc or $SMTPWIZ_DC), a
+     * practice run asks none and never looks one up in DNS. */
     o.dc = f->dc[0] ? f->dc : (u->lab ? "none" : NULL);
     o.timeout_ms = 15000;
     o.cancel_fd = u->w.cancel_fd[0];

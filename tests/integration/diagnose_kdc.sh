@@ -5,8 +5,8 @@
 #   KDC port closed, no ticket cache   -> kerberos-ports-blocked (kdc_tcp refused)
 #   clock-skew lab under libfaketime   -> clock-skew: clock fails, and the KDC's
 #     +8 min, the KDC on time             clock blames the server, not this machine
-#   this machine -8 min (faketime on   -> not clock-skew: the KDC agrees with the
-#     smtpwiz), the lab and KDC on time   server, so the walk goes on
+#   this machine -8 min (faketime on   -> local-clock, not clock-skew: the KDC
+#     smtpwiz), the lab and KDC on time   agrees with the server
 #   kadmind down: TCP 464 refused      -> kerberos-ports-blocked (kpasswd_tcp)
 #   the KDC and kpasswd up, every      -> no-fault-found, with X-EXPS GSSAPI 235
 #     question answered no                over a real Kerberos exchange
@@ -101,10 +101,10 @@ kill "$LABPID"; wait "$LABPID"
 
 # 2b. The other way round: this machine's clock 8 minutes behind, the lab
 #    and the KDC on time.  clock fails as before, but the KDC agrees with the
-#    server, so the walk must not blame the server: no clock-skew conclusion.
+#    server: the walk blames this machine (local-clock), not the server.
 kdc_lab local e2010-healthy "$LABHOST"
 # shellcheck disable=SC2046,SC2086
-env $(lab_faketime_env -480) "$SMTPWIZ" diagnose 127.0.0.1 -p "$PORT" --kb "$TOP/kb/kb979174.ini" \
+env $(lab_faketime_env -480) timeout 120 "$SMTPWIZ" diagnose 127.0.0.1 -p "$PORT" --kb "$TOP/kb/kb979174.ini" \
     --user labuser --timeout 3 --json --dc "127.0.0.1:$KDC_PORT,$KPASSWD_PORT" --realm "$KRB_REALM" $NO \
     >"$T/local.json" 2>"$T/local.err"
 echo $? >"$T/local.rc"
@@ -112,8 +112,9 @@ sanitizer_check local
 [ "$(outcome local clock)" = fail ] || fail "local: the clock step: $(outcome local clock)"
 between local kdc-time skew_local_s 470 490
 between local kdc-time skew_server_s -10 10
-[ "$(outcome local clock-dc)" = no ] || fail "local: the walk did not go on to clock-dc"
-[ "$(concl local)" != clock-skew ] || fail "local: blamed the server's clock for this machine's"
+want local local-clock 1
+outcome local kdc-clock | grep -q 'skew_local_s > 300' ||
+    fail "local: kdc-clock outcome: $(outcome local kdc-clock)"
 kill "$LABPID"; wait "$LABPID"
 
 # 3. The SPNs registered, but kadmind (kpasswd, TCP 464) is not running: the

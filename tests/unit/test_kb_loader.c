@@ -227,8 +227,9 @@ static void test_shipped(void **state)
     (void)state;
     check_article("kb843106.ini", "iwa-disabled sendas-denied tls-without-auth exps-auth-failed "
                                   "firewall-interference cross-org-expected legacy-ims no-fault-found");
-    check_article("kb979174.ini", "clock-skew dc-replication spn-missing spn-duplicate "
-                                  "kerberos-ports-blocked exchangeauth-disabled no-fault-found");
+    check_article("kb979174.ini", "clock-skew local-clock dc-replication spn-missing "
+                                  "spn-duplicate kerberos-ports-blocked exchangeauth-disabled "
+                                  "no-fault-found");
 }
 
 static const probe_result *fake_get(void *user, const char *probe)
