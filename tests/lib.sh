@@ -2,7 +2,10 @@
 set -u
 : "${TOP:?run through tests/run or set TOP}"
 : "${SMTPWIZ:=$TOP/smtpwiz}"
-T=$(mktemp -d "$TOP/tests/tmp/$(basename "$0" .sh).XXXXXX")
+# Each test's scratch directory; never empty (every path below hangs off it).
+mkdir -p "$TOP/tests/tmp" &&
+    T=$(mktemp -d "$TOP/tests/tmp/$(basename "$0" .sh).XXXXXX") && [ -d "$T" ] ||
+    { echo "FAIL: cannot create a scratch directory under $TOP/tests/tmp" >&2; exit 1; }
 PIDS=""
 cleanup() {
     for p in $PIDS; do kill "$p" 2>/dev/null; done
@@ -31,6 +34,15 @@ PY
 }
 # jq-free JSON queries: jget FILE 'python expression over j'
 jget() { python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"; }
+# On the --json output of a run saved as $T/NAME.json:
+#   pfield NAME PROBE KEY   a field of that probe's result (status, summary ...)
+#   pfact NAME PROBE FACT   one of its facts (None when the probe has not got it)
+#   concl NAME              diagnose's conclusion id, or ERROR
+#   outcome NAME STEP       the outcome of STEP on diagnose's path, or absent
+pfield() { jget "$T/$1.json" "[p for p in j['probes'] if p['name'] == '$2'][0]['$3']"; }
+pfact() { jget "$T/$1.json" "[p for p in j['probes'] if p['name'] == '$2'][0]['facts'].get('$3')"; }
+concl() { jget "$T/$1.json" 'j["conclusion"]["id"] if j["conclusion"] else "ERROR"'; }
+outcome() { jget "$T/$1.json" "([p['outcome'] for p in j['path'] if p['step'] == '$2'] + ['absent'])[0]"; }
 # start_lab NAME SCENARIO [LAB ARGS...]: `smtpwiz lab` in the background on a
 # free loopback port with the scenarios of kb/labs; stdout in $T/NAME.out,
 # stderr in $T/NAME-lab.err.  Sets PORT and LABPID (LABPID is in PIDS, so

@@ -38,10 +38,6 @@ run() {
     echo $? >"$T/$name.rc"
     sanitizer_check "$name"
 }
-concl() { jget "$T/$1.json" 'j["conclusion"]["id"] if j["conclusion"] else "ERROR"'; }
-# outcome NAME STEP: the outcome of STEP on the path, or "absent"
-outcome() { jget "$T/$1.json" "([p['outcome'] for p in j['path'] if p['step'] == '$2'] + ['absent'])[0]"; }
-pfact() { jget "$T/$1.json" "[p for p in j['probes'] if p['name'] == '$2'][0]['facts'].get('$3')"; }
 want() { # NAME CONCLUSION RC
     got=$(concl "$1" 2>/dev/null || echo "no JSON")
     [ "$got" = "$2" ] || { cat "$T/$1.json" "$T/$1.err"; fail "$1: expected $2, got $got"; }

@@ -17,24 +17,22 @@ run() { # NAME DC
     echo $? > "$T/$1.rc"
     sanitizer_check "$1"
 }
-fact() { jget "$T/$1.json" "j['probes'][0]['facts'].get('$2')"; }
-field() { jget "$T/$1.json" "j['probes'][0]['$2']"; }
 
 # 1. The KDC and kpasswd: everything answers.
 run good "127.0.0.1:$KDC_PORT,$KPASSWD_PORT"
-[ "$(field good status)" = pass ] || { cat "$T/good.json"; fail "kerberos-ports did not pass on a live KDC"; }
-[ "$(fact good kdc_tcp)" = answered ] || fail "TCP: $(fact good kdc_tcp)"
-[ "$(fact good kdc_udp)" = answered ] || fail "UDP: $(fact good kdc_udp)"
-[ "$(fact good kpasswd_tcp)" = open ] || fail "kpasswd: $(fact good kpasswd_tcp)"
-[ "$(fact good blocked)" = False ] || fail "blocked should be false"
+[ "$(pfield good kerberos-ports status)" = pass ] || { cat "$T/good.json"; fail "kerberos-ports did not pass on a live KDC"; }
+[ "$(pfact good kerberos-ports kdc_tcp)" = answered ] || fail "TCP: $(pfact good kerberos-ports kdc_tcp)"
+[ "$(pfact good kerberos-ports kdc_udp)" = answered ] || fail "UDP: $(pfact good kerberos-ports kdc_udp)"
+[ "$(pfact good kerberos-ports kpasswd_tcp)" = open ] || fail "kpasswd: $(pfact good kerberos-ports kpasswd_tcp)"
+[ "$(pfact good kerberos-ports blocked)" = False ] || fail "blocked should be false"
 
 # 2. A closed port: refused on both transports, a failure.
 CLOSED=$(free_port)
 run closed "127.0.0.1:$CLOSED"
-[ "$(field closed status)" = fail ] || { cat "$T/closed.json"; fail "a closed port did not fail"; }
-[ "$(fact closed kdc_tcp)" = refused ] || fail "TCP on a closed port: $(fact closed kdc_tcp)"
-[ "$(fact closed kdc_udp)" = refused ] || fail "UDP on a closed port: $(fact closed kdc_udp)"
-field closed summary | grep -q 'refused: nothing listens there' || fail "summary: $(field closed summary)"
+[ "$(pfield closed kerberos-ports status)" = fail ] || { cat "$T/closed.json"; fail "a closed port did not fail"; }
+[ "$(pfact closed kerberos-ports kdc_tcp)" = refused ] || fail "TCP on a closed port: $(pfact closed kerberos-ports kdc_tcp)"
+[ "$(pfact closed kerberos-ports kdc_udp)" = refused ] || fail "UDP on a closed port: $(pfact closed kerberos-ports kdc_udp)"
+pfield closed kerberos-ports summary | grep -q 'refused: nothing listens there' || fail "summary: $(pfield closed kerberos-ports summary)"
 [ "$(cat "$T/closed.rc")" = 2 ] || fail "exit status $(cat "$T/closed.rc") for a failure"
 
 # 3. A UDP socket bound and never read: filtered, within the 2 s timeout.
@@ -48,14 +46,14 @@ time.sleep(120)' "$DROP" >"$T/drop.out" 2>&1 &
 PIDS="$PIDS $!"
 i=0; until grep -q ready "$T/drop.out"; do i=$((i+1)); [ $i -le 50 ] || fail "UDP sink not ready"; sleep 0.1; done
 run drop "127.0.0.1:$DROP"
-[ "$(field drop status)" = fail ] || { cat "$T/drop.json"; fail "a silent UDP port did not fail"; }
-[ "$(fact drop kdc_udp)" = filtered ] || fail "UDP to a sink: $(fact drop kdc_udp)"
-field drop summary | grep -q 'filtered: no answer at all' || fail "summary: $(field drop summary)"
+[ "$(pfield drop kerberos-ports status)" = fail ] || { cat "$T/drop.json"; fail "a silent UDP port did not fail"; }
+[ "$(pfact drop kerberos-ports kdc_udp)" = filtered ] || fail "UDP to a sink: $(pfact drop kerberos-ports kdc_udp)"
+pfield drop kerberos-ports summary | grep -q 'filtered: no answer at all' || fail "summary: $(pfield drop kerberos-ports summary)"
 jget "$T/drop.json" "j['probes'][0]['elapsed_ms'] < 3000" | grep -qx True ||
-    fail "filtered took $(field drop elapsed_ms) ms with a 2 s timeout"
+    fail "filtered took $(pfield drop kerberos-ports elapsed_ms) ms with a 2 s timeout"
 
 # 4. kpasswd stopped while the KDC answers: a warning, not a block.
 run nokpw "127.0.0.1:$KDC_PORT,$CLOSED"
-[ "$(field nokpw status)" = warn ] || { cat "$T/nokpw.json"; fail "kpasswd refused should warn"; }
-[ "$(fact nokpw kpasswd_tcp)" = refused ] || fail "kpasswd: $(fact nokpw kpasswd_tcp)"
+[ "$(pfield nokpw kerberos-ports status)" = warn ] || { cat "$T/nokpw.json"; fail "kpasswd refused should warn"; }
+[ "$(pfact nokpw kerberos-ports kpasswd_tcp)" = refused ] || fail "kpasswd: $(pfact nokpw kerberos-ports kpasswd_tcp)"
 echo "kerberos-ports: ok"

@@ -23,13 +23,11 @@ run() { # NAME PORT
     echo $? > "$T/$1.rc"
     sanitizer_check "$1"
 }
-fact() { jget "$T/$1.json" "j['probes'][0]['facts'].get('$2')"; }
-field() { jget "$T/$1.json" "j['probes'][0]['$2']"; }
 
 # 1. No ticket cache yet: skip, with the commands to run.
 run nocache "$PORT_REG"
-[ "$(field nocache status)" = skip ] || { cat "$T/nocache.json"; fail "no ticket cache should skip"; }
-s=$(field nocache summary)
+[ "$(pfield nocache spn status)" = skip ] || { cat "$T/nocache.json"; fail "no ticket cache should skip"; }
+s=$(pfield nocache spn summary)
 echo "$s" | grep -q "kinit administrator@SMTPWIZ.TEST" || fail "no kinit command in: $s"
 echo "$s" | grep -q "setspn -L MAIL" || fail "no setspn -L command in: $s"
 echo "$s" | grep -q "SMTPSVC/mail.smtpwiz.test" || fail "no SPN named in: $s"
@@ -37,10 +35,10 @@ echo "$s" | grep -q "SMTPSVC/mail.smtpwiz.test" || fail "no SPN named in: $s"
 kdc_kinit
 # 2. Both SPNs registered.
 run reg "$PORT_REG"
-[ "$(field reg status)" = pass ] || { cat "$T/reg.json"; fail "registered SPNs did not pass"; }
-[ "$(fact reg spn_smtpsvc)" = found ] && [ "$(fact reg spn_smtp)" = found ] ||
-    fail "SPN states: $(fact reg spn_smtpsvc) $(fact reg spn_smtp)"
-[ "$(fact reg client)" = "admin@$KRB_REALM" ] || fail "client: $(fact reg client)"
+[ "$(pfield reg spn status)" = pass ] || { cat "$T/reg.json"; fail "registered SPNs did not pass"; }
+[ "$(pfact reg spn spn_smtpsvc)" = found ] && [ "$(pfact reg spn spn_smtp)" = found ] ||
+    fail "SPN states: $(pfact reg spn spn_smtpsvc) $(pfact reg spn spn_smtp)"
+[ "$(pfact reg spn client)" = "admin@$KRB_REALM" ] || fail "client: $(pfact reg spn client)"
 grep -q 'TGS_REQ.*SMTPSVC/mail.smtpwiz.test@SMTPWIZ.TEST' "$KDC_DIR/kdc.log" ||
     fail "the KDC never saw a TGS-REQ for SMTPSVC/mail.smtpwiz.test"
 # The probe's tickets are not stored in the admin's cache.
@@ -48,11 +46,11 @@ klist | grep -q SMTPSVC && fail "the probe stored a service ticket in the admin'
 
 # 3. A host the KDC does not know.
 run missing "$PORT_MISSING"
-[ "$(field missing status)" = fail ] || { cat "$T/missing.json"; fail "a missing SPN did not fail"; }
-[ "$(fact missing spn_smtpsvc)" = missing ] || fail "SMTPSVC: $(fact missing spn_smtpsvc)"
-field missing summary | grep -q "not found in Kerberos database" ||
-    fail "summary lacks the KDC's evidence: $(field missing summary)"
+[ "$(pfield missing spn status)" = fail ] || { cat "$T/missing.json"; fail "a missing SPN did not fail"; }
+[ "$(pfact missing spn spn_smtpsvc)" = missing ] || fail "SMTPSVC: $(pfact missing spn spn_smtpsvc)"
+pfield missing spn summary | grep -q "not found in Kerberos database" ||
+    fail "summary lacks the KDC's evidence: $(pfield missing spn summary)"
 jget "$T/missing.json" "any('not found in Kerberos database' in e for e in j['probes'][0]['facts']['evidence'])" |
-    grep -qx True || fail "evidence: $(fact missing evidence)"
+    grep -qx True || fail "evidence: $(pfact missing spn evidence)"
 [ "$(cat "$T/missing.rc")" = 2 ] || fail "exit status $(cat "$T/missing.rc") for a failure"
 echo "spn: ok"

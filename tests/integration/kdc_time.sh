@@ -19,41 +19,39 @@ run() {
     echo $? > "$T/$name.rc"
     sanitizer_check "$name"
 }
-fact() { jget "$T/$1.json" "j['probes'][0]['facts'].get('$2')"; }
-field() { jget "$T/$1.json" "j['probes'][0]['$2']"; }
 
 # 1. A KDC with the right clock.
 kdc_start
 run good "127.0.0.1:$KDC_PORT" --realm "$KRB_REALM"
-[ "$(field good status)" = pass ] || { cat "$T/good.json"; fail "kdc-time did not pass on a KDC with our clock"; }
+[ "$(pfield good kdc-time status)" = pass ] || { cat "$T/good.json"; fail "kdc-time did not pass on a KDC with our clock"; }
 jget "$T/good.json" "abs(j['probes'][0]['facts']['skew_local_s']) <= 2" | grep -qx True ||
-    fail "skew $(fact good skew_local_s) s on a KDC sharing our clock (want within 2 s)"
-[ "$(fact good krb_error)" = KDC_ERR_C_PRINCIPAL_UNKNOWN ] ||
-    fail "expected the made-up principal to be unknown, got $(fact good krb_error)"
-[ "$(fact good kdc_realm)" = "$KRB_REALM" ] || fail "realm in the KRB-ERROR: $(fact good kdc_realm)"
+    fail "skew $(pfact good kdc-time skew_local_s) s on a KDC sharing our clock (want within 2 s)"
+[ "$(pfact good kdc-time krb_error)" = KDC_ERR_C_PRINCIPAL_UNKNOWN ] ||
+    fail "expected the made-up principal to be unknown, got $(pfact good kdc-time krb_error)"
+[ "$(pfact good kdc-time kdc_realm)" = "$KRB_REALM" ] || fail "realm in the KRB-ERROR: $(pfact good kdc-time kdc_realm)"
 grep -q 'CLIENT_NOT_FOUND: smtpwiz-clock-probe@SMTPWIZ.TEST' "$KDC_DIR/kdc.log" ||
     fail "the KDC's log does not show our AS-REQ"
 [ "$(cat "$T/good.rc")" = 0 ] || fail "exit status $(cat "$T/good.rc") for a pass"
 
 # 2. No realm given and nothing to derive it from: any realm still draws a KRB-ERROR.
 run norealm "127.0.0.1:$KDC_PORT"
-[ "$(field norealm status)" = pass ] || { cat "$T/norealm.json"; fail "kdc-time without --realm"; }
+[ "$(pfield norealm kdc-time status)" = pass ] || { cat "$T/norealm.json"; fail "kdc-time without --realm"; }
 kdc_stop
 
 # 3. The same KDC 10 minutes ahead (libfaketime on krb5kdc only).
 kdc_start +10m
 run skew "127.0.0.1:$KDC_PORT" --realm "$KRB_REALM"
-[ "$(field skew status)" = fail ] || { cat "$T/skew.json"; fail "a KDC 10 minutes ahead did not fail"; }
+[ "$(pfield skew kdc-time status)" = fail ] || { cat "$T/skew.json"; fail "a KDC 10 minutes ahead did not fail"; }
 jget "$T/skew.json" "590 <= j['probes'][0]['facts']['skew_local_s'] <= 610" | grep -qx True ||
-    fail "skew $(fact skew skew_local_s) s with the KDC at +10 min (want about 600)"
-field skew summary | grep -q "is 60[0-9] s ahead of this machine's: beyond Kerberos's 5-minute limit" ||
-    fail "summary: $(field skew summary)"
+    fail "skew $(pfact skew kdc-time skew_local_s) s with the KDC at +10 min (want about 600)"
+pfield skew kdc-time summary | grep -q "is 60[0-9] s ahead of this machine's: beyond Kerberos's 5-minute limit" ||
+    fail "summary: $(pfield skew kdc-time summary)"
 [ "$(cat "$T/skew.rc")" = 2 ] || fail "exit status $(cat "$T/skew.rc") for a failure"
 kdc_stop
 
 # 4. Nothing listens on the KDC port: an error saying so, quickly.
 run dead "127.0.0.1:$KDC_PORT" --realm "$KRB_REALM"
-[ "$(field dead status)" = error ] || { cat "$T/dead.json"; fail "no KDC should be an error"; }
-[ "$(fact dead kdc_answered)" = False ] || fail "kdc_answered should be false"
-field dead summary | grep -q 'refused' || fail "summary: $(field dead summary)"
+[ "$(pfield dead kdc-time status)" = error ] || { cat "$T/dead.json"; fail "no KDC should be an error"; }
+[ "$(pfact dead kdc-time kdc_answered)" = False ] || fail "kdc_answered should be false"
+pfield dead kdc-time summary | grep -q 'refused' || fail "summary: $(pfield dead kdc-time summary)"
 echo "kdc-time: ok"
