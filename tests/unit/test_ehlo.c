@@ -12,6 +12,7 @@
 
 #include "ehlo.h"
 #include "reply.h"
+#include "wire_samples.h"
 
 static const char ehlo_2003[] =
     "250-HOST Hello [10.0.0.5]\r\n"
@@ -32,21 +33,6 @@ static const char ehlo_2003[] =
     "250-X-LINK2STATE\r\n"
     "250-XEXCH50\r\n"
     "250 OK\r\n";
-
-static const char ehlo_2016[] =
-    "250-mail1.fabrikam.com Hello [172.16.0.5]\r\n"
-    "250-SIZE 37748736\r\n"
-    "250-PIPELINING\r\n"
-    "250-DSN\r\n"
-    "250-ENHANCEDSTATUSCODES\r\n"
-    "250-STARTTLS\r\n"
-    "250-X-ANONYMOUSTLS\r\n"
-    "250-AUTH NTLM\r\n"
-    "250-X-EXPS GSSAPI NTLM\r\n"
-    "250-8BITMIME\r\n"
-    "250-BINARYMIME\r\n"
-    "250-CHUNKING\r\n"
-    "250 XRDST\r\n";
 
 /* The 2016 reply after an ASA's default ESMTP map. */
 static const char ehlo_asa[] =

@@ -12,21 +12,7 @@
 
 #include "reply.h"
 #include "util.h"
-
-static const char ehlo_2016[] =
-    "250-mail1.fabrikam.com Hello [172.16.0.5]\r\n"
-    "250-SIZE 37748736\r\n"
-    "250-PIPELINING\r\n"
-    "250-DSN\r\n"
-    "250-ENHANCEDSTATUSCODES\r\n"
-    "250-STARTTLS\r\n"
-    "250-X-ANONYMOUSTLS\r\n"
-    "250-AUTH NTLM\r\n"
-    "250-X-EXPS GSSAPI NTLM\r\n"
-    "250-8BITMIME\r\n"
-    "250-BINARYMIME\r\n"
-    "250-CHUNKING\r\n"
-    "250 XRDST\r\n";
+#include "wire_samples.h"
 
 /* Parses a NUL-terminated text; returns the status and keeps r. */
 static reply_status parse_str(const char *s, smtp_reply *r, size_t *consumed, char **err)
