@@ -234,8 +234,10 @@ static bool advance(probe_ctx *ctx, int target)
 
 smtp_session *probe_session_stage(probe_ctx *ctx, int stage, const char **why)
 {
-    if (!ctx->sess && ctx->stage > STAGE_NONE && !ctx->sess_failed)
-        ctx->stage = STAGE_NONE;   /* dropped earlier: open again */
+    /* A probe that met a timeout or a bad reply leaves the shared session
+     * out of step (a late reply would answer the next command): start over. */
+    if (ctx->sess && ctx->sess->broken)
+        probe_session_drop(ctx);
     if (!advance(ctx, stage)) {
         *why = ctx->sess_error;
         return NULL;

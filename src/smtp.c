@@ -42,7 +42,7 @@ void smtp_quit(smtp_session *s)
 {
     if (!s)
         return;
-    if (s->last_net == NET_OK) {
+    if (!s->broken) {
         smtp_reply r;
         char *err = NULL;
         smtp_reply_init(&r);
@@ -100,13 +100,20 @@ smtp_err smtp_read_reply(smtp_session *s, smtp_reply *r, char **err)
         }
     }
     net_set_timeout(s->c, timeout);
-    if (result != SMTP_OK)
+    if (result != SMTP_OK) {
+        s->broken = true;
         tr_note(s->tr, s->tls, "%s", *err);
+    }
     return result;
 }
 
 smtp_err smtp_send(smtp_session *s, const char *line, int secret, size_t shown, char **err)
 {
+    if (s->broken) {
+        /* A late reply to the failed command would be read as this one's. */
+        *err = xstrdup("the session is out of step after an earlier error; not sending more");
+        return SMTP_EPROTO;
+    }
     size_t len = strlen(line);
     if (secret == SMTP_SECRET) {
         if (shown > len)
@@ -128,6 +135,7 @@ smtp_err smtp_send(smtp_session *s, const char *line, int secret, size_t shown, 
     free(wire);
     if (e != NET_OK) {
         s->last_net = e;
+        s->broken = true;
         tr_note(s->tr, s->tls, "%s", *err);
         return SMTP_ENET;
     }
@@ -180,12 +188,14 @@ smtp_err smtp_starttls(smtp_session *s, const char *verb, const tls_opts *o,
         *err = xstrdup("the server sent data after its 220 reply to STARTTLS, before TLS began");
         tr_note(s->tr, false, "%s", *err);
         s->last_net = NET_ETLS;
+        s->broken = true;
         return SMTP_EPROTO;
     }
     tls_info_free(&s->tls_info);
     net_err ne = tls_client_start(s->c, o, &s->tls_info, err);
     if (ne != NET_OK) {
         s->last_net = ne;
+        s->broken = true;
         tr_note(s->tr, false, "TLS handshake failed: %s", *err);
         return SMTP_ENET;
     }

@@ -27,6 +27,8 @@ typedef struct smtp_session {
     smtp_caps caps;    /* from the last EHLO */
     tls_info tls_info;
     net_err last_net;
+    bool broken;       /* a read or write failed: replies may be out of step
+                        * with commands, so nothing more is sent */
 } smtp_session;
 
 enum { SMTP_PLAIN = 0, SMTP_SECRET = 1 };
@@ -40,7 +42,7 @@ void smtp_quit(smtp_session *s);
 
 /* Read one whole reply (bounded as reply.h says). */
 smtp_err smtp_read_reply(smtp_session *s, smtp_reply *r, char **err);
-/* Send one line (CRLF added).  With SMTP_SECRET, the transcript shows
+/* Send one line (CRLF added); refused on a broken session.  With SMTP_SECRET, the transcript shows
  * prefix_shown followed by "<redacted: N bytes>" for the rest of the line. */
 smtp_err smtp_send(smtp_session *s, const char *line, int secret, size_t shown, char **err);
 /* Send a plain command and read its reply. */
