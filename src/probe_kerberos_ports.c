@@ -119,9 +119,16 @@ probe_status probe_kerberos_ports(probe_ctx *ctx, probe_result *r)
     size_t len = 0;
     unsigned char *req = krb_as_req_build(realm ? realm : "SMTPWIZ.INVALID",
                                           "smtpwiz-port-probe", (uint32_t)getpid(), &len);
+    if (!req) {   /* a realm taken from a hostile or odd EHLO name */
+        probe_summary(r, "Kerberos ports were not checked: the realm \"%s\" is empty or too "
+                      "long for a Kerberos request (give one with --realm)", realm);
+        free(realm);
+        kdc_list_free(&dcs);
+        return ST_ERROR;
+    }
     ports_run pr = {0};
     char **names = xcalloc(dcs.n, sizeof *names);
-    for (size_t i = 0; i < dcs.n && req; i++) {
+    for (size_t i = 0; i < dcs.n; i++) {
         names[i] = dcs.v[i].host;
         check_target(ctx, &pr, &dcs.v[i], req, len);
     }

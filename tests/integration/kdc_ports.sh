@@ -56,4 +56,15 @@ jget "$T/drop.json" "j['probes'][0]['elapsed_ms'] < 3000" | grep -qx True ||
 run nokpw "127.0.0.1:$KDC_PORT,$CLOSED"
 [ "$(pfield nokpw kerberos-ports status)" = warn ] || { cat "$T/nokpw.json"; fail "kpasswd refused should warn"; }
 [ "$(pfact nokpw kerberos-ports kpasswd_tcp)" = refused ] || fail "kpasswd: $(pfact nokpw kerberos-ports kpasswd_tcp)"
+# 5. A realm too long for a Kerberos request (a hostile EHLO name becomes the
+#    realm): an error that says so, never a crash or a pass.
+LONG=$(python3 -c 'print("R" * 300)')
+timeout 60 "$SMTPWIZ" probe 127.0.0.1 -p "$NOSMTP" --timeout 2 --json --only kerberos-ports \
+    --realm "$LONG" --dc "127.0.0.1:$KDC_PORT" >"$T/long.json" 2>"$T/long.err"
+echo $? >"$T/long.rc"
+sanitizer_check long
+[ "$(pfield long kerberos-ports status)" = error ] ||
+    { cat "$T/long.json" "$T/long.err"; fail "a 300-byte realm: exit $(cat "$T/long.rc")"; }
+pfield long kerberos-ports summary | grep -q 'too long for a Kerberos request' ||
+    fail "a 300-byte realm: $(pfield long kerberos-ports summary)"
 echo "kerberos-ports: ok"
