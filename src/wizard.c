@@ -182,23 +182,24 @@ int wiz_run_probe(wiz *w)
         return -1;
     w->step_first_res = w->nres;
     int ri = wiz_ensure(w, s->probe);
-    const probe_result *r = ri >= 0 ? &w->res[ri] : NULL;
+    /* Only the index and the status are kept: the conditions below may run
+     * more probes (wiz_lookup), which can move the results array. */
+    probe_status st = ri >= 0 ? w->res[ri].status : ST_ERROR;
     const char *target = NULL;
     char *outcome = NULL;
-    for (size_t i = 0; r && i < s->nwhens && !target; i++) {
+    for (size_t i = 0; ri >= 0 && i < s->nwhens && !target; i++) {
         bool all = true;
         for (size_t j = 0; j < s->whens[i].nconds && all; j++)
             all = kb_cond_eval(&s->whens[i].conds[j], wiz_lookup, w);
         if (all) {
             target = s->whens[i].target;
-            outcome = xasprintf("%s, and %s", probe_status_name(r->status), s->whens[i].text);
+            outcome = xasprintf("%s, and %s", probe_status_name(st), s->whens[i].text);
         }
     }
-    /* wiz_lookup may have grown the results array: find ours again. */
-    r = ri >= 0 ? &w->res[ri] : NULL;
+    const probe_result *r = ri >= 0 ? &w->res[ri] : NULL;
     if (!target) {
-        target = kb_step_route(s, r ? r->status : ST_ERROR);
-        outcome = xstrdup(r ? probe_status_name(r->status) : "error");
+        target = kb_step_route(s, st);
+        outcome = xstrdup(probe_status_name(st));
     }
     wiz_push(w, s, outcome, ri);
     if (!target || strcmp(target, KB_STOP) == 0)

@@ -312,6 +312,41 @@ static const char rerun_kb[] =
     "unknown = d\n"
     CONC("c") CONC("d");
 
+/* A step whose conditions run nine more probes: the results array grows
+ * under the walk (it once read the step's result from the freed copy). */
+static const char many_kb[] =
+    HEAD
+    "[step a]\nkind = probe\nprobe = connect\ntitle = A\nwhy = W\n"
+    "when = banner.status = pass -> c\nwhen = ehlo.status = pass -> c\n"
+    "when = starttls.status = pass -> c\nwhen = auth.status = pass -> c\n"
+    "when = exps.status = pass -> c\nwhen = ntlm-info.status = pass -> c\n"
+    "when = xexch50.status = pass -> c\nwhen = clock.status = pass -> c\n"
+    "when = kdc-time.status exists -> d\ndefault = c\nerror = c\n"
+    CONC("c") CONC("d");
+
+static void test_wizard_many_probes(void **state)
+{
+    (void)state;
+    kb_errors errs = {0};
+    kb_article *a = load_text(many_kb, &errs);
+    for (size_t i = 0; i < errs.n; i++)
+        print_message("%s\n", errs.v[i]);
+    assert_int_equal(errs.n, 0);
+    /* Port 1 on loopback: refused at once, every probe ends quickly. */
+    probe_opts o = {.host = "127.0.0.1", .port = "1", .timeout_ms = 2000, .cancel_fd = -1,
+                    .dc = "none"};
+    wiz *w = wiz_new(a, &o);
+    assert_int_equal(wiz_run_probe(w), 0);
+    assert_int_equal(wiz_get_state(w), WIZ_DONE);
+    assert_string_equal(wiz_conclusion(w)->id, "d");
+    size_t n;
+    const wiz_visit *p = wiz_path(w, &n);
+    assert_true(n >= 1);
+    assert_non_null(strstr(p[0].outcome, "fail, and kdc-time.status exists"));
+    wiz_free(w);
+    kb_free(a);
+}
+
 static void test_wizard_entry_rerun(void **state)
 {
     (void)state;
@@ -399,6 +434,7 @@ int main(void)
         cmocka_unit_test(test_conditions),
         cmocka_unit_test(test_fact_text),
         cmocka_unit_test_setup_teardown(test_wizard_entry_rerun, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wizard_many_probes, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
