@@ -14,11 +14,13 @@ typedef struct kb_edge {
     int line;
 } kb_edge;
 
-/* Every branch of a step, in a fixed order. */
-static size_t step_edges(const kb_step *s, kb_edge *out, size_t cap)
+/* Every branch of a step, in a fixed order (allocated: a step may have any
+ * number of `when` lines, and a branch left out would escape the checks). */
+static kb_edge *step_edges(const kb_step *s, size_t *count)
 {
+    kb_edge *out = xcalloc(s->nwhens + KB_NSTATUS + 4, sizeof *out);
     size_t n = 0;
-#define EDGE(t, l) do { if ((t) && n < cap) { out[n].target = (t); out[n].line = (l); n++; } } while (0)
+#define EDGE(t, l) do { if (t) { out[n].target = (t); out[n].line = (l); n++; } } while (0)
     for (size_t i = 0; i < s->nwhens; i++)
         EDGE(s->whens[i].target, s->whens[i].line);
     for (int i = 0; i < KB_NSTATUS; i++)
@@ -28,10 +30,9 @@ static size_t step_edges(const kb_step *s, kb_edge *out, size_t cap)
     EDGE(s->no, s->no_line);
     EDGE(s->unknown, s->unknown_line);
 #undef EDGE
-    return n;
+    *count = n;
+    return out;
 }
-
-#define KB_MAX_EDGES 64
 
 static void check_conds(const kb_article *a, const kb_step *s, kb_errors *e)
 {
@@ -58,9 +59,12 @@ static void check_probe_step(const kb_article *a, const kb_step *s, kb_errors *e
         kb_errors_add(e, a->file, s->line, "probe step \"%s\" names no probe (add `probe = NAME`)",
                       s->id);
     } else if (!probe_find(s->probe) || !kb_fact_known(s->probe, "status")) {
-        kb_errors_add(e, a->file, s->probe_line,
-                      "unknown probe \"%s\" (known: connect banner ehlo starttls auth exps "
-                      "ntlm-info xexch50 clock)", s->probe);
+        strbuf known = {0};
+        for (const probe_def *p = probe_table; p->name; p++)
+            sb_printf(&known, "%s%s", known.len ? " " : "", p->name);
+        kb_errors_add(e, a->file, s->probe_line, "unknown probe \"%s\" (known: %s)", s->probe,
+                      known.buf);
+        sb_free(&known);
     }
     for (int i = 0; i < 4; i++)
         if (!s->on[i] && !s->dflt)
@@ -98,10 +102,11 @@ static void check_step(const kb_article *a, const kb_step *s, kb_errors *e)
             kb_errors_add(e, a->file, s->line, "question \"%s\" has probe keys", s->id);
         break;
     case KB_CONCLUSION: {
-        kb_edge ed[KB_MAX_EDGES];
+        size_t n;
+        free(step_edges(s, &n));
         if (!s->means || !s->fix)
             kb_errors_add(e, a->file, s->line, "conclusion \"%s\" needs `means` and `fix`", s->id);
-        if (step_edges(s, ed, KB_MAX_EDGES) || s->probe)
+        if (n || s->probe)
             kb_errors_add(e, a->file, s->line, "conclusion \"%s\" must not branch", s->id);
         break;
     }
@@ -113,12 +118,13 @@ static void check_step(const kb_article *a, const kb_step *s, kb_errors *e)
 
 static void check_targets(const kb_article *a, kb_errors *e)
 {
-    kb_edge ed[KB_MAX_EDGES];
     for (size_t i = 0; i < a->nsteps; i++) {
-        size_t n = step_edges(&a->steps[i], ed, KB_MAX_EDGES);
+        size_t n;
+        kb_edge *ed = step_edges(&a->steps[i], &n);
         for (size_t j = 0; j < n; j++)
             if (strcmp(ed[j].target, KB_STOP) != 0 && !kb_step_find(a, ed[j].target))
                 kb_errors_add(e, a->file, ed[j].line, "branch to missing step \"%s\"", ed[j].target);
+        free(ed);
     }
     for (size_t i = 0; i < a->npatterns; i++) {
         const kb_pattern *p = &a->patterns[i];
@@ -156,10 +162,10 @@ enum { WHITE, GREY, BLACK };
  * first edge that closes a cycle, naming the loop. */
 static void dfs(const kb_article *a, size_t i, int *color, size_t *stack, size_t depth, kb_errors *e)
 {
-    kb_edge ed[KB_MAX_EDGES];
     color[i] = GREY;
     stack[depth] = i;
-    size_t n = step_edges(&a->steps[i], ed, KB_MAX_EDGES);
+    size_t n;
+    kb_edge *ed = step_edges(&a->steps[i], &n);
     for (size_t j = 0; j < n; j++) {
         const kb_step *t = kb_step_find(a, ed[j].target);
         if (!t)
@@ -179,6 +185,7 @@ static void dfs(const kb_article *a, size_t i, int *color, size_t *stack, size_t
             dfs(a, ti, color, stack, depth + 1, e);
         }
     }
+    free(ed);
     color[i] = BLACK;
 }
 

@@ -167,6 +167,25 @@ static void test_cycle(void **state)
                  "yes = a\nno = c\nunknown = c\n" CONC("c"), 18, "cycle: a -> b -> a");
 }
 
+/* A cycle behind many branches: the 70th `when` of step a leads back to a.
+ * (Branches past the 64th were once left out of the checks, and this file
+ * passed kb check and then looped for ever.) */
+static void test_cycle_many_whens(void **state)
+{
+    (void)state;
+    strbuf sb = {0};
+    sb_puts(&sb, HEAD "[step a]\nkind = probe\nprobe = ehlo\ntitle = A\nwhy = W\n");
+    for (int i = 0; i < 69; i++)
+        sb_puts(&sb, "when = ehlo.keywords has X -> c\n");
+    sb_puts(&sb, "when = ehlo.keywords has Y -> a\ndefault = c\n" CONC("c"));
+    /* HEAD is 5 lines, the step's head 5 more, then 69 whens: line 80. */
+    expect_error(sb.buf, 80, "cycle: a -> a");
+    sb_free(&sb);
+    expect_error(HEAD "[step a]\nkind = probe\nprobe = telnet\ntitle = A\nwhy = W\ndefault = c\n"
+                 CONC("c"), 8, "known: connect banner ehlo starttls auth exps ntlm-info xexch50 "
+                 "clock kdc-time kerberos-ports spn");
+}
+
 static void test_no_conclusion(void **state)
 {
     (void)state;
@@ -427,6 +446,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing_step, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unreachable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cycle, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cycle_many_whens, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_conclusion, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate, setup, teardown),
         cmocka_unit_test(test_missing_file),
