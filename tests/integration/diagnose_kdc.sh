@@ -176,5 +176,22 @@ between kdcskew kdc-time skew_server_s -610 -590
 asked_not kdcskew clock-dc
 kill "$LABPID"; wait "$LABPID"
 
+# 7. The KDC still 10 minutes ahead, and a server that shows no clock at all
+#    (aiosmtpd: no date in its greeting, no NTLM): this machine and the DC
+#    disagree, but nothing says which is wrong, so no local-clock either.
+. "$TOP/tests/peers/aiosmtpd.sh"
+need_aiosmtpd
+make_cert peer DNS:localhost,IP:127.0.0.1
+start_aiosmtpd peer --hostname "$LABHOST"
+PORT=$PEER_PORT
+# shellcheck disable=SC2086
+run noclock "127.0.0.1:$KDC_PORT" $NO
+[ "$(outcome noclock clock)" = skip ] || fail "noclock: the clock step: $(outcome noclock clock)"
+[ "$(pfact noclock kdc-time skew_server_s)" = None ] || fail "noclock: a server clock appeared"
+between noclock kdc-time skew_local_s 590 610
+c=$(concl noclock)
+case $c in clock-skew|local-clock) cat "$T/noclock.json"; fail "noclock: concluded $c without the server's clock" ;; esac
+[ "$(outcome noclock clock-dc)" = no ] || fail "noclock: the clock question was not asked: $(outcome noclock clock-dc)"
+
 grep -q "Lab-Pass-1234" "$T"/*.json && fail "the password appears in a JSON report"
 echo "diagnose against the Kerberos-mode lab: ok"
