@@ -312,14 +312,18 @@ static int udp_socket(const char *host, const char *port, kdc_reply *r)
     return fd;
 }
 
-/* Send (twice: at 0 and at half the timeout) and take the first datagram. */
+/* Send (twice: at 0 and at half the timeout) and take the first datagram.
+ * The clock reading and the round trip count from the last send: the first
+ * datagram was most likely the one lost, and timing from it would put the
+ * KDC's clock up to half the timeout off. */
 static void udp_wait(int fd, const unsigned char *req, size_t len, int timeout_ms,
                      int cancel_fd, kdc_reply *r)
 {
-    double t0 = util_now_ms(), deadline = t0 + timeout_ms;
+    double t0 = util_now_ms(), deadline = t0 + timeout_ms, sent = t0;
     unsigned char *buf = xmalloc(KDC_REPLY_MAX);
-    r->sent_wall = wall_now();
     for (int round = 0; round < 2 && r->outcome == KDC_FILTERED; round++) {
+        r->sent_wall = wall_now();
+        sent = util_now_ms();
         if (send(fd, req, len, 0) < 0) {
             r->outcome = from_errno(errno);
             break;
@@ -341,7 +345,7 @@ static void udp_wait(int fd, const unsigned char *req, size_t len, int timeout_m
             r->outcome = k < 0 ? from_errno(errno) : KDC_BADREPLY;
         }
     }
-    r->rtt_ms = util_now_ms() - t0;
+    r->rtt_ms = util_now_ms() - sent;
     free(buf);
 }
 

@@ -43,6 +43,12 @@ pfield() { jget "$T/$1.json" "[p for p in j['probes'] if p['name'] == '$2'][0]['
 pfact() { jget "$T/$1.json" "[p for p in j['probes'] if p['name'] == '$2'][0]['facts'].get('$3')"; }
 concl() { jget "$T/$1.json" 'j["conclusion"]["id"] if j["conclusion"] else "ERROR"'; }
 outcome() { jget "$T/$1.json" "([p['outcome'] for p in j['path'] if p['step'] == '$2'] + ['absent'])[0]"; }
+# between NAME PROBE FACT LOW HIGH: fail unless the numeric fact lies in [LOW, HIGH]
+between() {
+    _v=$(pfact "$1" "$2" "$3")
+    python3 -c 'import sys; v, lo, hi = map(float, sys.argv[1:]); sys.exit(not lo <= v <= hi)' \
+        "$_v" "$4" "$5" 2>/dev/null || fail "$1: $2 $3 = $_v, want $4..$5"
+}
 # start_lab NAME SCENARIO [LAB ARGS...]: `smtpwiz lab` in the background on a
 # free loopback port with the scenarios of kb/labs; stdout in $T/NAME.out,
 # stderr in $T/NAME-lab.err.  Sets PORT and LABPID (LABPID is in PIDS, so

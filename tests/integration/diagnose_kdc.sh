@@ -43,11 +43,6 @@ want() { # NAME CONCLUSION RC
     [ "$got" = "$2" ] || { cat "$T/$1.json" "$T/$1.err"; fail "$1: expected $2, got $got"; }
     [ "$(cat "$T/$1.rc")" = "$3" ] || fail "$1: exit status $(cat "$T/$1.rc"), want $3"
 }
-between() { # NAME PROBE FACT LOW HIGH: the numeric fact lies in [LOW, HIGH]
-    v=$(pfact "$1" "$2" "$3")
-    python3 -c 'import sys; v, lo, hi = map(float, sys.argv[1:]); sys.exit(not lo <= v <= hi)' \
-        "$v" "$4" "$5" 2>/dev/null || fail "$1: $2 $3 = $v, want $4..$5"
-}
 asked_not() { # NAME QUESTION...: the probes settled these, no question was asked
     r=$1
     shift

@@ -49,7 +49,25 @@ pfield skew kdc-time summary | grep -q "is 60[0-9] s ahead of this machine's: be
 [ "$(cat "$T/skew.rc")" = 2 ] || fail "exit status $(cat "$T/skew.rc") for a failure"
 kdc_stop
 
-# 4. Nothing listens on the KDC port: an error saying so, quickly.
+# 4. The first UDP datagram lost (a relay drops it; TCP is refused there, so
+#    the probe falls back to UDP and sends again at half the timeout): the
+#    clock and round trip count from the datagram that was answered, not
+#    from the lost one (that put the KDC's clock 2 s off with --timeout 8).
+kdc_start
+RELAY=$(free_port)
+python3 "$TOP/tests/peers/udp_drop_first.py" "$RELAY" "$KDC_PORT" >"$T/relay.out" 2>&1 &
+PIDS="$PIDS $!"
+i=0; until grep -q ready "$T/relay.out"; do i=$((i+1)); [ $i -le 50 ] || fail "relay not ready"; sleep 0.1; done
+timeout 60 "$SMTPWIZ" probe 127.0.0.1 -p "$NOSMTP" --timeout 8 --json --only kdc-time \
+    --dc "127.0.0.1:$RELAY" --realm "$KRB_REALM" >"$T/lost.json" 2>"$T/lost.err"
+echo $? >"$T/lost.rc"
+sanitizer_check lost
+[ "$(pfact lost kdc-time transport)" = udp ] || { cat "$T/lost.json"; fail "lost: not answered over UDP"; }
+between lost kdc-time skew_local_s -1 1
+between lost kdc-time rtt_ms 0 1000
+kdc_stop
+
+# 5. Nothing listens on the KDC port: an error saying so, quickly.
 run dead "127.0.0.1:$KDC_PORT" --realm "$KRB_REALM"
 [ "$(pfield dead kdc-time status)" = error ] || { cat "$T/dead.json"; fail "no KDC should be an error"; }
 [ "$(pfact dead kdc-time kdc_answered)" = False ] || fail "kdc_answered should be false"
