@@ -19,7 +19,7 @@ start_aiosmtpd peer --hostname nospn.smtpwiz.test; PORT_MISSING=$PEER_PORT
 
 run() { # NAME PORT
     timeout 60 "$SMTPWIZ" probe 127.0.0.1 -p "$2" --timeout 5 --json --only spn \
-        --starttls never >"$T/$1.json" 2>"$T/$1.err"
+        --dc "127.0.0.1:$KDC_PORT" --starttls never >"$T/$1.json" 2>"$T/$1.err"
     echo $? > "$T/$1.rc"
     sanitizer_check "$1"
 }
@@ -53,4 +53,15 @@ pfield missing spn summary | grep -q "not found in Kerberos database" ||
 jget "$T/missing.json" "any('not found in Kerberos database' in e for e in j['probes'][0]['facts']['evidence'])" |
     grep -qx True || fail "evidence: $(pfact missing spn evidence)"
 [ "$(cat "$T/missing.rc")" = 2 ] || fail "exit status $(cat "$T/missing.rc") for a failure"
+
+# 4. --dc none asks no domain controller, the KDC of krb5.conf included: a
+#    skip that says so, and no TGS-REQ reaches the KDC.
+before=$(grep -c TGS_REQ "$KDC_DIR/kdc.log")
+timeout 60 "$SMTPWIZ" probe 127.0.0.1 -p "$PORT_MISSING" --timeout 5 --json --only spn \
+    --dc none --starttls never >"$T/nodc.json" 2>"$T/nodc.err"
+echo $? >"$T/nodc.rc"
+sanitizer_check nodc
+[ "$(pfield nodc spn status)" = skip ] || { cat "$T/nodc.json"; fail "--dc none did not skip"; }
+pfield nodc spn summary | grep -q -- '--dc none' || fail "summary: $(pfield nodc spn summary)"
+[ "$(grep -c TGS_REQ "$KDC_DIR/kdc.log")" = "$before" ] || fail "--dc none still asked the KDC"
 echo "spn: ok"

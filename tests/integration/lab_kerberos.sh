@@ -71,7 +71,7 @@ stop_lab healthy
 kdc_delspn "$FQDN"
 kdc_kinit
 kdc_lab spnmiss spn-missing "$FQDN"
-probe spnmiss ehlo,exps,spn
+probe spnmiss ehlo,exps,spn --dc "127.0.0.1:$KDC_PORT"
 [ "$(pfield spnmiss exps status)" != pass ] || fail "spn-missing: exps passed"
 pfact spnmiss exps GSSAPI | grep -q 'not found in Kerberos database' ||
     { cat "$T/spnmiss.json"; fail "spn-missing: X-EXPS GSSAPI lacks the KDC's evidence: $(pfact spnmiss exps GSSAPI)"; }
