@@ -47,8 +47,20 @@ static void cert_facts(probe_result *r, const tls_info *t)
         fact_str(r, "verify_error", t->verify_error);
 }
 
+/* Protocols no current client should need: reported, never refused. */
+static bool obsolete_protocol(const char *p)
+{
+    return p && (strcmp(p, "SSLv3") == 0 || strcmp(p, "TLSv1") == 0 || strcmp(p, "TLSv1.1") == 0);
+}
+
 static probe_status verdict(probe_ctx *ctx, probe_result *r, const tls_info *t)
 {
+    if (obsolete_protocol(t->protocol)) {
+        probe_summary(r, "TLS works only as far as %s (%s), an obsolete protocol that current "
+                      "Exchange and Windows releases turn off; the certificate is %s",
+                      t->protocol, t->cipher, t->verified ? "trusted" : "not trusted");
+        return ST_WARN;
+    }
     if (t->verified) {
         probe_summary(r, "TLS works (%s, %s) and the certificate is trusted for %s",
                       t->protocol, t->cipher, ctx->o.host);

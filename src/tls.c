@@ -122,7 +122,12 @@ static SSL_CTX *client_ctx(const tls_opts *o, char **err)
         return NULL;
     }
     SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+    /* A diagnostic client must reach the old servers these articles are
+     * about (Exchange 2003: TLS 1.0, SHA-1): OpenSSL 3's default security
+     * level refuses them before any finding.  Nothing is trusted blindly -
+     * verification and an obsolete protocol are reported, not enforced. */
     SSL_CTX_set_min_proto_version(ctx, 0);
+    SSL_CTX_set_security_level(ctx, 0);
     if (o->cafile) {
         if (SSL_CTX_load_verify_file(ctx, o->cafile) != 1) {
             *err = xasprintf("cannot read CA file %s", o->cafile);

@@ -18,6 +18,7 @@ import asyncio
 import hmac
 import signal
 import ssl
+import warnings
 import sys
 
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
@@ -65,18 +66,25 @@ def parse_args(argv):
                    help="offer AUTH before STARTTLS too (auth_require_tls=False)")
     p.add_argument("--hostname", default="mx.smtpwiz.test",
                    help="name in the greeting and the EHLO reply")
+    p.add_argument("--tls1-only", action="store_true",
+                   help="speak TLS 1.0 only, as an Exchange 2003 server does")
     return p.parse_args(argv)
 
 
-def tls_context(cert, key):
+def tls_context(cert, key, tls1_only=False):
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(cert, key)
+    if tls1_only:
+        warnings.simplefilter("ignore", DeprecationWarning)
+        ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+        ctx.minimum_version = ssl.TLSVersion.TLSv1
+        ctx.maximum_version = ssl.TLSVersion.TLSv1
     return ctx
 
 
 async def serve(args):
     loop = asyncio.get_running_loop()
-    ctx = tls_context(args.cert, args.key)
+    ctx = tls_context(args.cert, args.key, args.tls1_only)
     auth = OneAccount(args.user, read_password(args.password_file))
     handler = NoDelivery()
 
