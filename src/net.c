@@ -302,12 +302,14 @@ net_err net_read_line(conn *c, char *buf, size_t cap, size_t *len, char **err)
     for (;;) {
         char *nl = memchr(c->buf + c->off, '\n', c->len);
         size_t take = nl ? (size_t)(nl - (c->buf + c->off)) : c->len;
-        if (got + take + 1 > cap) {
+        /* The CR before the LF is part of the terminator: not counted. */
+        size_t body = nl && take && nl[-1] == '\r' ? take - 1 : take;
+        if (got + body + 1 > cap) {
             *err = xasprintf("the server sent a line longer than %zu bytes", cap - 1);
             return NET_ETOOLONG;
         }
-        memcpy(buf + got, c->buf + c->off, take);
-        got += take;
+        memcpy(buf + got, c->buf + c->off, body);
+        got += body;
         c->off += take + (nl ? 1 : 0);
         c->len -= take + (nl ? 1 : 0);
         if (nl) {

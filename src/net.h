@@ -43,7 +43,8 @@ int net_timeout_ms(const conn *c);
 void net_set_timeout(conn *c, int timeout_ms);
 
 /* One line, CRLF or LF stripped, into buf (cap bytes incl. NUL).  A line
- * longer than cap-1 is NET_ETOOLONG (the rest is not read).  *len is the
+ * longer than cap-1 bytes (its CRLF not counted) is NET_ETOOLONG (the rest
+ * is not read).  *len is the
  * byte count (the line may hold NULs). */
 net_err net_read_line(conn *c, char *buf, size_t cap, size_t *len, char **err);
 net_err net_write(conn *c, const void *data, size_t len, char **err);

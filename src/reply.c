@@ -159,9 +159,17 @@ reply_status smtp_reply_feed(smtp_reply *r, const char *line, size_t len, char *
         take_enhanced(r, text, tlen);
     }
     r->lines = xrealloc(r->lines, (r->nlines + 1) * sizeof *r->lines);
-    char *copy = xmalloc(tlen + 1);
-    memcpy(copy, text, tlen);
-    copy[tlen] = '\0';
+    char *copy;
+    if (memchr(text, '\0', tlen)) {
+        /* Lines are kept as C strings, and a NUL would hide what follows it.
+         * Reply text only ever serves display and matching: escape it (after
+         * the limits, which count the bytes the server sent). */
+        copy = util_escape(text, tlen);
+    } else {
+        copy = xmalloc(tlen + 1);
+        memcpy(copy, text, tlen);
+        copy[tlen] = '\0';
+    }
     r->lines[r->nlines++] = copy;
     r->bytes += len + 2;
     if (len == 3 || line[3] == ' ') {

@@ -60,7 +60,7 @@ void smtp_quit(smtp_session *s)
  * a server dripping one line just inside each timeout must still stop. */
 smtp_err smtp_read_reply(smtp_session *s, smtp_reply *r, char **err)
 {
-    char line[SMTP_LINE_MAX + 2];
+    char line[SMTP_LINE_MAX + 1];
     int timeout = net_timeout_ms(s->c);
     double deadline = util_now_ms() + timeout;
     smtp_err result = SMTP_OK;
@@ -75,23 +75,14 @@ smtp_err smtp_read_reply(smtp_session *s, smtp_reply *r, char **err)
         }
         net_set_timeout(s->c, (int)left + 1);
         size_t len = 0;
-        net_err ne = net_read_line(s->c, line, sizeof line - 1, &len, err);
+        net_err ne = net_read_line(s->c, line, SMTP_LINE_MAX + 1, &len, err);
         if (ne != NET_OK) {
             s->last_net = ne;
             result = ne == NET_ETOOLONG ? SMTP_EPROTO : SMTP_ENET;
             break;
         }
         tr_add(s->tr, TR_SERVER, s->tls, line, len);
-        reply_status rs;
-        if (memchr(line, '\0', len)) {
-            /* The parser keeps C strings; a NUL would hide what follows it.
-             * Reply text only ever serves display and matching: escape it. */
-            char *esc = util_escape(line, len);
-            rs = smtp_reply_feed(r, esc, strlen(esc), err);
-            free(esc);
-        } else {
-            rs = smtp_reply_feed(r, line, len, err);
-        }
+        reply_status rs = smtp_reply_feed(r, line, len, err);
         if (rs == REPLY_DONE)
             break;
         if (rs < 0) {

@@ -276,7 +276,7 @@ static void test_embedded_nul(void **state)
     char *err = NULL;
     smtp_reply_init(&r);
     assert_int_equal(smtp_reply_feed(&r, "250-a\0b", 7, &err), REPLY_MORE);
-    assert_string_equal(r.lines[0], "a");
+    assert_string_equal(r.lines[0], "a\\x00b");   /* kept whole, the NUL shown escaped */
     assert_int_equal(smtp_reply_feed(&r, "25\0 x", 5, &err), REPLY_EBADLINE);
     free(err);
     smtp_reply_free(&r);
