@@ -17,6 +17,47 @@
 
 #define PASS_MAX 1024
 
+/* The password in buf[0..n): its first line, CR/LF stripped.  A line longer
+ * than PASS_MAX or holding a NUL is refused rather than cut short, which
+ * would send a wrong password and a false "authentication failed". */
+static char *first_line(const char *buf, size_t n, const char *what, char **err)
+{
+    const char *nl = memchr(buf, '\n', n);
+    size_t len = nl ? (size_t)(nl - buf) : n;
+    if (len && buf[len - 1] == '\r')
+        len--;
+    if (len > PASS_MAX) {
+        *err = xasprintf("the password from %s is longer than %d bytes", what, PASS_MAX);
+        return NULL;
+    }
+    if (memchr(buf, '\0', len)) {
+        *err = xasprintf("the password from %s contains a NUL byte", what);
+        return NULL;
+    }
+    if (!len) {
+        *err = xasprintf("the password from %s is empty", what);
+        return NULL;
+    }
+    return xstrndup(buf, len);
+}
+
+/* Up to cap bytes, until a newline or the end (a pipe may deliver in parts). */
+static ssize_t read_some(int fd, char *buf, size_t cap)
+{
+    size_t got = 0;
+    while (got < cap) {
+        ssize_t k = read(fd, buf + got, cap - got);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0)
+            return -1;
+        if (k == 0 || memchr(buf + got, '\n', (size_t)k))
+            return (ssize_t)(got + (size_t)k);
+        got += (size_t)k;
+    }
+    return (ssize_t)got;
+}
+
 static char *read_file_line(const char *path, char **err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -24,27 +65,23 @@ static char *read_file_line(const char *path, char **err)
         *err = xasprintf("cannot open the password file %s: %s", path, strerror(errno));
         return NULL;
     }
-    char buf[PASS_MAX + 1];
-    ssize_t n = read(fd, buf, PASS_MAX);
+    char buf[PASS_MAX + 2];   /* one byte more than a legal line and its CR */
+    ssize_t n = read_some(fd, buf, sizeof buf);
+    int saved = errno;
     close(fd);
+    char *p = NULL;
     if (n < 0) {
-        *err = xasprintf("cannot read the password file %s: %s", path, strerror(errno));
-        return NULL;
+        *err = xasprintf("cannot read the password file %s: %s", path, strerror(saved));
+    } else {
+        char *what = xasprintf("the file %s", path);
+        p = first_line(buf, (size_t)n, what, err);
+        free(what);
     }
-    size_t len = (size_t)n;
-    char *nl = memchr(buf, '\n', len);
-    if (nl)
-        len = (size_t)(nl - buf);
-    if (len && buf[len - 1] == '\r')
-        len--;
-    char *p = len ? xstrndup(buf, len) : NULL;
     OPENSSL_cleanse(buf, sizeof buf);
-    if (!p)
-        *err = xasprintf("the password file %s is empty", path);
     return p;
 }
 
-static char *prompt_tty(const char *user)
+static char *prompt_tty(const char *user, char **err)
 {
     int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
     if (fd < 0)
@@ -61,17 +98,12 @@ static char *prompt_tty(const char *user)
     if (write(fd, msg, strlen(msg)) < 0) { /* the prompt is best effort */ }
     free(msg);
     tcsetattr(fd, TCSAFLUSH, &quiet);
-    char buf[PASS_MAX + 1];
-    ssize_t n = read(fd, buf, PASS_MAX);
+    char buf[PASS_MAX + 2];
+    ssize_t n = read_some(fd, buf, sizeof buf);
     tcsetattr(fd, TCSAFLUSH, &old);
     if (write(fd, "\n", 1) < 0) { /* cosmetic */ }
     close(fd);
-    if (n <= 0)
-        return NULL;
-    size_t len = (size_t)n;
-    while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
-        len--;
-    char *p = len ? xstrndup(buf, len) : NULL;
+    char *p = n > 0 ? first_line(buf, (size_t)n, "the terminal", err) : NULL;
     OPENSSL_cleanse(buf, sizeof buf);
     return p;
 }
@@ -89,7 +121,7 @@ char *creds_password(const char *password_file, const char *user, bool may_promp
         return p;
     }
     if (user && may_prompt && isatty(STDIN_FILENO))
-        return prompt_tty(user);
+        return prompt_tty(user, err);
     return NULL;
 }
 
