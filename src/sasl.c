@@ -152,6 +152,19 @@ typedef struct exchange {
     bool pending_set;
 } exchange;
 
+/* RFC 4954 "*": abandon the exchange, and read the server's answer to it,
+ * or that answer would be taken as the reply to the next command. */
+static void cancel_exchange(exchange *x, smtp_reply *final)
+{
+    char *ignored = NULL;
+    if (smtp_send(x->s, "*", SMTP_PLAIN, 0, &ignored) == SMTP_OK) {
+        free(ignored);
+        ignored = NULL;
+        smtp_read_reply(x->s, final, &ignored);
+    }
+    free(ignored);
+}
+
 /* The 334 rounds until the server gives a final reply. */
 static sasl_result rounds(exchange *x, smtp_reply *final, char **err)
 {
@@ -173,10 +186,8 @@ static sasl_result rounds(exchange *x, smtp_reply *final, char **err)
             long inlen = util_b64_decode(text, strlen(text), &in);
             if (inlen < 0) {
                 *err = xasprintf("the server's challenge is not base64: %s", text);
-                char *ignored = NULL;
-                smtp_send(x->s, "*", SMTP_PLAIN, 0, &ignored);
-                free(ignored);
                 free(in);
+                cancel_exchange(x, final);
                 return SASL_ESMTP;
             }
             if (util_strieq(x->mech, "NTLM"))
@@ -187,11 +198,7 @@ static sasl_result rounds(exchange *x, smtp_reply *final, char **err)
             if (rc != SASL_OK && rc != SASL_CONTINUE) {
                 *err = xasprintf("the SASL %s mechanism could not answer: %s", x->mech,
                                  sasl_errdetail(x->sc));
-                char *ignored = NULL;
-                smtp_send(x->s, "*", SMTP_PLAIN, 0, &ignored);
-                free(ignored);
-                smtp_read_reply(x->s, final, &ignored);
-                free(ignored);
+                cancel_exchange(x, final);
                 return SASL_ECLIENT;
             }
         }

@@ -19,4 +19,17 @@ case $(cat "$T/run.rc") in 86|87) cat "$T/run.err"; fail "sanitizer report" ;; e
 pfact run xexch50 reply_unauth | grep -q '^504 ' ||
     { cat "$T/run.json"; fail "xexch50 read '$(pfact run xexch50 reply_unauth)' as the reply to XEXCH50, not the server's 504"; }
 [ "$(pfield run xexch50 status)" != pass ] || fail "xexch50 passed against a server that answers 504"
+# 2. An AUTH challenge that is not base64: the client cancels with "*" and
+#    must read the server's answer to it at once (it was left unread, to be
+#    taken as the reply to whatever came next).
+P2=$(free_port)
+python3 "$TOP/tests/peers/bad_challenge.py" "$P2" & PIDS="$PIDS $!"
+wait_port "$P2"
+SMTPWIZ_PASSWORD=pw timeout 30 "$SMTPWIZ" probe 127.0.0.1 -p "$P2" --timeout 3 --starttls never \
+    --json --user u --only auth >"$T/cancel.json" 2>"$T/cancel.err"
+echo $? >"$T/cancel.rc"
+case $(cat "$T/cancel.rc") in 86|87) cat "$T/cancel.err"; fail "sanitizer report" ;; esac
+jget "$T/cancel.json" "[t['line'] for t in j['transcript'] if t['dir'] in 'CS']" >"$T/lines"
+jget "$T/cancel.json" "(lambda l: l[l.index('*') + 1])([t['line'] for t in j['transcript'] if t['dir'] in 'CS'])" |
+    grep -q '^501 5.7.0' || { cat "$T/lines"; fail "the reply to '*' was not read right after it"; }
 echo "probe_desync: ok"

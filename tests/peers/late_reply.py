@@ -47,5 +47,8 @@ class Server(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
     daemon_threads = True
 
+    def handle_error(self, request, client_address):
+        pass   # wait_port connects and closes at once: not worth a traceback
+
 
 Server(("127.0.0.1", PORT), Session).serve_forever()
