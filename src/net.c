@@ -92,8 +92,9 @@ static net_err connect_one(const struct addrinfo *ai, const net_opts *o, double 
 {
     int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
     if (fd < 0) {
-        *err = xasprintf("cannot create a socket: %s", strerror(errno));
-        return errno_to_net(errno);
+        int saved = errno;   /* xasprintf may change errno */
+        *err = xasprintf("cannot create a socket: %s", strerror(saved));
+        return errno_to_net(saved);
     }
     net_err e = NET_OK;
     if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {

@@ -33,8 +33,8 @@ char *sb_steal(strbuf *sb); /* returns the buffer ("" if empty), resets sb */
 void sb_free(strbuf *sb);
 
 /* Untrusted bytes made safe for a terminal, a log or JSON text: printable
- * ASCII and valid UTF-8 are kept, everything else becomes \xNN (ESC is \e,
- * TAB stays a TAB only if keep_tab).  Never returns NULL. */
+ * ASCII and valid UTF-8 are kept, ESC becomes \e and every other byte (TAB
+ * included) \xNN.  Never returns NULL. */
 char *util_escape(const char *s, size_t len);
 
 /* ASCII case-insensitive helpers that do not depend on the locale. */
