@@ -208,7 +208,6 @@ double net_connect_ms(const conn *c) { return c->connect_ms; }
 int net_timeout_ms(const conn *c) { return c->o.timeout_ms; }
 void net_set_timeout(conn *c, int timeout_ms) { c->o.timeout_ms = timeout_ms; }
 size_t net_pending(const conn *c) { return c->len; }
-SSL *net_ssl(const conn *c) { return c->ssl; }
 
 void net_attach_ssl(conn *c, SSL *ssl)
 {

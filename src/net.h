@@ -56,6 +56,5 @@ size_t net_pending(const conn *c);
  * deadline and cancel fd; attach/detach the SSL object. */
 net_err net_wait_ssl(conn *c, SSL *ssl, int ssl_ret, double deadline_ms, char **err);
 void net_attach_ssl(conn *c, SSL *ssl);     /* conn takes ownership */
-SSL *net_ssl(const conn *c);
 
 #endif

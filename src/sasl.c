@@ -45,30 +45,6 @@ int sasl_global_init(char **err)
     return 0;
 }
 
-void sasl_global_done(void)
-{
-    if (sasl_ready)
-        sasl_client_done();
-    sasl_ready = false;
-}
-
-char *sasl_client_mechs(void)
-{
-    char *err = NULL;
-    if (sasl_global_init(&err) != 0) {
-        free(err);
-        return xstrdup("");
-    }
-    const char **m = sasl_global_listmech();
-    strbuf sb = {0};
-    for (; m && *m; m++) {
-        if (sb.len)
-            sb_putc(&sb, ' ');
-        sb_puts(&sb, *m);
-    }
-    return sb_steal(&sb);
-}
-
 typedef struct cb_ctx {
     const sasl_creds *cr;
     sasl_secret_t *secret;

@@ -21,15 +21,12 @@ typedef enum {
     SASL_ESMTP,            /* network or protocol failure mid-exchange */
 } sasl_result;
 
-/* Once per process; lazily called by sasl_authenticate.  The command-line
- * tools do not call sasl_global_done() before exit: in libsasl2 2.1.28 it
- * unloads the plugins while a plugin allocation is still referenced, which
- * LeakSanitizer then reports from an unknown module.  Left initialised, the
- * library's state stays reachable until the process ends. */
+/* Once per process; lazily called by sasl_authenticate.  Nothing calls
+ * sasl_client_done() before exit: in libsasl2 2.1.28 it unloads the plugins
+ * while a plugin allocation is still referenced, which LeakSanitizer then
+ * reports from an unknown module.  Left initialised, the library's state
+ * stays reachable until the process ends. */
 int sasl_global_init(char **err);
-void sasl_global_done(void);
-/* Mechanisms the installed Cyrus plugins can do as a client ("PLAIN LOGIN ..."). */
-char *sasl_client_mechs(void);
 /* Run verb ("AUTH" or "X-EXPS") with mech.  final gets the last reply
  * (235 success, 535, 454, 504 ...). */
 sasl_result sasl_authenticate(smtp_session *s, const char *verb, const char *mech,
