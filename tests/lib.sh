@@ -12,7 +12,12 @@ cleanup() {
     for p in $PIDS; do wait "$p" 2>/dev/null; done
     rm -rf "$T"
 }
-trap cleanup EXIT INT TERM
+# cleanup runs on every exit.  INT and TERM must end the script as well: a
+# trap that only cleaned up would let dash carry on after the signal.  Their
+# exit runs the EXIT trap, so cleanup runs once.
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 fail() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "SKIP: $*" >&2; exit 77; }
 need() { command -v "$1" >/dev/null 2>&1 || skip "$1 not installed (scripts/bootstrap installs it)"; }

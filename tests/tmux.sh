@@ -3,7 +3,7 @@
 # Each test gets a private tmux server, killed at exit with the rest.
 SOCK=smtpwiz-$$
 tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-trap 'tm kill-server 2>/dev/null; cleanup' EXIT INT TERM
+trap 'tm kill-server 2>/dev/null; cleanup' EXIT   # lib.sh's INT/TERM traps exit into it
 shot() { tm capture-pane -p -t w > "$T/screen"; }
 # wait_for REGEX [SECONDS]: poll the screen until it matches (default 15 s).
 wait_for() {
