@@ -28,4 +28,34 @@ EOF
     kill -0 "$child" 2>/dev/null && { kill "$child"; fail "SIG$sig: cleanup left its child running"; }
     [ -d "$dir" ] && fail "SIG$sig: cleanup left $dir"
 done
+
+# 2. tests/run on a copy of the tree holding four scripts.
+mkdir -p "$T/top/tests/integration" "$T/top/build"
+cp "$TOP/tests/run" "$TOP/tests/lib.sh" "$T/top/tests/"
+echo 'exit 0' >"$T/top/tests/integration/pass.sh"
+echo 'echo broken; exit 1' >"$T/top/tests/integration/fail.sh"
+echo 'exit 77' >"$T/top/tests/integration/skip.sh"
+cat >"$T/top/tests/integration/hang.sh" <<EOS
+. "\$TOP/tests/lib.sh"
+sleep 300 &
+echo \$! >"$T/hang.pid"
+sleep 300
+EOS
+suite() { # CI TESTS: tests/run on the copy, 2 s per test; output in $T/suite.out
+    CI=$1 TESTS=$2 TEST_TIMEOUT=2 timeout 60 sh "$T/top/tests/run" >"$T/suite.out" 2>&1
+}
+verdict() { # REGEX: tests/run printed a line starting so
+    grep -Eq "^$1" "$T/suite.out" || { cat "$T/suite.out"; fail "tests/run did not print /$1/"; }
+}
+suite true pass || { cat "$T/suite.out"; fail "tests/run failed a passing test"; }
+suite true fail && { cat "$T/suite.out"; fail "tests/run passed a failing test"; }
+verdict 'FAIL +integration/fail +rc=1'
+suite true hang && { cat "$T/suite.out"; fail "tests/run passed a hanging test"; }
+verdict 'FAIL +integration/hang +timed out after 2 s'
+hung=$(cat "$T/hang.pid")
+kill -0 "$hung" 2>/dev/null && { kill "$hung"; fail "the hanging test's background process outlived it"; }
+suite true skip && { cat "$T/suite.out"; fail "tests/run passed a skip under CI=true"; }
+verdict 'FAIL +integration/skip +\(skipped under CI\)'
+suite false skip   # (a run of nothing but skips fails anyway: nothing ran)
+verdict 'SKIP +integration/skip'
 echo "harness: ok"
