@@ -58,4 +58,26 @@ suite true skip && { cat "$T/suite.out"; fail "tests/run passed a skip under CI=
 verdict 'FAIL +integration/skip +\(skipped under CI\)'
 suite false skip   # (a run of nothing but skips fails anyway: nothing ran)
 verdict 'SKIP +integration/skip'
+
+# 3. .ci/run in a stub tree: bootstrap, configure and make only leave marks.
+mkdir -p "$T/ci/.ci" "$T/ci/scripts"
+cp "$TOP/.ci/run" "$T/ci/.ci/run"
+printf '#!/bin/sh\n[ ! -f fail-bootstrap ]\n' >"$T/ci/scripts/bootstrap"
+printf '#!/bin/sh\n' >"$T/ci/configure"
+chmod +x "$T/ci/scripts/bootstrap" "$T/ci/configure"
+printf '%s\n' 'check:' '	echo "CI=$$CI" >ran; test ! -f fail-check' \
+    'check-asan:' '	echo check-asan >>ran' 'fuzz-run:' '	echo fuzz-run >>ran' >"$T/ci/Makefile"
+ci() { # ci: run the copy with CI unset; what ran in $T/ci/ran
+    rm -f "$T/ci/ran"
+    (cd "$T/ci" && env -u CI -u MAKEFLAGS -u MFLAGS -u MAKELEVEL timeout 60 sh .ci/run) >"$T/ci.out" 2>&1
+}
+ci || { cat "$T/ci.out"; fail ".ci/run failed with every step passing"; }
+[ "$(cat "$T/ci/ran")" = "$(printf 'CI=true\ncheck-asan\nfuzz-run')" ] ||
+    { cat "$T/ci/ran"; fail ".ci/run did not run make check with CI=true, then check-asan and fuzz-run"; }
+touch "$T/ci/fail-check"
+ci && { cat "$T/ci.out"; fail ".ci/run passed with make check failing"; }
+[ "$(cat "$T/ci/ran")" = CI=true ] || { cat "$T/ci/ran"; fail ".ci/run went on after make check failed"; }
+rm "$T/ci/fail-check"; touch "$T/ci/fail-bootstrap"
+ci && { cat "$T/ci.out"; fail ".ci/run passed with scripts/bootstrap failing"; }
+[ ! -f "$T/ci/ran" ] || { cat "$T/ci/ran"; fail ".ci/run went on after scripts/bootstrap failed"; }
 echo "harness: ok"
