@@ -48,11 +48,21 @@ pfield() { jget "$T/$1.json" "[p for p in j['probes'] if p['name'] == '$2'][0]['
 pfact() { jget "$T/$1.json" "[p for p in j['probes'] if p['name'] == '$2'][0]['facts'].get('$3')"; }
 concl() { jget "$T/$1.json" 'j["conclusion"]["id"] if j["conclusion"] else "ERROR"'; }
 outcome() { jget "$T/$1.json" "([p['outcome'] for p in j['path'] if p['step'] == '$2'] + ['absent'])[0]"; }
-# between NAME PROBE FACT LOW HIGH: fail unless the numeric fact lies in [LOW, HIGH]
+# in_range VALUE LOW HIGH: VALUE is a number in [LOW, HIGH].
+in_range() {
+    python3 -c 'import sys; v, lo, hi = map(float, sys.argv[1:]); sys.exit(not lo <= v <= hi)' \
+        "$1" "$2" "$3" 2>/dev/null
+}
+# between NAME PROBE FACT LOW HIGH: that numeric fact lies in [LOW, HIGH].
 between() {
     _v=$(pfact "$1" "$2" "$3")
-    python3 -c 'import sys; v, lo, hi = map(float, sys.argv[1:]); sys.exit(not lo <= v <= hi)' \
-        "$_v" "$4" "$5" 2>/dev/null || fail "$1: $2 $3 = $_v, want $4..$5"
+    in_range "$_v" "$4" "$5" || fail "$1: $2 $3 = $_v, want $4..$5"
+}
+# Under make check-asan a report makes smtpwiz exit 86/87: fail on it here,
+# since the checks after a run mostly read its JSON.
+sanitizer_check() { # NAME (reads $T/NAME.rc and $T/NAME.err)
+    case $(cat "$T/$1.rc") in 86|87) cat "$T/$1.err" >&2; fail "$1: sanitizer report" ;; esac
+    if grep -q 'Sanitizer' "$T/$1.err"; then cat "$T/$1.err" >&2; fail "$1: sanitizer report"; fi
 }
 # start_lab NAME SCENARIO [LAB ARGS...]: `smtpwiz lab` in the background on a
 # free loopback port with the scenarios of kb/labs; stdout in $T/NAME.out,
@@ -77,4 +87,18 @@ start_lab() {
     done
     cat "$T/$_name.out" "$T/$_name-lab.err" >&2
     fail "the lab $_name (scenario $_sc) did not print its port"
+}
+# stop_lab NAME: SIGTERM the lab that start_lab NAME started and wait for
+# it.  SIGTERM is a clean stop (exit 0); any other status fails the test: a
+# sanitizer report (86/87, or one printed on the way out), a crash, a lab
+# that had died already.  The status is kept in $T/NAME-lab.rc.
+stop_lab() {
+    kill "$LABPID" 2>/dev/null
+    wait "$LABPID"
+    echo $? >"$T/$1-lab.rc"
+    # Reaped: cleanup must not signal the pid again (it may be reused).
+    PIDS=$(echo " $PIDS " | sed "s/ $LABPID / /")
+    sanitizer_check "$1-lab"
+    [ "$(cat "$T/$1-lab.rc")" = 0 ] ||
+        { tail -n 30 "$T/$1-lab.err" >&2; fail "$1: the lab exited $(cat "$T/$1-lab.rc")"; }
 }

@@ -4,7 +4,8 @@
 # questions are answered no; hostile ones end in an error outcome, never a
 # conclusion.  The Markdown report names the conclusion and no password.
 . "$TOP/tests/lib.sh"
-"$SMTPWIZ" lab --help >/dev/null 2>&1 || skip "this smtpwiz has no lab"
+[ -x "$SMTPWIZ" ] || fail "no binary at $SMTPWIZ"
+"$SMTPWIZ" lab --help >/dev/null 2>&1 || fail "smtpwiz lab --help failed"
 export SMTPWIZ_PASSWORD=Lab-Pass-1234
 # KB979174's Kerberos probe steps must fall through to their questions here:
 # --dc none (the lab's domains are real Internet domains: never look their
@@ -39,7 +40,7 @@ tls-garbage|979174|ERROR|
 never-greets|979174|ERROR|
 EOT
 
-[ -f "$TOP/kb/labs/e2003-healthy.ini" ] || skip "no lab scenarios in kb/labs"
+[ -f "$TOP/kb/labs/e2003-healthy.ini" ] || fail "no lab scenarios in kb/labs"
 # Every scenario must have its expected outcome here: a new one fails until added.
 for f in "$TOP"/kb/labs/*.ini; do
     s=$(basename "$f" .ini)
@@ -47,14 +48,19 @@ for f in "$TOP"/kb/labs/*.ini; do
 done
 errors=0
 while IFS='|' read -r scen kb want extra; do
-    [ -f "$TOP/kb/labs/$scen.ini" ] || { echo "no scenario $scen: skipped"; continue; }
+    # A row whose scenario is gone is a failure: the table names what must exist.
+    [ -f "$TOP/kb/labs/$scen.ini" ] || { echo "FAIL no scenario file for $scen"; errors=$((errors + 1)); continue; }
     start_lab "lab-$scen" "$scen"
     out="$T/$scen-$kb.json"
+    # timeout: a hostile scenario that hangs diagnose fails the row (exit
+    # 124, not 3) instead of the whole suite.
     # shellcheck disable=SC2086
-    "$SMTPWIZ" diagnose 127.0.0.1 -p "$PORT" --dc none --kb "$TOP/kb/kb$kb.ini" --user labuser \
+    timeout 60 "$SMTPWIZ" diagnose 127.0.0.1 -p "$PORT" --dc none --kb "$TOP/kb/kb$kb.ini" --user labuser \
         --timeout 3 --json $extra >"$out" 2>"$T/$scen-$kb.err"
     rc=$?
-    kill "$LABPID" 2>/dev/null; wait "$LABPID" 2>/dev/null
+    echo "$rc" >"$T/$scen-$kb.rc"
+    sanitizer_check "$scen-$kb"
+    stop_lab "lab-$scen"
     got=$(jget "$out" 'j["conclusion"]["id"] if j["conclusion"] else "ERROR"' 2>/dev/null || echo "no JSON")
     if [ "$got" != "$want" ]; then
         echo "FAIL $scen (KB$kb): expected $want, got $got (exit $rc)"
@@ -72,8 +78,13 @@ done <"$T/table"
 
 # The ticket report: conclusion, fix, path, transcript, and no password.
 start_lab lab-report sendas-denied
-"$SMTPWIZ" diagnose 127.0.0.1 -p "$PORT" --dc none --kb "$TOP/kb/kb843106.ini" --user labuser --markdown \
+timeout 60 "$SMTPWIZ" diagnose 127.0.0.1 -p "$PORT" --dc none --kb "$TOP/kb/kb843106.ini" --user labuser --markdown \
     >"$T/report.md" 2>"$T/report.err"
+echo $? >"$T/report.rc"
+sanitizer_check report
+stop_lab lab-report
+[ "$(cat "$T/report.rc")" = 1 ] || [ "$(cat "$T/report.rc")" = 2 ] ||
+    { cat "$T/report.err"; fail "diagnose --markdown exited $(cat "$T/report.rc"), want 1 or 2 (a conclusion)"; }
 grep -q '^## Conclusion: `sendas-denied`' "$T/report.md" || { cat "$T/report.md"; fail "markdown lacks the conclusion"; }
 grep -q '^\*\*What to do' "$T/report.md" || fail "markdown lacks the fix"
 grep -q '^## Transcript' "$T/report.md" || fail "markdown lacks the transcript"

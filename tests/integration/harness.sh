@@ -1,6 +1,10 @@
 #!/bin/sh
-# The test harness itself, on throwaway scripts in $T: a test that is
-# signalled stops (it does not resume) and stops its servers.
+# The test harness itself, on throwaway scripts and stubs in $T:
+#   lib.sh      a test that is signalled stops (it does not resume) and stops
+#               its servers; stop_lab fails on a lab that does not stop cleanly
+#   tests/run   a failure, a hang (its servers stopped too) and, under CI, a
+#               skip each fail the run
+#   .ci/run     sets CI=true and stops at the first failing step
 . "$TOP/tests/lib.sh"
 
 # 1. lib.sh: INT and TERM end a test with 130 / 143 after cleanup (its
@@ -65,6 +69,7 @@ cp "$TOP/.ci/run" "$T/ci/.ci/run"
 printf '#!/bin/sh\n[ ! -f fail-bootstrap ]\n' >"$T/ci/scripts/bootstrap"
 printf '#!/bin/sh\n' >"$T/ci/configure"
 chmod +x "$T/ci/scripts/bootstrap" "$T/ci/configure"
+# shellcheck disable=SC2016 # make's $$CI, expanded by make's shell
 printf '%s\n' 'check:' '	echo "CI=$$CI" >ran; test ! -f fail-check' \
     'check-asan:' '	echo check-asan >>ran' 'fuzz-run:' '	echo fuzz-run >>ran' >"$T/ci/Makefile"
 ci() { # ci: run the copy with CI unset; what ran in $T/ci/ran
@@ -80,4 +85,26 @@ ci && { cat "$T/ci.out"; fail ".ci/run passed with make check failing"; }
 rm "$T/ci/fail-check"; touch "$T/ci/fail-bootstrap"
 ci && { cat "$T/ci.out"; fail ".ci/run passed with scripts/bootstrap failing"; }
 [ ! -f "$T/ci/ran" ] || { cat "$T/ci/ran"; fail ".ci/run went on after scripts/bootstrap failed"; }
+
+# 4. lib.sh's stop_lab: a lab that stops cleanly passes; one that exits 86,
+#    prints a sanitizer report on its way out, or exits 3 fails the test.
+cat >"$T/fakewiz" <<'EOS'
+#!/bin/sh
+# `smtpwiz lab` as start_lab sees it; on TERM: $FAKE_ERR on stderr, exit $FAKE_RC
+trap 'echo "$FAKE_ERR" >&2; exit "$FAKE_RC"' TERM
+echo "listening on 127.0.0.1:1 scenario x"
+while :; do sleep 0.1; done
+EOS
+chmod +x "$T/fakewiz"
+# shellcheck disable=SC2016 # expanded by stop.sh
+printf '%s\n' '. "$TOP/tests/lib.sh"' 'start_lab x x' 'stop_lab x' 'echo stopped' >"$T/stop.sh"
+stop() { # RC ERR: exit status of stop.sh, its output in $T/stop.out
+    SMTPWIZ="$T/fakewiz" FAKE_RC=$1 FAKE_ERR=$2 timeout 30 sh "$T/stop.sh" >"$T/stop.out" 2>&1
+}
+stop 0 "" || { cat "$T/stop.out"; fail "stop_lab failed a clean stop"; }
+stop 86 "" && fail "stop_lab passed a lab that exited 86"
+grep -q 'FAIL: x-lab: sanitizer report' "$T/stop.out" || { cat "$T/stop.out"; fail "stop_lab: no sanitizer verdict for 86"; }
+stop 0 "==1==ERROR: LeakSanitizer: detected memory leaks" && fail "stop_lab passed a sanitizer report"
+stop 3 "" && fail "stop_lab passed a lab that exited 3"
+grep -q 'FAIL: x: the lab exited 3' "$T/stop.out" || { cat "$T/stop.out"; fail "stop_lab: no verdict for exit 3"; }
 echo "harness: ok"

@@ -49,7 +49,7 @@ run drop "127.0.0.1:$DROP"
 [ "$(pfield drop kerberos-ports status)" = fail ] || { cat "$T/drop.json"; fail "a silent UDP port did not fail"; }
 [ "$(pfact drop kerberos-ports kdc_udp)" = filtered ] || fail "UDP to a sink: $(pfact drop kerberos-ports kdc_udp)"
 pfield drop kerberos-ports summary | grep -q 'filtered: no answer at all' || fail "summary: $(pfield drop kerberos-ports summary)"
-jget "$T/drop.json" "j['probes'][0]['elapsed_ms'] < 3000" | grep -qx True ||
+in_range "$(pfield drop kerberos-ports elapsed_ms)" 0 3000 ||
     fail "filtered took $(pfield drop kerberos-ports elapsed_ms) ms with a 2 s timeout"
 
 # 4. kpasswd stopped while the KDC answers: a warning, not a block.
