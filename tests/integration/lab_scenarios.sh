@@ -25,7 +25,11 @@ for sc in e2003-healthy e2010-healthy iwa-disabled sendas-denied tls-without-aut
     0|1|2|3) ;;
     *) echo "$sc: the probe died with status $rc"; failed="$failed $sc"; kill "$LABPID"; continue ;;
     esac
-    if ! python3 "$TOP/tests/peers/lab_expect.py" "$sc" "$T/$sc.json" "$elapsed" "$TIMEOUT"; then
+    # The plain-text report too: what a terminal shows must hold no raw
+    # control bytes from a hostile server.
+    SMTPWIZ_PASSWORD=Lab-Pass-1234 timeout 60 "$SMTPWIZ" probe 127.0.0.1 -p "$PORT" --user labuser \
+        --timeout "$TIMEOUT" >"$T/$sc.txt" 2>&1
+    if ! python3 "$TOP/tests/peers/lab_expect.py" "$sc" "$T/$sc.json" "$elapsed" "$TIMEOUT" "$T/$sc.txt"; then
         failed="$failed $sc"
     fi
     case $sc in
