@@ -65,7 +65,10 @@ static net_err wait_fd(int fd, short events, int cancel_fd, double deadline, cha
             *err = xasprintf("poll failed: %s", strerror(errno));
             return NET_EIO;
         }
-        if (cancel_fd >= 0 && (p[1].revents & (POLLIN | POLLHUP))) {
+        /* A cancel fd that cannot be read any more (closed: POLLNVAL, or its
+         * writer gone) cancels too: ignored, poll would return at once and
+         * this loop spin until the deadline. */
+        if (cancel_fd >= 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL))) {
             *err = xstrdup("cancelled");
             return NET_ECANCEL;
         }

@@ -26,7 +26,7 @@ typedef enum {
 
 typedef struct net_opts {
     int timeout_ms;    /* connect and each read/write */
-    int cancel_fd;     /* readable => abort with NET_ECANCEL; -1 for none */
+    int cancel_fd;     /* readable, hung up or closed => NET_ECANCEL; -1 for none */
 } net_opts;
 
 typedef struct conn conn;

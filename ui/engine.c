@@ -389,6 +389,16 @@ void uw_probe_end(uw *e)
     e->rerun = false;
 }
 
+/* A walk that concluded or stopped needs the server no more: close the
+ * shared session now (QUIT), as diagnose does, rather than hold it open
+ * until the wizard exits.  b or r reopens one when a probe needs it. */
+static void finish_if_over(uw *e)
+{
+    wiz_state st = wiz_get_state(e->w);
+    if (st == WIZ_DONE || st == WIZ_FAILED)
+        wiz_finish(e->w);
+}
+
 static void run_current(uw *e)
 {
     size_t n;
@@ -397,6 +407,7 @@ static void run_current(uw *e)
         return;
     wiz_run_probe(e->w);
     e->shown = (long)n;
+    finish_if_over(e);
 }
 
 void uw_probe(uw *e)
@@ -427,7 +438,12 @@ bool uw_answer(uw *e, int yn)
     if (e->busy || !e->w || e->shown >= 0 || wiz_get_state(e->w) != WIZ_AT_QUESTION)
         return false;
     wiz_reply a = yn == 'y' ? WIZ_YES : yn == 'n' ? WIZ_NO : WIZ_UNKNOWN;
-    return wiz_answer(e->w, a) == 0;
+    if (wiz_answer(e->w, a) != 0)
+        return false;
+    /* On this thread: the session is idle and its server answered the last
+     * probe, so the QUIT is quick (and at most smtp_quit's 2 s). */
+    finish_if_over(e);
+    return true;
 }
 
 bool uw_back(uw *e)

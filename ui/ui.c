@@ -208,12 +208,15 @@ static int session_init(ui_state *u, const ui_args *a)
 
 static void session_free(ui_state *u)
 {
-    worker_free(&u->w);
-    /* A probe that ignored the cancel still runs on its detached thread
-     * over the engine: leak the engine deliberately rather than free it
-     * under the thread (the process is about to exit). */
-    if (!u->w.stuck)
+    /* Stop the worker, then free the engine (a walk still open sends QUIT,
+     * whose wait polls the cancel pipe and, on a lab, needs the lab), and
+     * only then close the pipes and stop the lab.  A probe that ignored the
+     * cancel still runs on its detached thread over the engine: leak the
+     * engine deliberately rather than free it under the thread (the
+     * process is about to exit). */
+    if (worker_stop(&u->w, 1000))
         uw_free(u->eng);
+    worker_free(&u->w);
     if (u->lab)
         lab_server_stop(u->lab);
     uw_labs_free(u->labs, u->nlabs);
