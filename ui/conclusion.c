@@ -30,8 +30,11 @@ static void concl_draw(ui_state *u)
     ui_put(y++, 1, COLS - 2, "Evidence path", A_BOLD);
     y += ui_wrap(y, 3, COLS - 5, 0, 1000, v.path, A_DIM);
     ui_clip(0, 1 << 20);
-    if (y > LINES - 3)
-        ui_put(LINES - 3, COLS - 12, 11, "(more: PgDn)", A_DIM);
+    if (!ui_scroll_end(u, y)) {
+        erase();
+        concl_draw(u);   /* once more: the scroll is within the text now */
+        return;
+    }
     static const char *const keys[] = { "s", "save report", "b", "back", "t", "transcript",
                                         "o", "outline", "?", "help", "q", "quit", NULL };
     ui_footer(keys);

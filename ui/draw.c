@@ -15,6 +15,19 @@ int ui_body_rows(void)
     return LINES - 3 > 0 ? LINES - 3 : 0;
 }
 
+bool ui_scroll_end(ui_state *u, int y)
+{
+    int rows = ui_body_rows();
+    int max = y - 1 + u->scroll - rows;    /* the body's height less the rows shown */
+    if (u->scroll > 0 && u->scroll > max) {
+        u->scroll = max > 0 ? max : 0;
+        return false;
+    }
+    if (y - 1 > rows && COLS > 14)
+        ui_put(rows, COLS - 13, 12, "(more: PgDn)", A_DIM);
+    return true;
+}
+
 /* End of the next wrapped line of s[0..n) in width columns; *next is where
  * the line after it starts (past the break's spaces). */
 static size_t wrap_line(const char *s, size_t n, int width, size_t *next)

@@ -68,10 +68,13 @@ void help_draw(ui_state *u)
     int h = LINES - 2, w = COLS < 76 ? COLS : 76;
     int x = (COLS - w) / 2;
     int iw = ui_box(1, x, h, w, " Help ");
+    int n = ui_wrap(0, 0, iw, 0, 0, help_text, 0);
+    if (u->ov_scroll > n - (h - 2))
+        u->ov_scroll = n > h - 2 ? n - (h - 2) : 0;
     ui_clip(2, h - 1);
-    int n = ui_wrap(2, x + 2, iw, u->scroll, h - 2, help_text, 0);
+    ui_wrap(2, x + 2, iw, u->ov_scroll, h - 2, help_text, 0);
     ui_clip(0, 1 << 20);
-    if (n - u->scroll > h - 2)
+    if (n - u->ov_scroll > h - 2)
         ui_put(h, x + w - 14, 12, " PgDn more ", A_DIM);
 }
 
@@ -88,24 +91,24 @@ void overlay_key(ui_state *u, ui_action a)
     }
     int page = ui_body_rows() - 2;
     switch (a) {
-    case ACT_UP: u->scroll--; break;
-    case ACT_DOWN: u->scroll++; break;
-    case ACT_PGUP: u->scroll -= page; break;
-    case ACT_PGDN: u->scroll += page; break;
-    case ACT_HOME: u->scroll = 0; break;
-    case ACT_END: u->scroll = 1 << 20; break;
-    case ACT_TRANSCRIPT: u->ov = u->ov == OV_TRANSCRIPT ? OV_NONE : OV_TRANSCRIPT; u->scroll = 0; break;
-    case ACT_OUTLINE: u->ov = u->ov == OV_OUTLINE ? OV_NONE : OV_OUTLINE; u->scroll = 0; break;
+    case ACT_UP: u->ov_scroll--; break;
+    case ACT_DOWN: u->ov_scroll++; break;
+    case ACT_PGUP: u->ov_scroll -= page; break;
+    case ACT_PGDN: u->ov_scroll += page; break;
+    case ACT_HOME: u->ov_scroll = 0; break;
+    case ACT_END: u->ov_scroll = 1 << 20; break;
+    case ACT_TRANSCRIPT: u->ov = u->ov == OV_TRANSCRIPT ? OV_NONE : OV_TRANSCRIPT; break;
+    case ACT_OUTLINE: u->ov = u->ov == OV_OUTLINE ? OV_NONE : OV_OUTLINE; break;
     case ACT_CANCEL:
         if (u->w.running)
             worker_cancel(&u->w);
-        u->ov = OV_NONE; u->scroll = 0;
+        u->ov = OV_NONE;
         break;
     case ACT_QUIT: case ACT_HELP: case ACT_ENTER: case ACT_BACK:
-        u->ov = OV_NONE; u->scroll = 0;
+        u->ov = OV_NONE;
         break;
     default: break;
     }
-    if (u->scroll < 0)
-        u->scroll = 0;
+    if (u->ov_scroll < 0)
+        u->ov_scroll = 0;
 }

@@ -121,7 +121,7 @@ static void draw(ui_state *u)
     doupdate();
 }
 
-static void on_key(ui_state *u, int ch)
+static void key_dispatch(ui_state *u, int ch)
 {
     ui_action a = ui_key_action(ch);
     if (ch == KEY_RESIZE)
@@ -140,6 +140,14 @@ static void on_key(ui_state *u, int ch)
         return;
     }
     screen_of(u->scr)->key(u, ch, a);
+}
+
+static void on_key(ui_state *u, int ch)
+{
+    ui_overlay was = u->ov;
+    key_dispatch(u, ch);
+    if (u->ov != was)
+        u->ov_scroll = 0;    /* an overlay opens at its top */
 }
 
 static void on_resize(void)

@@ -16,12 +16,12 @@ void outline_draw(ui_state *u)
     int iw = ui_box(1, 0, h, w, " Outline (* path taken, > you are here) ");
     int rows = h - 2;
     int max = (int)n > rows ? (int)n - rows : 0;
-    if (u->scroll > max)
-        u->scroll = max;
+    if (u->ov_scroll > max)
+        u->ov_scroll = max;
     if (n == 0)
         ui_put(2, 2, iw, "Choose an article first.", A_DIM);
-    for (int r = 0; r < rows && (size_t)(u->scroll + r) < n; r++) {
-        int i = u->scroll + r;
+    for (int r = 0; r < rows && (size_t)(u->ov_scroll + r) < n; r++) {
+        int i = u->ov_scroll + r;
         ui_put(2 + r, 2, iw, lines[i], i == cur ? A_REVERSE | A_BOLD : 0);
     }
     for (size_t i = 0; i < n; i++)

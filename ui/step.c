@@ -151,8 +151,11 @@ static void step_draw(ui_state *u)
         y = draw_probe(u, &v, y);
     }
     ui_clip(0, 1 << 20);
-    if (y + u->scroll > LINES - 2 && LINES > 3)
-        ui_put(LINES - 3, COLS - 12, 11, "(more: PgDn)", A_DIM);
+    if (!ui_scroll_end(u, y)) {
+        erase();
+        step_draw(u);    /* once more: the scroll is within the text now */
+        return;
+    }
     static const char *const run[] = { "Esc", "cancel", "t", "transcript", "o", "outline",
                                        "F1", "help", "q", "quit", NULL };
     static const char *const done[] = { "Enter", "next", "b", "back", "r", "re-run",
@@ -167,14 +170,14 @@ static void step_draw(ui_state *u)
     ui_footer(u->w.running ? run : v.kind == UW_QUESTION ? ask : v.stopped ? stop : done);
 }
 
+/* The end is clamped when drawn (ui_scroll_end): only the draw knows the
+ * height of the text at this width. */
 static void step_scroll(ui_state *u, ui_action a)
 {
     int page = ui_body_rows() / 2;
     u->scroll += a == ACT_DOWN ? 1 : a == ACT_UP ? -1 : a == ACT_PGDN ? page : -page;
     if (u->scroll < 0)
         u->scroll = 0;
-    if (u->scroll > 200)
-        u->scroll = 200;
 }
 
 /* Keys shared by the step and conclusion screens. */
@@ -184,7 +187,7 @@ bool step_common_key(ui_state *u, ui_action a)
     case ACT_UP: case ACT_DOWN: case ACT_PGUP: case ACT_PGDN:
         step_scroll(u, a);
         return true;
-    case ACT_TRANSCRIPT: u->ov = OV_TRANSCRIPT; u->scroll = 0; return true;
+    case ACT_TRANSCRIPT: u->ov = OV_TRANSCRIPT; return true;
     case ACT_OUTLINE: u->ov = OV_OUTLINE; return true;
     case ACT_QUIT: if (u->w.running) u->ov = OV_QUIT; else u->quit = true; return true;
     case ACT_SAVE: if (!u->w.running) ui_save_report(u); return true;

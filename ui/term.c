@@ -209,7 +209,7 @@ int ui_put(int y, int x, int maxw, const char *s, int attr)
 
 void ui_hline(int y)
 {
-    if (y < 0 || y >= LINES)
+    if (y < 0 || y >= LINES || y < clip_top || y > clip_bot)
         return;
     move(y, 0);
     for (int i = 0; i < COLS; i++)

@@ -36,12 +36,12 @@ void transcript_draw(ui_state *u)
     int rows = h - 2;
     size_t n = tr ? tr->n : 0;
     int max = (int)n > rows ? (int)n - rows : 0;
-    if (u->scroll > max)
-        u->scroll = max;
+    if (u->ov_scroll > max)
+        u->ov_scroll = max;
     if (n == 0)
         ui_put(2, 2, iw, "Nothing sent or received yet.", A_DIM);
-    for (int r = 0; r < rows && (size_t)(u->scroll + r) < n; r++)
-        entry_draw(&tr->v[u->scroll + r], 2 + r, 2, iw);
+    for (int r = 0; r < rows && (size_t)(u->ov_scroll + r) < n; r++)
+        entry_draw(&tr->v[u->ov_scroll + r], 2 + r, 2, iw);
     char pos[64];
     snprintf(pos, sizeof pos, " %zu lines%s  Esc/t close ", n,
              tr && tr->dropped ? ", some dropped" : "");

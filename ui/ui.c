@@ -77,7 +77,7 @@ void ui_go(ui_state *u, ui_screen_id s)
     if (s == SCR_LABS)
         labs_load(u);
     u->scr = s;
-    u->sel = u->top = u->scroll = 0;
+    u->sel = u->top = u->scroll = u->ov_scroll = 0;
     u->ov = OV_NONE;
 }
 

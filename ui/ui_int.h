@@ -69,7 +69,8 @@ struct ui_state {
     bool quit;
     int exit_code;
     int sel, top;            /* list cursor and scroll for list screens */
-    int scroll;              /* step/conclusion/overlay scroll */
+    int scroll;              /* step/conclusion scroll (clamped when drawn) */
+    int ov_scroll;           /* the overlay's scroll (0 when one opens) */
     char *article;           /* chosen article id, NULL until chosen */
     char *entry;             /* entry step from triage, or NULL */
     char *triage_note;       /* what triage said, shown on the step screen */
@@ -112,6 +113,11 @@ void ui_msg(ui_state *u, bool err, const char *fmt, ...) __attribute__((format(p
 void ui_list(ui_state *u, int y0, int rows, int n, const char *(*label)(ui_state *, int, const char **));
 bool ui_list_move(ui_state *u, ui_action a, int n);
 int ui_body_rows(void);     /* rows between the title and the footer */
+/* A scrolling body (rows 1 .. ui_body_rows()) was drawn down to row y,
+ * the row after its last line: "(more: PgDn)" if it goes on below.  False
+ * if u->scroll was past its end (after a resize, say): then it is clamped
+ * and the caller draws again. */
+bool ui_scroll_end(ui_state *u, int y);
 
 /* worker.c */
 int worker_init(ui_worker *w);
