@@ -18,9 +18,12 @@
 
 #include "ui_int.h"
 
+#include <term.h>          /* after: its capability macros (lines, ...) are short names */
+
 static struct termios saved_tio;
 static bool have_tio;
 static volatile sig_atomic_t curses_on;
+static SCREEN *screen;
 static int clip_top = 0, clip_bot = 1 << 20;
 
 void ui_clip(int top, int bot)
@@ -68,18 +71,34 @@ static void look_init(void)
     l->bullet = l->utf8 ? "\u2022" : "*";
 }
 
-int term_start(void)
+int term_check(void)
 {
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fputs("smtpwiz: the wizard needs a terminal (try: smtpwiz probe HOST)\n", stderr);
         return -1;
     }
+    return 0;
+}
+
+int term_start(void)
+{
     setlocale(LC_ALL, "");
     have_tio = tcgetattr(STDIN_FILENO, &saved_tio) == 0;
     if (!getenv("ESCDELAY"))
         set_escdelay(25);
-    if (!initscr()) {
-        fputs("smtpwiz: cannot start curses: is TERM set?\n", stderr);
+    /* Not initscr: on a terminal type it does not know, it prints its own
+     * message and exits; newterm returns NULL and lets us say why.  Asked
+     * first through setupterm, which fails cleanly (newterm's failure leaks
+     * the SCREEN it began). */
+    int tc_err = 0;
+    bool known = setupterm(NULL, STDOUT_FILENO, &tc_err) == OK;
+    if (known)
+        del_curterm(cur_term);
+    screen = known ? newterm(NULL, stdout, stdin) : NULL;
+    if (!screen) {
+        const char *t = getenv("TERM");
+        fprintf(stderr, "smtpwiz: cannot start curses for TERM=%s: is TERM set to a "
+                "terminal type this system knows?\n", t && *t ? t : "(unset)");
         return -1;
     }
     curses_on = 1;
@@ -104,6 +123,8 @@ void term_end(void)
         return;
     curses_on = 0;
     endwin();
+    delscreen(screen);
+    screen = NULL;
     if (have_tio)
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tio);
     fflush(stdout);

@@ -248,7 +248,7 @@ static int session_open(ui_state *u, const ui_args *a)
 int ui_main(const ui_args *a)
 {
     static ui_state u;
-    if (session_init(&u, a) != 0)
+    if (term_check() != 0 || session_init(&u, a) != 0)
         return 3;
     int rc = 3;
     if (session_open(&u, a) == 0 && loop_signals() == 0 && term_start() == 0) {

@@ -91,6 +91,9 @@ struct ui_state {
 };
 
 /* term.c */
+/* stdin and stdout are a terminal; else says so (-1).  Checked first, before
+ * the knowledge base loads or a lab starts. */
+int term_check(void);
 int term_start(void);
 void term_end(void);
 int ui_put(int y, int x, int maxw, const char *s, int attr);
