@@ -4,13 +4,15 @@
  * remembers whether the last one was indented (a continuation line). */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <ini.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <unistd.h>
 
 #include "kb.h"
 #include "util.h"
@@ -389,10 +391,49 @@ const char *kb_step_route(const kb_step *s, probe_status st)
     return s->dflt;
 }
 
-static bool file_exists(const char *p)
+bool kb_is_article_file(const char *name)
 {
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+    size_t n = strlen(name);
+    return strncmp(name, "kb", 2) == 0 && n > 6 && strcmp(name + n - 4, ".ini") == 0;
+}
+
+static bool dir_has_kb(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return false;
+    bool found = false;
+    for (struct dirent *de; !found && (de = readdir(d));)
+        found = kb_is_article_file(de->d_name);
+    closedir(d);
+    return found;
+}
+
+char *kb_dir_find(const char *explicit_dir)
+{
+    if (explicit_dir)
+        return xstrdup(explicit_dir);
+    const char *env = getenv("SMTPWIZ_KBDIR");
+    if (env && *env)
+        return xstrdup(env);
+    if (dir_has_kb("kb"))
+        return xstrdup("kb");
+    /* kb/ beside the binary, or one up (build-asan/smtpwiz): a source tree. */
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    for (int up = 0; n > 0 && up < 2; up++) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (!slash)
+            break;
+        *slash = '\0';
+        n = slash - exe;
+        char *d = xasprintf("%s/kb", exe);
+        if (dir_has_kb(d))
+            return d;
+        free(d);
+    }
+    return xstrdup(SMTPWIZ_KBDIR);
 }
 
 char *kb_path_for(const char *name)
@@ -400,12 +441,8 @@ char *kb_path_for(const char *name)
     if (strchr(name, '/') || strstr(name, ".ini"))
         return xstrdup(name);
     const char *num = strncmp(name, "kb", 2) == 0 || strncmp(name, "KB", 2) == 0 ? name + 2 : name;
-    const char *env = getenv("SMTPWIZ_KBDIR");
-    if (env && *env)
-        return xasprintf("%s/kb%s.ini", env, num);
-    char *local = xasprintf("kb/kb%s.ini", num);
-    if (file_exists(local))
-        return local;
-    free(local);
-    return xasprintf("%s/kb%s.ini", SMTPWIZ_KBDIR, num);
+    char *dir = kb_dir_find(NULL);
+    char *path = xasprintf("%s/kb%s.ini", dir, num);
+    free(dir);
+    return path;
 }

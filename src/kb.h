@@ -121,9 +121,16 @@ const kb_step *kb_step_find(const kb_article *a, const char *id);
 const char *kb_kind_name(kb_kind k);
 /* The step's status target after the default: NULL if neither is set. */
 const char *kb_step_route(const kb_step *s, probe_status st);
-/* "843106" -> "<dir>/kb843106.ini"; a name with '/' or ".ini" is a path.
- * The directory is $SMTPWIZ_KBDIR, else ./kb when it holds the file, else
- * the installed one.  Allocated. */
+/* The knowledge-base directory, the one lookup for the articles and the lab
+ * scenarios (its labs/): explicit_dir (--kb-dir) if non-NULL, else
+ * $SMTPWIZ_KBDIR, else ./kb when it holds a kb*.ini article, else kb/ next
+ * to the executable or one level up (a build directory) when it does, else
+ * the installed SMTPWIZ_KBDIR.  Allocated. */
+char *kb_dir_find(const char *explicit_dir);
+/* "kb843106.ini": the file name of an article. */
+bool kb_is_article_file(const char *name);
+/* "843106" -> "<kb_dir_find(NULL)>/kb843106.ini"; a name with '/' or ".ini"
+ * is a path.  Allocated. */
 char *kb_path_for(const char *name);
 
 /* kb_check.c: the tree checks run by kb_load. */

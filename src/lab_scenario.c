@@ -7,15 +7,14 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <ini.h>
 
+#include "kb.h"
 #include "lab_scenario.h"
 #include "util.h"
 
@@ -532,41 +531,14 @@ void lab_scenario_free(lab_scenario *s)
     free(s);
 }
 
-static bool is_dir(const char *p)
-{
-    return p && access(p, R_OK | X_OK) == 0;
-}
-
+/* The scenarios live in the knowledge base's labs/: one lookup (kb.c) for
+ * the articles and the labs, so --kb-dir and $SMTPWIZ_KBDIR move both. */
 char *lab_scenarios_dir(const char *explicit_dir)
 {
     if (explicit_dir)
         return xstrdup(explicit_dir);
-    const char *kb = getenv("SMTPWIZ_KB");
-    if (kb && *kb) {
-        char *d = xasprintf("%s/labs", kb);
-        if (is_dir(d))
-            return d;
-        free(d);
-    }
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            /* the binary may sit in the tree or one level down (build-asan/) */
-            for (int up = 0; up < 2; up++) {
-                char *d = xasprintf("%s/kb/labs", exe);
-                if (is_dir(d))
-                    return d;
-                free(d);
-                slash = strrchr(exe, '/');
-                if (!slash)
-                    break;
-                *slash = '\0';
-            }
-        }
-    }
-    return xstrdup(SMTPWIZ_KBDIR "/labs");
+    char *kb = kb_dir_find(NULL);
+    char *d = xasprintf("%s/labs", kb);
+    free(kb);
+    return d;
 }

@@ -82,8 +82,7 @@ lab_scenario *lab_scenario_load(const char *path, char **err);
 void lab_scenario_free(lab_scenario *s);
 const lab_account *lab_scenario_account(const lab_scenario *s, const char *user);
 
-/* The scenario directory: explicit (if non-NULL), else $SMTPWIZ_KB/labs, else
- * kb/labs next to the executable, else the installed SMTPWIZ_KBDIR/labs. */
+/* The scenario directory: explicit (if non-NULL), else kb_dir_find()/labs. */
 char *lab_scenarios_dir(const char *explicit_dir);
 
 /* Mechanism name <-> bit index. */

@@ -10,7 +10,6 @@
 #include "config.h"
 
 #include <dirent.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +30,7 @@ struct uw {
     kb_article *arts[MAX_ARTS];
     uw_article av[MAX_ARTS];
     int narts;
+    char *dir;                 /* the knowledge base's directory (labs/ in it) */
     const kb_article *art;     /* the walk's article */
     probe_opts o;
     wiz *w;
@@ -70,55 +70,9 @@ static void set_text(char **slot, const char *s)
 
 /* ---- loading the articles ---- */
 
-static bool is_kb_file(const char *name)
-{
-    size_t n = strlen(name);
-    return strncmp(name, "kb", 2) == 0 && n > 6 && strcmp(name + n - 4, ".ini") == 0;
-}
-
-static bool dir_has_kb(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return false;
-    bool found = false;
-    for (struct dirent *de; !found && (de = readdir(d));)
-        found = is_kb_file(de->d_name);
-    closedir(d);
-    return found;
-}
-
-/* --kb-dir, $SMTPWIZ_KBDIR, ./kb, kb/ next to the binary (or one up, for
- * build dirs), else the installed one: the lookup of kb_path_for and the lab. */
-static char *kb_dir_find(const char *explicit_dir)
-{
-    const char *env = getenv("SMTPWIZ_KBDIR");
-    if (explicit_dir)
-        return xstrdup(explicit_dir);
-    if (env && *env)
-        return xstrdup(env);
-    if (dir_has_kb("kb"))
-        return xstrdup("kb");
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    for (int up = 0; n > 0 && up < 2; up++) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (!slash)
-            break;
-        *slash = '\0';
-        n = slash - exe;
-        char *d = xasprintf("%s/kb", exe);
-        if (dir_has_kb(d))
-            return d;
-        free(d);
-    }
-    return xstrdup(SMTPWIZ_KBDIR);
-}
-
 static int kb_filter(const struct dirent *de)
 {
-    return is_kb_file(de->d_name);
+    return kb_is_article_file(de->d_name);
 }
 
 static void kb_load_one(uw *e, const char *dir, const char *name, char **err)
@@ -160,7 +114,7 @@ uw *uw_open(const char *kb_dir, char **err)
         return NULL;
     }
     free(why);   /* one broken article: the others still work */
-    free(dir);
+    e->dir = dir;
     return e;
 }
 
@@ -191,7 +145,13 @@ void uw_free(uw *e)
     free(e->manual);
     free(e->verdict);
     free(e->visited);
+    free(e->dir);
     free(e);
+}
+
+const char *uw_kb_dir(const uw *e)
+{
+    return e->dir;
 }
 
 int uw_articles(uw *e, const uw_article **out)
@@ -526,10 +486,10 @@ char *uw_report(uw *e)
     return buf;
 }
 
-int uw_labs(uw_lab **out, char **err)
+int uw_labs(const char *dir, uw_lab **out, char **err)
 {
     lab_scenario_info *li;
-    int n = lab_scenario_list(NULL, &li, err);
+    int n = lab_scenario_list(dir, &li, err);
     if (n < 0)
         return -1;
     uw_lab *v = xcalloc((size_t)n + 1, sizeof *v);

@@ -41,8 +41,11 @@ typedef struct uw_view {
     const char *concl_id, *cause, *action;   /* conclusions */
 } uw_view;
 
+/* Load the articles of kb_dir (NULL: kb_dir_find's lookup). */
 uw *uw_open(const char *kb_dir, char **err);
 void uw_free(uw *e);
+/* The directory the articles came from; the lab scenarios are in its labs/. */
+const char *uw_kb_dir(const uw *e);
 int uw_articles(uw *e, const uw_article **out);
 /* Start a walk of article (at entry, or its first step). */
 bool uw_begin(uw *e, const char *article, const char *entry, const probe_opts *o, char **err);
@@ -71,7 +74,7 @@ bool uw_triage(uw *e, const char *text, char **article, char **entry, char **why
 /* The Markdown report of the walk so far, allocated. */
 char *uw_report(uw *e);
 
-int uw_labs(uw_lab **out, char **err);
+int uw_labs(const char *dir, uw_lab **out, char **err);
 /* The article a lab scenario illustrates ("KB843106 step 2: ..."), or NULL
  * (healthy and hostile scenarios: the user chooses). */
 const char *uw_article_for_lab(uw *e, const char *description);

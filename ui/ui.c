@@ -63,7 +63,7 @@ static void labs_load(ui_state *u)
         return;
     char *err = NULL;
     u->labs_loaded = true;
-    u->nlabs = uw_labs(&u->labs, &err);
+    u->nlabs = uw_labs(u->labs_dir, &u->labs, &err);
     if (u->nlabs < 0) {
         u->nlabs = 0;
         u->labs = NULL;
@@ -97,7 +97,7 @@ void ui_advance(ui_state *u)
 int ui_lab_start(ui_state *u, const char *name)
 {
     char *err = NULL;
-    lab_server *ls = lab_server_start(name, NULL, NULL, &err);
+    lab_server *ls = lab_server_start(name, u->labs_dir, NULL, &err);
     if (!ls) {
         ui_msg(u, true, "The lab '%s' did not start: %s", name, err ? err : "unknown error");
         free(err);
@@ -189,9 +189,11 @@ static int session_init(ui_state *u, const ui_args *a)
         free(err);
         return -1;
     }
+    u->labs_dir = xasprintf("%s/labs", uw_kb_dir(u->eng));
     if (worker_init(&u->w) != 0) {
         perror("smtpwiz: pipe");
         uw_free(u->eng);
+        free(u->labs_dir);
         return -1;
     }
     snprintf(u->form.port, sizeof u->form.port, "%s", a->port ? a->port : "25");
@@ -221,6 +223,7 @@ static void session_free(ui_state *u)
         lab_server_stop(u->lab);
     uw_labs_free(u->labs, u->nlabs);
     free(u->lab_name);
+    free(u->labs_dir);
     free(u->article);
     free(u->entry);
     free(u->triage_note);

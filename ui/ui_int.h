@@ -80,6 +80,7 @@ struct ui_state {
     size_t triage_len;
     void *lab;               /* lab_server *, when a lab runs */
     char *lab_name;
+    char *labs_dir;          /* the scenarios: labs/ of the articles' directory */
     uw_lab *labs;            /* loaded when the lab screen first opens */
     int nlabs;
     bool labs_loaded;
