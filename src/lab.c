@@ -199,6 +199,11 @@ int lab_server_port(const lab_server *ls)
     return ls ? ls->port : -1;
 }
 
+const char *lab_server_description(const lab_server *ls)
+{
+    return ls && ls->sc && ls->sc->description ? ls->sc->description : "";
+}
+
 void lab_server_stop(lab_server *ls)
 {
     if (!ls)

@@ -18,6 +18,8 @@ typedef struct lab_server lab_server;
 lab_server *lab_server_start(const char *scenario_name, const char *scenarios_dir,
                              const char *listen, char **err);
 int lab_server_port(const lab_server *ls);
+/* The running scenario's description (owned by the server). */
+const char *lab_server_description(const lab_server *ls);
 /* Stops the thread, closes every session and frees everything. */
 void lab_server_stop(lab_server *ls);
 

@@ -1,5 +1,5 @@
 /* engine: binds the screens to the decision-tree engine (src/wizard.h over
- * the articles of src/kb.h), the Markdown report and the lab list.
+ * the articles of src/kb.h) and the Markdown report.
  *
  * The wizard moves on as soon as a probe ran; the screens first show the
  * finding, then the next step on Enter.  So the adapter keeps a display
@@ -17,7 +17,6 @@
 
 #include "engine.h"
 #include "kb.h"
-#include "lab.h"
 #include "report.h"
 #include "report_md.h"
 #include "triage.h"
@@ -484,31 +483,6 @@ char *uw_report(uw *e)
     report_markdown(f, e->w);
     fclose(f);
     return buf;
-}
-
-int uw_labs(const char *dir, uw_lab **out, char **err)
-{
-    lab_scenario_info *li;
-    int n = lab_scenario_list(dir, &li, err);
-    if (n < 0)
-        return -1;
-    uw_lab *v = xcalloc((size_t)n + 1, sizeof *v);
-    for (int i = 0; i < n; i++) {
-        v[i].name = xstrdup(li[i].name);
-        v[i].description = xstrdup(li[i].description ? li[i].description : "");
-    }
-    lab_scenario_list_free(li, n);
-    *out = v;
-    return n;
-}
-
-void uw_labs_free(uw_lab *l, int n)
-{
-    for (int i = 0; i < n; i++) {
-        free((char *)l[i].name);
-        free((char *)l[i].description);
-    }
-    free(l);
 }
 
 const char *uw_article_for_lab(uw *e, const char *description)

@@ -1,5 +1,6 @@
 /* engine: the one place ui/ binds to the wizard engine (src/kb.h,
- * src/wizard.h, src/triage.h, the Markdown report) and to the lab.  The
+ * src/wizard.h, src/triage.h, the Markdown report); the lab itself is
+ * src/lab.h's (ui.c), the article a scenario illustrates is here.  The
  * screens only see these small views; every pointer in a view is owned by
  * the uw and stays valid until the next call that changes the walk. */
 #ifndef SMTPWIZ_UI_ENGINE_H
@@ -15,10 +16,6 @@ typedef struct uw uw;
 typedef struct uw_article {
     const char *id, *title, *symptom;
 } uw_article;
-
-typedef struct uw_lab {
-    const char *name, *description;
-} uw_lab;
 
 typedef enum { UW_PROBE, UW_QUESTION, UW_CONCLUSION } uw_kind;
 
@@ -74,10 +71,8 @@ bool uw_triage(uw *e, const char *text, char **article, char **entry, char **why
 /* The Markdown report of the walk so far, allocated. */
 char *uw_report(uw *e);
 
-int uw_labs(const char *dir, uw_lab **out, char **err);
 /* The article a lab scenario illustrates ("KB843106 step 2: ..."), or NULL
  * (healthy and hostile scenarios: the user chooses). */
 const char *uw_article_for_lab(uw *e, const char *description);
-void uw_labs_free(uw_lab *l, int n);
 
 #endif

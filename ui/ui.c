@@ -63,7 +63,7 @@ static void labs_load(ui_state *u)
         return;
     char *err = NULL;
     u->labs_loaded = true;
-    u->nlabs = uw_labs(u->labs_dir, &u->labs, &err);
+    u->nlabs = lab_scenario_list(u->labs_dir, &u->labs, &err);
     if (u->nlabs < 0) {
         u->nlabs = 0;
         u->labs = NULL;
@@ -109,11 +109,11 @@ int ui_lab_start(ui_state *u, const char *name)
     u->have_target = false;
     free(u->lab_name);
     u->lab_name = xstrdup(name);
-    labs_load(u);
-    for (int i = 0; i < u->nlabs && !u->article; i++)
-        if (strcmp(u->labs[i].name, name) == 0 &&
-            uw_article_for_lab(u->eng, u->labs[i].description))
-            u->article = xstrdup(uw_article_for_lab(u->eng, u->labs[i].description));
+    /* The article the scenario illustrates, from the one scenario loaded:
+     * the list of all of them is read only for the lab screen. */
+    const char *art = uw_article_for_lab(u->eng, lab_server_description(ls));
+    if (!u->article && art)
+        u->article = xstrdup(art);
     ui_form *f = &u->form;
     snprintf(f->host, sizeof f->host, "127.0.0.1");
     snprintf(f->port, sizeof f->port, "%d", lab_server_port(ls));
@@ -221,7 +221,7 @@ static void session_free(ui_state *u)
     worker_free(&u->w);
     if (u->lab)
         lab_server_stop(u->lab);
-    uw_labs_free(u->labs, u->nlabs);
+    lab_scenario_list_free(u->labs, u->nlabs);
     free(u->lab_name);
     free(u->labs_dir);
     free(u->article);

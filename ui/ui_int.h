@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "engine.h"
+#include "lab.h"
 #include "ui.h"
 
 typedef enum {
@@ -81,7 +82,7 @@ struct ui_state {
     void *lab;               /* lab_server *, when a lab runs */
     char *lab_name;
     char *labs_dir;          /* the scenarios: labs/ of the articles' directory */
-    uw_lab *labs;            /* loaded when the lab screen first opens */
+    lab_scenario_info *labs; /* loaded when the lab screen first opens */
     int nlabs;
     bool labs_loaded;
     ui_worker w;

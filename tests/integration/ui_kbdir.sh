@@ -3,7 +3,8 @@
 # labs/): --kb-dir reaches the wizard's lab list and lab, $SMTPWIZ_KBDIR
 # moves both for the wizard and for `smtpwiz lab` (which read $SMTPWIZ_KB,
 # and the wizard's lab calls got no directory at all).  The copy here has
-# one scenario, under a name the shipped kb/labs does not have.
+# one scenario, under a name the shipped kb/labs does not have.  --lab NAME
+# reads only that scenario's file.
 . "$TOP/tests/lib.sh"
 need tmux
 [ -x "$SMTPWIZ" ] || fail "no binary at $SMTPWIZ"
@@ -37,9 +38,12 @@ lab_list() {
 }
 lab_list "$SMTPWIZ --kb-dir $K"
 lab_list "SMTPWIZ_KBDIR=$K $SMTPWIZ"
-# --lab NAME with --kb-dir: the lab starts from the copy too.
+# --lab NAME with --kb-dir: the lab starts from the copy too, reading that
+# one scenario only (a FIFO among the others would block a reader: the
+# scenario list was once loaded just for this one's description).
+mkfifo "$K/labs/blocks-a-reader.ini"
 tm send-keys -t w "clear; $SMTPWIZ --kb-dir $K --lab copied-sendas; echo rc=\$?" Enter
-wait_for 'lab: copied-sendas|rc=[0-9]'
+wait_for 'lab: copied-sendas|rc=[0-9]' 10
 grep -q 'lab: copied-sendas' "$T/screen" || { cat "$T/screen"; fail "--lab NAME ignored --kb-dir"; }
 tm send-keys -t w Escape q
 wait_for 'rc=0'
