@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "ui_int.h"
@@ -61,7 +62,18 @@ void worker_start(ui_worker *w, void (*fn)(void *), void *arg)
     w->fn = fn;
     w->arg = arg;
     w->t0_ms = util_now_ms();
-    if (pthread_create(&w->th, NULL, worker_main, w) != 0) {
+    /* The thread inherits this mask (as the lab's does, src/lab.c): the
+     * loop's signals belong to the main thread, whose poll they wake, and a
+     * write to a vanished server must not raise SIGPIPE. */
+    sigset_t block, old;
+    sigemptyset(&block);
+    int sigs[] = { SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH };
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+        sigaddset(&block, sigs[i]);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
+    int rc = pthread_create(&w->th, NULL, worker_main, w);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0) {
         fn(arg);     /* no thread: run inline rather than not at all */
         return;
     }

@@ -2,7 +2,8 @@
 # The wizard in tmux against the lab's never-greets server: the probe shows
 # a spinner and a running time while it waits, Esc cancels it at once, and
 # both q and Ctrl-C during a probe leave the terminal as they found it
-# (stty -a in the same pane: echo and icanon on).
+# (stty -a in the same pane: echo and icanon on).  While the probe waits,
+# its thread and the lab's block the signals the main loop handles.
 . "$TOP/tests/lib.sh"
 need tmux
 [ -x "$SMTPWIZ" ] || fail "no binary at $SMTPWIZ"
@@ -38,6 +39,26 @@ sleep 0.5
 shot
 t2=$(grep -Eo '[0-9]+\.[0-9] s' "$T/screen" | head -n 1)
 [ -n "$t2" ] && [ "$t1" != "$t2" ] || { cat "$T/screen"; fail "no progress shown ($t1 then $t2)"; }
+
+# Every thread but the main one (the probe's worker, the lab) blocks the
+# signals the loop handles: they must wake the main thread's poll.
+sh_pid=$(tm display-message -p -t w '#{pane_pid}')
+wiz=
+for st in /proc/[0-9]*/status; do
+    grep -q "^PPid:[[:space:]]*$sh_pid\$" "$st" 2>/dev/null && grep -q '^Name:[[:space:]]*smtpwiz' "$st" &&
+        wiz=$(sed -n 's/^Pid:[[:space:]]*//p' "$st")
+done
+[ -n "$wiz" ] && [ -d "/proc/$wiz/task" ] || fail "no wizard process under the pane's shell"
+threads=0
+for task in /proc/"$wiz"/task/*; do
+    [ "${task##*/}" = "$wiz" ] && continue
+    threads=$((threads + 1))
+    blk=$(sed -n 's/^SigBlk:[[:space:]]*//p' "$task/status")
+    # SIGINT (2), SIGTERM (15), SIGWINCH (28): bits 1, 14, 27
+    [ $(( 0x$blk & 0x08004002 )) -eq $(( 0x08004002 )) ] ||
+        fail "thread ${task##*/} of the wizard does not block SIGINT/SIGTERM/SIGWINCH (SigBlk $blk)"
+done
+[ "$threads" -ge 2 ] || fail "expected the lab's and the probe's threads, saw $threads"
 
 # Esc cancels: the spinner goes away long before the 15 s probe timeout.
 tm send-keys -t w Escape
