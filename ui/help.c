@@ -99,12 +99,9 @@ void overlay_key(ui_state *u, ui_action a)
     case ACT_END: u->ov_scroll = 1 << 20; break;
     case ACT_TRANSCRIPT: u->ov = u->ov == OV_TRANSCRIPT ? OV_NONE : OV_TRANSCRIPT; break;
     case ACT_OUTLINE: u->ov = u->ov == OV_OUTLINE ? OV_NONE : OV_OUTLINE; break;
-    case ACT_CANCEL:
-        if (u->w.running)
-            worker_cancel(&u->w);
-        u->ov = OV_NONE;
-        break;
-    case ACT_QUIT: case ACT_HELP: case ACT_ENTER: case ACT_BACK:
+    /* Esc closes the overlay only: a running probe is cancelled by an Esc
+     * on the step itself, where its spinner shows. */
+    case ACT_CANCEL: case ACT_QUIT: case ACT_HELP: case ACT_ENTER: case ACT_BACK:
         u->ov = OV_NONE;
         break;
     default: break;

@@ -38,12 +38,17 @@ void transcript_draw(ui_state *u)
     int max = (int)n > rows ? (int)n - rows : 0;
     if (u->ov_scroll > max)
         u->ov_scroll = max;
-    if (n == 0)
+    if (u->w.running)      /* the probe's thread appends to it meanwhile */
+        ui_put(2, 2, iw, "A probe is running: the transcript shows when the probe ends.", A_DIM);
+    else if (n == 0)
         ui_put(2, 2, iw, "Nothing sent or received yet.", A_DIM);
     for (int r = 0; r < rows && (size_t)(u->ov_scroll + r) < n; r++)
         entry_draw(&tr->v[u->ov_scroll + r], 2 + r, 2, iw);
     char pos[64];
-    snprintf(pos, sizeof pos, " %zu lines%s  Esc/t close ", n,
-             tr && tr->dropped ? ", some dropped" : "");
+    if (tr)
+        snprintf(pos, sizeof pos, " %zu lines%s  Esc/t close ", n,
+                 tr->dropped ? ", some dropped" : "");
+    else
+        snprintf(pos, sizeof pos, " Esc/t close ");
     ui_put(h, 2, iw, pos, A_DIM);
 }

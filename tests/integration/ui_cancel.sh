@@ -3,7 +3,8 @@
 # a spinner and a running time while it waits, Esc cancels it at once, and
 # both q and Ctrl-C during a probe leave the terminal as they found it
 # (stty -a in the same pane: echo and icanon on).  While the probe waits,
-# its thread and the lab's block the signals the main loop handles.
+# its thread and the lab's block the signals the main loop handles, and Esc
+# in the transcript overlay closes it without cancelling the probe.
 . "$TOP/tests/lib.sh"
 need tmux
 [ -x "$SMTPWIZ" ] || fail "no binary at $SMTPWIZ"
@@ -59,6 +60,16 @@ for task in /proc/"$wiz"/task/*; do
         fail "thread ${task##*/} of the wizard does not block SIGINT/SIGTERM/SIGWINCH (SigBlk $blk)"
 done
 [ "$threads" -ge 2 ] || fail "expected the lab's and the probe's threads, saw $threads"
+
+# t while the probe runs: the transcript says when it will show; Esc then
+# closes the overlay only, the probe goes on.
+tm send-keys -t w t
+wait_for 'shows when the probe ends' 5
+tm send-keys -t w Escape
+wait_for "$slow" 5
+sleep 0.3
+wait_for "$slow" 1
+grep -q 'Transcript' "$T/screen" && { cat "$T/screen"; fail "Esc did not close the transcript"; }
 
 # Esc cancels: the spinner goes away long before the 15 s probe timeout.
 tm send-keys -t w Escape
