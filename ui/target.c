@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "ui_int.h"
 
 enum { F_HOST, F_PORT, F_TLS, F_USER, F_PASS, F_DC, F_COUNT };
@@ -131,8 +133,8 @@ static void field_edit(ui_form *f, int ch)
     if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
         if (n > 0)
             b[n - 1] = '\0';
-    } else if (ch == 21) {           /* Ctrl-U */
-        memset(b, 0, cap);
+    } else if (ch == 21) {           /* Ctrl-U: wiped, as creds.c wipes */
+        OPENSSL_cleanse(b, cap);
     } else if (ch >= 0x20 && ch < 0x100 && ch != 0x7f && n + 1 < cap) {
         b[n] = (char)ch;
         b[n + 1] = '\0';

@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "lab.h"
 #include "ui_int.h"
 #include "util.h"
@@ -118,6 +120,7 @@ int ui_lab_start(ui_state *u, const char *name)
     snprintf(f->host, sizeof f->host, "127.0.0.1");
     snprintf(f->port, sizeof f->port, "%d", lab_server_port(ls));
     snprintf(f->user, sizeof f->user, "labuser");
+    OPENSSL_cleanse(f->pass, sizeof f->pass);   /* all of it: the tail too */
     snprintf(f->pass, sizeof f->pass, "Lab-Pass-1234");
     f->pass_set = true;
     f->tls = 0;
@@ -227,7 +230,7 @@ static void session_free(ui_state *u)
     free(u->article);
     free(u->entry);
     free(u->triage_note);
-    memset(u->form.pass, 0, sizeof u->form.pass);
+    OPENSSL_cleanse(u->form.pass, sizeof u->form.pass);
 }
 
 /* Where the session opens, from the command line. */
