@@ -300,7 +300,6 @@ void uw_get(uw *e, uw_view *v)
     if (!e->w)
         return;
     v->article_id = e->art->id;
-    v->article_title = e->art->title;
     size_t n;
     const wiz_visit *p = wiz_path(e->w, &n);
     wiz_state st = wiz_get_state(e->w);

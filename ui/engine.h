@@ -21,7 +21,7 @@ typedef enum { UW_PROBE, UW_QUESTION, UW_CONCLUSION } uw_kind;
 
 typedef struct uw_view {
     uw_kind kind;
-    const char *article_id, *article_title;
+    const char *article_id;
     int step_no;                 /* 1-based position in the path */
     const char *path;            /* "banner > ehlo > auth" so far */
     const char *step_id, *title, *why;

@@ -51,7 +51,7 @@ int ui_box(int y, int x, int h, int w, const char *title)
     return w - 4;
 }
 
-static void quit_draw(void)
+void quit_draw(void)
 {
     int w = COLS < 50 ? COLS : 50, x = (COLS - w) / 2, y = LINES / 2 - 2;
     ui_box(y, x, 5, w, " Quit? ");
@@ -61,10 +61,6 @@ static void quit_draw(void)
 
 void help_draw(ui_state *u)
 {
-    if (u->ov == OV_QUIT) {
-        quit_draw();
-        return;
-    }
     int h = LINES - 2, w = COLS < 76 ? COLS : 76;
     int x = (COLS - w) / 2;
     int iw = ui_box(1, x, h, w, " Help ");

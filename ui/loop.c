@@ -84,8 +84,6 @@ ui_action ui_key_action(int ch)
     case 'y': case 'Y': return ACT_YES;
     case 'n': case 'N': return ACT_NO;
     case 'u': case 'U': return ACT_UNKNOWN;
-    case '\t': return ACT_TAB;
-    case KEY_BTAB: return ACT_BTAB;
     default: return ACT_NONE;
     }
 }
@@ -113,7 +111,7 @@ static void draw(ui_state *u)
         else if (u->ov == OV_OUTLINE)
             outline_draw(u);
         else if (u->ov == OV_QUIT)
-            help_draw(u);
+            quit_draw();
     } else {
         ui_put(0, 0, COLS, "smtpwiz: terminal too small", A_BOLD);
     }

@@ -56,7 +56,7 @@ void step_probe_done(ui_state *u)
 
 void step_begin(ui_state *u)
 {
-    static probe_opts o;
+    probe_opts o;            /* uw_begin copies it; the strings are the form's */
     ui_form *f = &u->form;
     memset(&o, 0, sizeof o);
     o.host = f->host;

@@ -68,7 +68,6 @@ static void look_init(void)
     }
     l->hline = l->utf8 ? "\u2500" : "-";
     l->arrow = l->utf8 ? "\u203a" : ">";
-    l->bullet = l->utf8 ? "\u2022" : "*";
 }
 
 int term_check(void)

@@ -122,7 +122,6 @@ int ui_lab_start(ui_state *u, const char *name)
     snprintf(f->user, sizeof f->user, "labuser");
     OPENSSL_cleanse(f->pass, sizeof f->pass);   /* all of it: the tail too */
     snprintf(f->pass, sizeof f->pass, "Lab-Pass-1234");
-    f->pass_set = true;
     f->tls = 0;
     ui_msg(u, false, "Lab '%s' listening on 127.0.0.1:%d (account labuser).", name,
            lab_server_port(ls));

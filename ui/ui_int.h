@@ -15,8 +15,7 @@
 typedef enum {
     ACT_NONE = 0, ACT_UP, ACT_DOWN, ACT_PGUP, ACT_PGDN, ACT_HOME, ACT_END,
     ACT_ENTER, ACT_BACK, ACT_RERUN, ACT_TRANSCRIPT, ACT_OUTLINE, ACT_SAVE,
-    ACT_HELP, ACT_QUIT, ACT_CANCEL, ACT_YES, ACT_NO, ACT_UNKNOWN, ACT_TAB,
-    ACT_BTAB,
+    ACT_HELP, ACT_QUIT, ACT_CANCEL, ACT_YES, ACT_NO, ACT_UNKNOWN,
 } ui_action;
 
 typedef enum { SCR_START, SCR_ARTICLES, SCR_LABS, SCR_TRIAGE, SCR_TARGET, SCR_STEP,
@@ -28,7 +27,7 @@ enum { UI_ST_PASS, UI_ST_WARN, UI_ST_FAIL, UI_ST_SKIP, UI_ST_ERROR };
 
 typedef struct ui_look {
     bool utf8, color;
-    const char *hline, *arrow, *bullet;
+    const char *hline, *arrow;
 } ui_look;
 extern ui_look ui_look_g;
 
@@ -50,7 +49,6 @@ typedef struct ui_form {
     char host[UI_FIELD_MAX], port[16], user[UI_FIELD_MAX], pass[UI_FIELD_MAX], dc[UI_FIELD_MAX];
     int tls;                 /* 0 auto, 1 always, 2 never */
     int focus;
-    bool pass_set;           /* a password was entered or supplied */
     char err[160];
 } ui_form;
 
@@ -86,7 +84,6 @@ struct ui_state {
     int nlabs;
     bool labs_loaded;
     ui_worker w;
-    bool probe_pending;      /* the step wants its probe run when shown */
     int spin;
     char msg[256];           /* one-line status message (saved report, errors) */
     bool msg_err;
@@ -159,6 +156,7 @@ bool step_common_key(ui_state *u, ui_action a);
 /* Overlays (help.c, transcript.c, outline.c). */
 int ui_box(int y, int x, int h, int w, const char *title);
 void help_draw(ui_state *u);
+void quit_draw(void);        /* q while a probe runs: quit now? */
 void transcript_draw(ui_state *u);
 void outline_draw(ui_state *u);
 void overlay_key(ui_state *u, ui_action a);
