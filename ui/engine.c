@@ -30,6 +30,8 @@ struct uw {
     uw_article av[MAX_ARTS];
     int narts;
     char *dir;                 /* the knowledge base's directory (labs/ in it) */
+    char *note;                /* the first article that did not load, and why */
+    int nnotes;                /* how many did not */
     const kb_article *art;     /* the walk's article */
     probe_opts o;
     wiz *w;
@@ -74,19 +76,36 @@ static int kb_filter(const struct dirent *de)
     return kb_is_article_file(de->d_name);
 }
 
-static void kb_load_one(uw *e, const char *dir, const char *name, char **err)
+/* What did not load: the first reason is kept, the others counted. */
+static void note_add(uw *e, char *why)
 {
+    if (e->nnotes++ == 0)
+        e->note = why;
+    else
+        free(why);
+}
+
+static void kb_load_one(uw *e, const char *dir, const char *name)
+{
+    if (e->narts == MAX_ARTS) {
+        note_add(e, xasprintf("%s: past the %d articles the wizard takes", name, MAX_ARTS));
+        return;
+    }
     char *path = xasprintf("%s/%s", dir, name);
     kb_errors errs = { 0 };
     kb_article *a = kb_load(path, &errs);
-    if (a && errs.n == 0 && e->narts < MAX_ARTS) {
+    if (a && errs.n == 0) {
         e->arts[e->narts] = a;
         e->symptoms[e->narts] = reflow(a->symptoms);
         e->av[e->narts] = (uw_article){ a->id, a->title, e->symptoms[e->narts] };
         e->narts++;
     } else {
-        if (!*err)
-            *err = xstrdup(errs.n ? errs.v[0] : path);
+        /* "DIR/kb1.ini:3: reason" -> "kb1.ini:3: reason": the line is short. */
+        const char *m = errs.n ? errs.v[0] : path;
+        size_t dl = strlen(dir);
+        if (strncmp(m, dir, dl) == 0 && m[dl] == '/')
+            m += dl + 1;
+        note_add(e, errs.n ? xstrdup(m) : xasprintf("%s: cannot be read", m));
         kb_free(a);
     }
     kb_errors_free(&errs);
@@ -100,21 +119,27 @@ uw *uw_open(const char *kb_dir, char **err)
     char *dir = kb_dir_find(kb_dir);
     struct dirent **names = NULL;
     int n = scandir(dir, &names, kb_filter, alphasort);
-    char *why = NULL;
     for (int i = 0; i < n; i++) {
-        kb_load_one(e, dir, names[i]->d_name, &why);
+        kb_load_one(e, dir, names[i]->d_name);
         free(names[i]);
     }
     free(names);
     if (e->narts == 0) {
-        *err = why ? why : xasprintf("no kb*.ini article in %s (set SMTPWIZ_KBDIR)", dir);
+        *err = e->note ? xasprintf("%s/%s", dir, e->note)
+                       : xasprintf("no kb*.ini article in %s (set SMTPWIZ_KBDIR)", dir);
+        free(e->note);
         free(dir);
         free(e);
         return NULL;
     }
-    free(why);   /* one broken article: the others still work */
-    e->dir = dir;
+    e->dir = dir;   /* a broken article: the others still work (uw_load_note) */
     return e;
+}
+
+const char *uw_load_note(const uw *e, int *more)
+{
+    *more = e->nnotes > 1 ? e->nnotes - 1 : 0;
+    return e->note;
 }
 
 static void facts_free(uw *e)
@@ -145,6 +170,7 @@ void uw_free(uw *e)
     free(e->verdict);
     free(e->visited);
     free(e->dir);
+    free(e->note);
     free(e);
 }
 

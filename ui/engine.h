@@ -41,6 +41,9 @@ typedef struct uw_view {
 /* Load the articles of kb_dir (NULL: kb_dir_find's lookup). */
 uw *uw_open(const char *kb_dir, char **err);
 void uw_free(uw *e);
+/* The first article file that did not load and why ("kb1.ini:3: reason"),
+ * *more how many others did not; NULL when all did. */
+const char *uw_load_note(const uw *e, int *more);
 /* The directory the articles came from; the lab scenarios are in its labs/. */
 const char *uw_kb_dir(const uw *e);
 int uw_articles(uw *e, const uw_article **out);

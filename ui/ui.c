@@ -192,6 +192,14 @@ static int session_init(ui_state *u, const ui_args *a)
         return -1;
     }
     u->labs_dir = xasprintf("%s/labs", uw_kb_dir(u->eng));
+    int more;
+    const char *note = uw_load_note(u->eng, &more);
+    if (note) {
+        char also[32] = "";
+        if (more)
+            snprintf(also, sizeof also, " (and %d more)", more);
+        ui_msg(u, true, "Not loaded: %s%s", note, also);
+    }
     if (worker_init(&u->w) != 0) {
         perror("smtpwiz: pipe");
         uw_free(u->eng);

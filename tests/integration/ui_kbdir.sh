@@ -4,7 +4,8 @@
 # moves both for the wizard and for `smtpwiz lab` (which read $SMTPWIZ_KB,
 # and the wizard's lab calls got no directory at all).  The copy here has
 # one scenario, under a name the shipped kb/labs does not have.  --lab NAME
-# reads only that scenario's file.
+# reads only that scenario's file.  Articles that are not loaded (broken,
+# or past the 32 the wizard takes) are named on the start screen.
 . "$TOP/tests/lib.sh"
 need tmux
 [ -x "$SMTPWIZ" ] || fail "no binary at $SMTPWIZ"
@@ -46,5 +47,23 @@ tm send-keys -t w "clear; $SMTPWIZ --kb-dir $K --lab copied-sendas; echo rc=\$?"
 wait_for 'lab: copied-sendas|rc=[0-9]' 10
 grep -q 'lab: copied-sendas' "$T/screen" || { cat "$T/screen"; fail "--lab NAME ignored --kb-dir"; }
 tm send-keys -t w Escape q
+wait_for 'rc=0'
+
+# An article that does not load, and articles past the 32 the wizard
+# takes, are named on the start screen (they were dropped silently).
+rm -f "$K/labs/blocks-a-reader.ini"
+printf '[article]\nid = 999\n' > "$K/kb999.ini"
+tm send-keys -t w "clear; $SMTPWIZ --kb-dir $K; echo rc=\$?" Enter
+wait_for 'What do you want to do'
+wait_for 'kb999\.ini' 5
+tm send-keys -t w q
+wait_for 'rc=0'
+rm "$K/kb999.ini"
+i=100
+while [ "$i" -lt 133 ]; do cp "$K/kb843106.ini" "$K/kb$i.ini"; i=$((i + 1)); done
+tm send-keys -t w "clear; $SMTPWIZ --kb-dir $K; echo rc=\$?" Enter
+wait_for 'What do you want to do'
+wait_for 'Not loaded: kb132\.ini: past the 32 articles.*\(and 2 more\)' 5
+tm send-keys -t w q
 wait_for 'rc=0'
 exit 0
