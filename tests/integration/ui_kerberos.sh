@@ -13,8 +13,7 @@
 need tmux
 need_kdc
 [ -x "$SMTPWIZ" ] || fail "no binary at $SMTPWIZ"
-[ -n "$(ls /usr/lib/*/sasl2/libgssapiv2.so* 2>/dev/null)" ] ||
-    skip "the Cyrus SASL GSSAPI plugin is not installed (scripts/bootstrap installs libsasl2-modules-gssapi-mit)"
+need_gssapi_plugin
 . "$TOP/tests/tmux.sh"
 LABHOST=mail1.fabrikam.com
 kdc_create
@@ -69,7 +68,7 @@ done
 tm send-keys -t w q
 wait_for 'rc=0'
 tm kill-session -t w
-kill "$LABPID"; wait "$LABPID"
+stop_lab healthy
 
 # 2. The SPNs gone from the KDC: the walk stops at spn-missing and the step
 #    shows the KDC's refusal.

@@ -1,20 +1,17 @@
 #!/bin/sh
 # Triage in the wizard: paste the event 7004 text from KB843106 into the
 # start screen's "Paste an error text" box, Ctrl-D, and the walk opens in
-# article 843106 at the step triage chose (UI_TRIAGE_STEP, a regex on the
-# step screen), against a lab server playing sendas-denied.
+# article 843106 at the step triage chose (STEP, a regex on the step screen), against a lab server playing sendas-denied.
 . "$TOP/tests/lib.sh"
 need tmux
 [ -x "$SMTPWIZ" ] || fail "no binary at $SMTPWIZ"
-ARTICLE=${UI_ARTICLE:-843106}
+ARTICLE=843106
 # triage's event-7004-504 pattern enters at step xexch50-repro.
-STEP=${UI_TRIAGE_STEP:-Reproduce the XEXCH50 refusal}
-STEP_ID=${UI_TRIAGE_STEP_ID:-xexch50-repro}
+STEP="Reproduce the XEXCH50 refusal"
+STEP_ID=xexch50-repro
 . "$TOP/tests/tmux.sh"
-port=$(free_port)
-"$SMTPWIZ" lab --scenario sendas-denied --listen "127.0.0.1:$port" >"$T/lab.log" 2>&1 &
-PIDS="$PIDS $!"
-wait_port "$port"
+start_lab triage sendas-denied
+port=$PORT
 
 tm new-session -d -x 80 -y 24 -s w -c "$T" "env LANG=C.UTF-8 $SMTPWIZ --host 127.0.0.1 -p $port"
 wait_for 'What do you want to do'
@@ -34,4 +31,5 @@ wait_for "$ARTICLE .* step [0-9]"
 wait_for "$STEP"
 # The breadcrumb starts at the entry step.
 wait_for "^ +$STEP_ID *\$" 10
+stop_lab triage
 exit 0
