@@ -199,7 +199,6 @@ static void step(lab_session *s, const unsigned char *msg, long len, bool start)
 
 void lab_auth_start(lab_session *s, bool exps, char *args)
 {
-    const lab_scenario *sc = s->srv->sc;
     while (*args == ' ')
         args++;
     char *mech = args, *initial = NULL;
@@ -220,13 +219,8 @@ void lab_auth_start(lab_session *s, bool exps, char *args)
         lab_out(s, "503 5.5.2 Not allowed during a mail transaction");
         return;
     }
-    bool tls = s->tls == TLS_UP;
-    unsigned offered = exps ? (tls ? sc->exps_after : sc->exps_before)
-                            : (tls ? sc->auth_after : sc->auth_before);
     int m = lab_mech_index(mech);
-    if (m == M_EXCHANGEAUTH && !s->anon_tls)
-        m = -1;
-    if (!*mech || m < 0 || !(offered & (1u << m))) {
+    if (!*mech || m < 0 || !(lab_offered(s, exps) & (1u << m))) {
         lab_out(s, "504 5.7.4 Unrecognized authentication type");
         return;
     }

@@ -108,18 +108,39 @@ static void add_kw(strbuf *lines, const lab_scenario *sc, const char *kw)
     sb_putc(lines, '\n');
 }
 
-static void add_mechs(strbuf *lines, const lab_scenario *sc, const char *verb, const char *list,
+/* What the session is offered for AUTH (exps false) or X-EXPS now: the
+ * scenario's list for before or after TLS, without EXCHANGEAUTH unless TLS
+ * came from X-ANONYMOUSTLS (reference: "What the keywords mean").  EHLO and
+ * lab_auth_start() both ask here, so what is listed is what is accepted. */
+unsigned lab_offered(const lab_session *s, bool exps)
+{
+    const lab_scenario *sc = s->srv->sc;
+    bool tls = s->tls == TLS_UP;
+    unsigned bits = exps ? (tls ? sc->exps_after : sc->exps_before)
+                         : (tls ? sc->auth_after : sc->auth_before);
+    if (!s->anon_tls)
+        bits &= ~(unsigned)LAB_M_EXCHANGEAUTH;
+    return bits;
+}
+
+/* "VERB MECH..." in Exchange's order - EXCHANGEAUTH GSSAPI NTLM LOGIN PLAIN,
+ * the reverse of the bit order - and Exchange 2003's extra "VERB=LOGIN". */
+static void add_mechs(strbuf *lines, const lab_scenario *sc, const char *verb, unsigned bits,
                       bool old_style_login)
 {
-    if (!*list)
+    if (!bits)
         return;
-    char *kw = xasprintf("%s %s", verb, list);
-    add_kw(lines, sc, kw);
-    free(kw);
-    if (old_style_login && strstr(list, "LOGIN")) {
-        kw = xasprintf("%s=LOGIN", verb);
-        add_kw(lines, sc, kw);
-        free(kw);
+    strbuf kw = {0};
+    sb_puts(&kw, verb);
+    for (int i = LAB_NMECH - 1; i >= 0; i--)
+        if (bits & (1u << i))
+            sb_printf(&kw, " %s", lab_mech_name(i));
+    add_kw(lines, sc, kw.buf);
+    sb_free(&kw);
+    if (old_style_login && (bits & LAB_M_LOGIN)) {
+        char *old = xasprintf("%s=LOGIN", verb);
+        add_kw(lines, sc, old);
+        free(old);
     }
 }
 
@@ -135,8 +156,8 @@ static void ehlo_2003(strbuf *l, const lab_session *s, bool tls)
         add_kw(l, sc, "TLS");
         add_kw(l, sc, "STARTTLS");
     }
-    add_mechs(l, sc, "X-EXPS", tls ? sc->exps_after_s : sc->exps_before_s, true);
-    add_mechs(l, sc, "AUTH", tls ? sc->auth_after_s : sc->auth_before_s, true);
+    add_mechs(l, sc, "X-EXPS", lab_offered(s, true), true);
+    add_mechs(l, sc, "AUTH", lab_offered(s, false), true);
     if (sc->link2state)
         add_kw(l, sc, "X-LINK2STATE");
     if (sc->xexch50_offered)
@@ -157,13 +178,8 @@ static void ehlo_2007(strbuf *l, const lab_session *s, bool tls)
         add_kw(l, sc, "STARTTLS");
     if (sc->anonymous_tls && !tls)
         add_kw(l, sc, "X-ANONYMOUSTLS");
-    add_mechs(l, sc, "AUTH", tls ? sc->auth_after_s : sc->auth_before_s, false);
-    /* EXCHANGEAUTH only after X-ANONYMOUSTLS (reference, "What the keywords mean") */
-    char exps[80];
-    snprintf(exps, sizeof exps, "%s", tls ? sc->exps_after_s : sc->exps_before_s);
-    if (!s->anon_tls && !strncmp(exps, "EXCHANGEAUTH", 12))
-        memmove(exps, exps + 12 + (exps[12] == ' '), strlen(exps + 12 + (exps[12] == ' ')) + 1);
-    add_mechs(l, sc, "X-EXPS", exps, false);
+    add_mechs(l, sc, "AUTH", lab_offered(s, false), false);
+    add_mechs(l, sc, "X-EXPS", lab_offered(s, true), false);
     if (sc->exchangeauth && s->anon_tls)
         add_kw(l, sc, "X-EXCHANGEAUTH SHA256");
     add_kw(l, sc, "8BITMIME");
@@ -186,7 +202,7 @@ static void ehlo_55(strbuf *l, const lab_session *s, bool tls)
     add_kw(l, sc, "SIZE 0");
     if (sc->tls && !tls)
         add_kw(l, sc, "STARTTLS");
-    add_mechs(l, sc, "AUTH", tls ? sc->auth_after_s : sc->auth_before_s, true);
+    add_mechs(l, sc, "AUTH", lab_offered(s, false), true);
 }
 
 /* The multi-line 250 answer to EHLO (or a huge one for huge-ehlo). */

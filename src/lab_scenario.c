@@ -105,11 +105,10 @@ static lab_answer parse_answer(const char *v, bool xexch50)
     return LAB_ANS_UNSET;
 }
 
-/* "GSSAPI NTLM LOGIN" -> bits, canonical text in buf. */
-static bool parse_mechs(const char *v, unsigned *bits, char *buf, size_t cap)
+/* "GSSAPI NTLM LOGIN" -> bits. */
+static bool parse_mechs(const char *v, unsigned *bits)
 {
     *bits = 0;
-    buf[0] = '\0';
     if (util_strieq(v, "none") || !*v)
         return true;
     char *copy = xstrdup(v), *save = NULL;
@@ -121,9 +120,6 @@ static bool parse_mechs(const char *v, unsigned *bits, char *buf, size_t cap)
             break;
         }
         *bits |= 1u << i;
-        if (buf[0])
-            strncat(buf, " ", cap - strlen(buf) - 1);
-        strncat(buf, mech_names[i], cap - strlen(buf) - 1);
     }
     free(copy);
     return ok;
@@ -293,15 +289,15 @@ static lab_answer *mech_answer_slot(const char *name, lab_answer *auth, lab_answ
 static int key_auth(load_ctx *c, const char *name, const char *value)
 {
     lab_scenario *s = c->s;
-    struct { const char *key; unsigned *bits; char *buf; } lists[] = {
-        {"before_tls", &s->auth_before, s->auth_before_s},
-        {"after_tls", &s->auth_after, s->auth_after_s},
-        {"exps_before_tls", &s->exps_before, s->exps_before_s},
-        {"exps_after_tls", &s->exps_after, s->exps_after_s},
+    struct { const char *key; unsigned *bits; } lists[] = {
+        {"before_tls", &s->auth_before},
+        {"after_tls", &s->auth_after},
+        {"exps_before_tls", &s->exps_before},
+        {"exps_after_tls", &s->exps_after},
     };
     for (size_t i = 0; i < 4; i++)
         if (!strcmp(name, lists[i].key)) {
-            if (!parse_mechs(value, lists[i].bits, lists[i].buf, sizeof s->auth_before_s))
+            if (!parse_mechs(value, lists[i].bits))
                 return bad(c, "'%s': unknown or repeated mechanism in '%s' "
                               "(known: PLAIN LOGIN NTLM GSSAPI EXCHANGEAUTH, or none)", name, value);
             return 1;

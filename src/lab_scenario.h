@@ -63,9 +63,10 @@ typedef struct lab_scenario {
     bool upper_banner;               /* 2013+ style upper-case banner text */
     long long size_limit;
     bool tls, anonymous_tls, exchangeauth;
-    unsigned auth_before, auth_after;        /* LAB_M_* bits */
+    /* LAB_M_* bits; the EHLO text is built from them (lab_reply.c), in the
+     * order Exchange prints, whatever order the file used */
+    unsigned auth_before, auth_after;
     unsigned exps_before, exps_after;
-    char auth_before_s[64], auth_after_s[64], exps_before_s[64], exps_after_s[64];
     lab_answer mech_default[LAB_NMECH];      /* AUTH NTLM/GSSAPI answers */
     lab_answer exps_default[LAB_NMECH];      /* X-EXPS answers */
     bool xexch50_offered;

@@ -57,7 +57,7 @@ static void test_valid_defaults(void **state)
     assert_non_null(s);
     assert_int_equal(s->product, LAB_E2007);
     assert_int_equal(s->clock_offset, -420);
-    assert_string_equal(s->auth_after_s, "NTLM LOGIN");
+    assert_int_equal(s->auth_after, LAB_M_NTLM | LAB_M_LOGIN);
     assert_int_equal(s->exps_default[3], LAB_ANS_454);
     assert_int_equal(s->xexch50_unauth, LAB_ANS_504);
     assert_int_equal(s->xexch50_auth, LAB_ANS_354);

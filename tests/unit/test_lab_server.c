@@ -68,6 +68,54 @@ static void test_start_stop(void **state)
     lab_server_stop(ls);
 }
 
+/* A lab on a one-file scenario directory made from text: returns the server,
+ * the directory in tdir (remove it with drop_scenario). */
+static lab_server *start_text(const char *text, char *tdir, size_t cap)
+{
+    snprintf(tdir, cap, "/tmp/test_lab_server.XXXXXX");
+    assert_non_null(mkdtemp(tdir));
+    char path[600];
+    snprintf(path, sizeof path, "%s/t.ini", tdir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    char *err = NULL;
+    lab_server *ls = lab_server_start("t", tdir, NULL, &err);
+    if (!ls)
+        fail_msg("%s", err);
+    return ls;
+}
+
+static void drop_scenario(lab_server *ls, const char *tdir)
+{
+    lab_server_stop(ls);
+    char path[600];
+    snprintf(path, sizeof path, "%s/t.ini", tdir);
+    unlink(path);
+    rmdir(tdir);
+}
+
+/* EHLO lists the mechanisms in Exchange's order whatever order the file has,
+ * and never lists EXCHANGEAUTH before X-ANONYMOUSTLS - wherever the file
+ * puts it (it once vanished only as the first word). */
+static void test_mech_lists(void **state)
+{
+    (void)state;
+    char tdir[64], buf[8192];
+    lab_server *ls = start_text("[scenario]\ndescription = mechanism order\n"
+                                "product = exchange-2007+\nhostname = mail1.fabrikam.com\n"
+                                "[tls]\nanonymous_tls = yes\n"
+                                "[auth]\nbefore_tls = PLAIN NTLM\n"
+                                "exps_before_tls = NTLM EXCHANGEAUTH GSSAPI\n",
+                                tdir, sizeof tdir);
+    assert_true(talk(lab_server_port(ls), "EHLO t\r\nX-EXPS EXCHANGEAUTH\r\n", buf, sizeof buf) > 0);
+    if (!strstr(buf, "250-X-ANONYMOUSTLS\r\n250-AUTH NTLM PLAIN\r\n250-X-EXPS GSSAPI NTLM\r\n"))
+        fail_msg("EHLO:\n%s", buf);
+    assert_non_null(strstr(buf, "504 5.7.4 Unrecognized authentication type\r\n"));
+    drop_scenario(ls, tdir);
+}
+
 static void test_refusals(void **state)
 {
     (void)state;
@@ -104,6 +152,7 @@ int main(void)
     snprintf(dir, sizeof dir, "%s/kb/labs", top ? top : ".");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_start_stop),
+        cmocka_unit_test(test_mech_lists),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_list),
     };
