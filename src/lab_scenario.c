@@ -39,6 +39,8 @@ const char *lab_mech_name(int index)
 typedef struct load_ctx {
     lab_scenario *s;
     FILE *f;
+    char *buf;           /* getline()'s buffer */
+    size_t bufcap;
     int line;            /* line the reader returned last */
     int scenario_line;   /* first line seen in [scenario], for missing keys */
     char *reason;        /* first error */
@@ -47,15 +49,6 @@ typedef struct load_ctx {
     bool have_product;
 } load_ctx;
 
-static char *reader(char *str, int num, void *stream)
-{
-    load_ctx *c = stream;
-    char *r = fgets(str, num, c->f);
-    if (r)
-        c->line++;
-    return r;
-}
-
 static int bad(load_ctx *c, const char *fmt, const char *a, const char *b)
 {
     if (!c->reason) {
@@ -63,6 +56,33 @@ static int bad(load_ctx *c, const char *fmt, const char *a, const char *b)
         c->err_line = c->line;
     }
     return 0;
+}
+
+/* libinih reads into a buffer of num bytes (INI_MAX_LINE, 200 in its default
+ * build): fgets() into it would split a longer line, and inih would count
+ * and parse each piece as a line of its own.  Read whole lines instead and
+ * refuse a line that does not fit, naming it. */
+static char *reader(char *str, int num, void *stream)
+{
+    load_ctx *c = stream;
+    ssize_t n = getline(&c->buf, &c->bufcap, c->f);
+    if (n < 0)
+        return NULL;
+    c->line++;
+    /* inih needs no line end (it strips trailing space itself) */
+    if (n && c->buf[n - 1] == '\n')
+        n--;
+    if (n && c->buf[n - 1] == '\r')
+        n--;
+    if (n >= num) {
+        char max[24];
+        snprintf(max, sizeof max, "%d", num - 1);
+        bad(c, "line longer than %s characters%s", max, "");
+        return NULL;
+    }
+    memcpy(str, c->buf, (size_t)n);
+    str[n] = '\0';
+    return str;
 }
 
 static bool parse_bool(const char *v, bool *out)
@@ -174,8 +194,6 @@ static int key_scenario_str(load_ctx *c, const char *name, const char *value, ch
             return bad(c, "'%s' is not a DNS name: %s", name, value);
     } else if (!strncmp(name, "netbios_", 8) && !valid_netbios(value)) {
         return bad(c, "'%s' is not a NetBIOS name (1-15 letters, digits, - or _): %s", name, value);
-    } else if (!strcmp(name, "description") && strlen(value) > 200) {
-        return bad(c, "'%s' is longer than 200 characters%s", name, "");
     }
     *slot = xstrdup(value);
     return 1;
@@ -482,13 +500,18 @@ lab_scenario *lab_scenario_load(const char *path, char **err)
     s->name = xstrndup(base, blen > 4 && !strcmp(base + blen - 4, ".ini") ? blen - 4 : blen);
     int rc = ini_parse_stream(reader, &c, handler, &c);
     fclose(c.f);
+    free(c.buf);
     const char *why = NULL;
     if (rc == 0 && !c.reason)
         why = check(s, c.have_product);
     if (rc != 0 || c.reason || why) {
-        int line = c.reason ? c.err_line : rc > 0 ? rc : c.scenario_line ? c.scenario_line : 1;
+        /* the first error wins: inih's rc is the first line it refused, ours
+         * or its own syntax error */
+        bool syntax = rc > 0 && (!c.reason || rc < c.err_line);
+        int line = syntax ? rc : c.reason ? c.err_line : c.scenario_line ? c.scenario_line : 1;
         *err = xasprintf("%s:%d: %s", path, line,
-                         c.reason ? c.reason : why ? why : "not INI syntax (expected [section] or key = value)");
+                         !syntax && c.reason ? c.reason : !syntax && why ? why
+                         : "not INI syntax (expected [section] or key = value)");
         free(c.reason);
         sb_free(&c.seen);
         lab_scenario_free(s);

@@ -117,6 +117,35 @@ static void test_syntax_error(void **state)
     refused(HEAD "this line has no equals sign\n", 5, "not INI syntax");
 }
 
+/* libinih's line buffer is 200 bytes: a longer line is refused as one line
+ * with its own number, not split into pieces parsed (and counted) apart. */
+static void test_long_line(void **state)
+{
+    (void)state;
+    char text[1024], desc[256];
+    memset(desc, 'd', 190);
+    desc[190] = '\0';
+    snprintf(text, sizeof text, "[scenario]\ndescription = %s\nproduct = exchange-2007+\n"
+             "hostname = mail1.fabrikam.com\n", desc);
+    refused(text, 2, "line longer than 199 characters");
+    /* the first error is the one reported */
+    snprintf(text, sizeof text, HEAD "oops\n; %s\n", desc);
+    refused(text, 5, "not INI syntax");
+    /* 199 characters fit */
+    desc[199 - strlen("description = ")] = '\0';
+    snprintf(text, sizeof text, "[scenario]\r\ndescription = %s\r\nproduct = exchange-2007+\r\n"
+             "hostname = mail1.fabrikam.com\r\n", desc);
+    char *path = write_fixture(text), *err = NULL;
+    lab_scenario *s = lab_scenario_load(path, &err);
+    if (!s)
+        fail_msg("%s", err);
+    assert_int_equal(strlen(s->description), 199 - strlen("description = "));
+    assert_string_equal(s->hostname, "mail1.fabrikam.com");
+    lab_scenario_free(s);
+    unlink(path);
+    free(path);
+}
+
 static void test_unknown_section(void **state)
 {
     (void)state;
@@ -189,6 +218,7 @@ int main(void)
         cmocka_unit_test(test_bad_mechanism),
         cmocka_unit_test(test_duplicate_key),
         cmocka_unit_test(test_syntax_error),
+        cmocka_unit_test(test_long_line),
         cmocka_unit_test(test_unknown_section),
         cmocka_unit_test(test_bad_numbers),
         cmocka_unit_test(test_inconsistent),
