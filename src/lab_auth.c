@@ -31,16 +31,26 @@ void lab_auth_end(lab_session *s)
     s->flow = FLOW_NONE;
 }
 
+/* A failed exchange (wrong password, bad ticket, malformed message): X-EXPS
+ * on 2007+ and Kerberos mode answer as Exchange does, 454 and a disconnect. */
+static lab_answer failure(const lab_session *s)
+{
+    if (s->flow_mech == M_GSSAPI && s->srv->kerberos)
+        return LAB_ANS_454;
+    return s->flow_exps && s->srv->sc->product == LAB_E2007 ? LAB_ANS_454 : LAB_ANS_535;
+}
+
 /* The answer the scenario gives once the exchange is complete. */
 static lab_answer scenario_answer(lab_session *s, const lab_account *a, bool pw_ok)
 {
     const lab_scenario *sc = s->srv->sc;
     int m = s->flow_mech;
     bool password_mech = m == M_PLAIN || m == M_LOGIN;
-    if (m == M_GSSAPI && s->srv->kerberos)
-        return pw_ok ? LAB_ANS_235 : LAB_ANS_454;
-    if (password_mech && !pw_ok)
-        return s->flow_exps && sc->product == LAB_E2007 ? LAB_ANS_454 : LAB_ANS_535;
+    bool real_ticket = m == M_GSSAPI && s->srv->kerberos;
+    if ((password_mech || real_ticket) && !pw_ok)
+        return failure(s);
+    if (real_ticket)
+        return LAB_ANS_235;
     if (s->flow_exps) {
         if (a && a->exps[m])
             return a->exps[m];
@@ -53,11 +63,8 @@ static lab_answer scenario_answer(lab_session *s, const lab_account *a, bool pw_
     return sc->mech_default[m];
 }
 
-static void finish(lab_session *s, const char *user, bool pw_ok)
+static void conclude(lab_session *s, const char *user, const lab_account *a, lab_answer ans)
 {
-    const lab_scenario *sc = s->srv->sc;
-    const lab_account *a = user ? lab_scenario_account(sc, user) : NULL;
-    lab_answer ans = scenario_answer(s, a, pw_ok);
     char *u = user ? util_escape(user, strlen(user)) : xstrdup("(unknown)");
     lab_log(s, "%s %s as %s: %s", s->flow_exps ? "X-EXPS" : "AUTH", lab_mech_name(s->flow_mech),
             u, lab_answer_text(ans));
@@ -75,9 +82,18 @@ static void finish(lab_session *s, const char *user, bool pw_ok)
     }
 }
 
+/* The exchange is complete: the password (PLAIN, LOGIN, Kerberos mode's
+ * GSSAPI) was right or not; for the rest the scenario decides. */
+static void finish(lab_session *s, const char *user, bool pw_ok)
+{
+    const lab_account *a = user ? lab_scenario_account(s->srv->sc, user) : NULL;
+    conclude(s, user, a, scenario_answer(s, a, pw_ok));
+}
+
+/* A message the lab cannot use: never the scenario's (successful) answer. */
 static void fail_exchange(lab_session *s)
 {
-    finish(s, NULL, false);
+    conclude(s, NULL, NULL, failure(s));
 }
 
 /* Answer a decoded NTLM type-1 with our type-2. */
@@ -222,6 +238,15 @@ void lab_auth_start(lab_session *s, bool exps, char *args)
     int m = lab_mech_index(mech);
     if (!*mech || m < 0 || !(lab_offered(s, exps) & (1u << m))) {
         lab_out(s, "504 5.7.4 Unrecognized authentication type");
+        return;
+    }
+    /* A scenario's 504 refuses the command itself (reference: X-EXPS): no
+     * 334, no exchange - in Kerberos mode too, since it is the connector
+     * saying no, not a verdict on a ticket. */
+    if ((exps ? s->srv->sc->exps_default[m] : s->srv->sc->mech_default[m]) == LAB_ANS_504) {
+        lab_log(s, "%s %s: %s", exps ? "X-EXPS" : "AUTH", lab_mech_name(m),
+                lab_answer_text(LAB_ANS_504));
+        lab_out(s, "%s", lab_answer_text(LAB_ANS_504));
         return;
     }
     s->flow_mech = m;

@@ -370,6 +370,9 @@ static int key_account(load_ctx *c, const char *user, const char *name, const ch
         return bad(c, "unknown key '%s' in [account %s]", name, user);
     if ((*slot = parse_answer(value, x)) == LAB_ANS_UNSET)
         return bad(c, "'%s' has an answer this key does not take: '%s'", name, value);
+    if (!x && *slot == LAB_ANS_504)
+        return bad(c, "'%s' = 504: 504 refuses the AUTH/X-EXPS command before any account is "
+                      "known; set it in [auth]%s", name, "");
     return 1;
 }
 
@@ -480,6 +483,15 @@ static const char *check(const lab_scenario *s, bool have_product)
     for (size_t i = 0; i < s->naccounts; i++)
         if (!s->accounts[i].password)
             return "an [account NAME] section has no password";
+    if (s->product == LAB_E2007)
+        for (int m = 0; m < LAB_NMECH; m++) {
+            bool denied = s->exps_default[m] == LAB_ANS_535;
+            for (size_t i = 0; i < s->naccounts; i++)
+                denied |= s->accounts[i].exps[m] == LAB_ANS_535;
+            if (denied)
+                return "exchange-2007+ answers a failed X-EXPS with 454 4.7.0 and a disconnect, "
+                       "never 535 (exps_* = 454)";
+        }
     return NULL;
 }
 

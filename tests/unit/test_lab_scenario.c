@@ -168,6 +168,11 @@ static void test_inconsistent(void **state)
     refused("[scenario]\ndescription = x\nproduct = exchange-2003\nhostname = a.b\n"
             "[tls]\nanonymous_tls = yes\n", 2, "only on exchange-2007+");
     refused(HEAD "[account eve]\nxexch50 = 504\n", 2, "has no password");
+    /* X-EXPS failures on 2007+ are 454 then a disconnect (reference: X-EXPS) */
+    refused(HEAD "[auth]\nexps_ntlm = 535\n", 2, "never 535");
+    refused(HEAD "[account bob]\npassword = x\nexps_gssapi = denied\n", 2, "never 535");
+    /* a 504 answers the command, before any account is known */
+    refused(HEAD "[account bob]\npassword = x\nexps_ntlm = 504\n", 7, "set it in [auth]");
 }
 
 static void test_bad_names(void **state)

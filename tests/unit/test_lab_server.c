@@ -116,6 +116,34 @@ static void test_mech_lists(void **state)
     drop_scenario(ls, tdir);
 }
 
+/* A scenario's 504 refuses X-EXPS at the command (no 334, no token read);
+ * a token the lab cannot read is a failure, never the scenario's 235. */
+static void test_auth_answers(void **state)
+{
+    (void)state;
+    char *err = NULL, buf[8192];
+    lab_server *ls = lab_server_start("cross-org", dir, NULL, &err);
+    if (!ls)
+        fail_msg("%s", err);
+    assert_true(talk(lab_server_port(ls), "EHLO t\r\nX-EXPS GSSAPI\r\nX-EXPS NTLM\r\n", buf,
+                     sizeof buf) > 0);
+    const char *first = strstr(buf, "504 5.7.4 Unrecognized authentication type\r\n");
+    if (!first || !strstr(first + 1, "504 5.7.4 Unrecognized authentication type\r\n") ||
+        strstr(buf, "334"))
+        fail_msg("X-EXPS against cross-org:\n%s", buf);
+    lab_server_stop(ls);
+    ls = lab_server_start("e2010-healthy", dir, NULL, &err);
+    assert_non_null(ls);
+    /* "foo" is no NTLM type-1 */
+    assert_true(talk(lab_server_port(ls), "EHLO t\r\nAUTH NTLM Zm9v\r\n", buf, sizeof buf) > 0);
+    if (!strstr(buf, "535 5.7.3 Authentication unsuccessful\r\n"))
+        fail_msg("AUTH NTLM with a malformed type-1:\n%s", buf);
+    assert_true(talk(lab_server_port(ls), "EHLO t\r\nX-EXPS NTLM Zm9v\r\n", buf, sizeof buf) > 0);
+    if (!strstr(buf, "454 4.7.0 Temporary authentication failure\r\n"))
+        fail_msg("X-EXPS NTLM with a malformed type-1:\n%s", buf);
+    lab_server_stop(ls);
+}
+
 static void test_refusals(void **state)
 {
     (void)state;
@@ -153,6 +181,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_start_stop),
         cmocka_unit_test(test_mech_lists),
+        cmocka_unit_test(test_auth_answers),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_list),
     };
