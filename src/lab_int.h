@@ -101,7 +101,7 @@ void lab_session_reset(lab_session *s);
 char *lab_banner(const lab_scenario *sc);
 void lab_ehlo_reply(lab_session *s, const char *arg);
 unsigned lab_offered(const lab_session *s, bool exps);   /* LAB_M_* bits, AUTH or X-EXPS */
-bool lab_pix_rewrite(char *line, size_t len);
+bool lab_pix_rewrite(char *line);   /* NUL-terminated: the verb ends at NUL too */
 const char *lab_xexch50_text(const lab_scenario *sc, lab_answer a);
 const char *lab_answer_text(lab_answer a);
 

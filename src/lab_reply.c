@@ -238,14 +238,12 @@ void lab_ehlo_reply(lab_session *s, const char *arg)
 
 /* PIX fixup: a verb outside the allowed list becomes X's of the same length.
  * Returns true if the line was rewritten. */
-bool lab_pix_rewrite(char *line, size_t len)
+bool lab_pix_rewrite(char *line)
 {
     static const char *const allowed[] = {"HELO", "EHLO", "MAIL", "RCPT", "DATA", "RSET", "NOOP",
                                           "QUIT", "AUTH", "ETRN", "VRFY", "HELP", "EXPN", "SAML",
                                           "SEND", "SOML", "TURN"};
     size_t n = strcspn(line, " ");
-    if (n > len)
-        n = len;
     for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++)
         if (n == 4 && util_strnieq(line, allowed[i], 4))
             return false;

@@ -104,7 +104,7 @@ static void cmd_starttls(lab_session *s, bool anonymous)
 {
     const lab_scenario *sc = s->srv->sc;
     bool offered = anonymous ? sc->anonymous_tls : sc->tls;
-    if (!offered || (sc->pix_fixup && !anonymous)) {
+    if (!offered) {
         lab_out(s, "500 5.3.3 Unrecognized command");
         return;
     }
@@ -286,7 +286,14 @@ void lab_session_line(lab_session *s, char *line, size_t len)
         lab_auth_continue(s, line, len);
         return;
     }
-    if (sc->pix_fixup && lab_pix_rewrite(line, len)) {
+    if (sc->pix_fixup && lab_pix_rewrite(line)) {
+        /* The ASA strips TLS from the session: it answers STARTTLS itself
+         * (reference: PIX/ASA).  Other verbs reach the server as X's. */
+        if (util_strieq(verb, "STARTTLS")) {
+            lab_log(s, "pix-fixup answered STARTTLS itself");
+            lab_out(s, "500 #5.5.1 command not recognized");
+            return;
+        }
         lab_log(s, "pix-fixup rewrote the verb to %.*s", (int)vl, line);
         memcpy(verb, line, vl < sizeof verb ? vl : sizeof verb - 1);
     }

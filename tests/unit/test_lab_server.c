@@ -144,6 +144,23 @@ static void test_auth_answers(void **state)
     lab_server_stop(ls);
 }
 
+/* Behind the PIX/ASA fixup, STARTTLS is answered by the firewall itself
+ * (reference: "500 #5.5.1 command not recognized"), XEXCH50 by the server
+ * that saw X's. */
+static void test_pix_fixup(void **state)
+{
+    (void)state;
+    char *err = NULL, buf[8192];
+    lab_server *ls = lab_server_start("firewall-fixup", dir, NULL, &err);
+    if (!ls)
+        fail_msg("%s", err);
+    assert_true(talk(lab_server_port(ls), "EHLO t\r\nSTARTTLS\r\nXEXCH50 64 2\r\n", buf,
+                     sizeof buf) > 0);
+    if (!strstr(buf, "\r\n500 #5.5.1 command not recognized\r\n500 5.3.3 Unrecognized command\r\n"))
+        fail_msg("behind the fixup:\n%s", buf);
+    lab_server_stop(ls);
+}
+
 static void test_refusals(void **state)
 {
     (void)state;
@@ -182,6 +199,7 @@ int main(void)
         cmocka_unit_test(test_start_stop),
         cmocka_unit_test(test_mech_lists),
         cmocka_unit_test(test_auth_answers),
+        cmocka_unit_test(test_pix_fixup),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_list),
     };
