@@ -114,10 +114,7 @@ void lab_log(lab_session *s, const char *fmt, ...)
     char *msg = xvasprintf(fmt, ap);
     va_end(ap);
     char ts[32];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    util_iso8601((long long)time(NULL), ts, sizeof ts);
     pthread_mutex_lock(&srv->log_lock);
     fprintf(srv->log, "%s #%lu %s\n", ts, s->id, msg);
     fflush(srv->log);
