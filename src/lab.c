@@ -51,9 +51,6 @@ static void server_free(struct lab_server *srv)
         SSL_CTX_free(srv->ssl_ctx);
     if (srv->log)
         fclose(srv->log);
-    if (srv->sasl_ready)
-        lab_sasl_done();
-    pthread_mutex_destroy(&srv->log_lock);
     lab_scenario_free(srv->sc);
     free(srv);
 }
@@ -108,7 +105,6 @@ static struct lab_server *server_new(const char *name, const char *dir, const ch
 {
     struct lab_server *srv = xcalloc(1, sizeof *srv);
     srv->lfd = srv->wake[0] = srv->wake[1] = -1;
-    pthread_mutex_init(&srv->log_lock, NULL);
     if (!valid_name(name)) {
         *err = xasprintf("'%s' is not a scenario name (smtpwiz lab --list shows them)", name);
         goto fail;
@@ -136,7 +132,6 @@ static struct lab_server *server_new(const char *name, const char *dir, const ch
         goto fail;
     if (lab_sasl_init(err) < 0)
         goto fail;
-    srv->sasl_ready = true;
     if (srv->kerberos && !lab_sasl_has_mech("GSSAPI")) {
         *err = xstrdup("--keytab needs Cyrus SASL's GSSAPI plugin, which is not installed "
                        "(Debian: apt-get install libsasl2-modules-gssapi-mit)");

@@ -162,7 +162,7 @@ static void sasl_round(lab_session *s, const unsigned char *in, unsigned inlen, 
         char *b64 = util_b64_encode(out ? out : "", outlen);
         lab_out(s, "334 %s", b64);
         free(b64);
-        s->flow = FLOW_SASL;
+        s->flow = FLOW_MORE;
     } else if (rc == 1) {
         char *u = xstrndup(user, strcspn(user, "@"));
         finish(s, u, true);
@@ -190,7 +190,7 @@ static void step(lab_session *s, const unsigned char *msg, long len, bool start)
     case M_NTLM:
         if (!msg) {
             lab_out(s, "334 NTLM supported");
-            s->flow = FLOW_NTLM1;
+            s->flow = FLOW_MORE;
         } else if (s->flow == FLOW_NTLM3) {
             char *u = ntlm_type3_user(msg, len);
             finish(s, u, false);
@@ -206,7 +206,7 @@ static void step(lab_session *s, const unsigned char *msg, long len, bool start)
         }
         if (!msg) {
             lab_out(s, "334 %s", s->flow_mech == M_GSSAPI ? "GSSAPI supported" : "");
-            s->flow = FLOW_TOKEN;
+            s->flow = FLOW_MORE;
         } else {
             finish(s, NULL, false);
         }

@@ -24,7 +24,9 @@
 #define LAB_MAX_SESSIONS  4000
 
 typedef enum { TLS_NONE, TLS_PENDING, TLS_HANDSHAKE, TLS_UP } lab_tls_state;
-typedef enum { FLOW_NONE, FLOW_SASL, FLOW_NTLM1, FLOW_NTLM3, FLOW_TOKEN } lab_flow;
+/* An AUTH/X-EXPS exchange: none, the next line is the client's next message,
+ * or it is NTLM's type-3 (after our type-2). */
+typedef enum { FLOW_NONE, FLOW_MORE, FLOW_NTLM3 } lab_flow;
 typedef enum { GEN_NONE, GEN_ENDLESS, GEN_HUGE_EHLO, GEN_GARBAGE } lab_gen;
 typedef enum { RAW_NONE, RAW_XEXCH50, RAW_BDAT } lab_raw;
 
@@ -70,15 +72,13 @@ struct lab_server {
     int wake[2];                   /* lab_server_stop() writes here */
     atomic_int stop;
     SSL_CTX *ssl_ctx;
-    FILE *log;
-    pthread_mutex_t log_lock;
+    FILE *log;                     /* written by the loop thread only */
     lab_session **sess;
     size_t nsess, cap;
     unsigned long next_id;
     double accept_pause_until;     /* EMFILE back-off */
     pthread_t thread;
     bool threaded;
-    bool sasl_ready;
     bool kerberos;                 /* --keytab: GSSAPI verified for real */
 };
 
@@ -99,7 +99,7 @@ void lab_session_reset(lab_session *s);
 
 /* lab_reply.c: banner, EHLO list, firewall masking */
 char *lab_banner(const lab_scenario *sc);
-void lab_ehlo_reply(lab_session *s, const char *arg);
+void lab_ehlo_reply(lab_session *s);
 unsigned lab_offered(const lab_session *s, bool exps);   /* LAB_M_* bits, AUTH or X-EXPS */
 bool lab_pix_rewrite(char *line);   /* NUL-terminated: the verb ends at NUL too */
 const char *lab_xexch50_text(const lab_scenario *sc, lab_answer a);
@@ -114,8 +114,7 @@ void lab_auth_end(lab_session *s);
 SSL_CTX *lab_tls_ctx(const char *cert, const char *key, const char *cn, char **err);
 
 /* lab_sasl.c */
-int lab_sasl_init(char **err);
-void lab_sasl_done(void);
+int lab_sasl_init(char **err);                      /* once per process, kept to its end */
 bool lab_sasl_has_mech(const char *mech);           /* a plugin for it is loaded */
 void *lab_sasl_conn(lab_session *s);
 void lab_sasl_conn_free(void *conn);

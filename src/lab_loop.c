@@ -115,10 +115,8 @@ void lab_log(lab_session *s, const char *fmt, ...)
     va_end(ap);
     char ts[32];
     util_iso8601((long long)time(NULL), ts, sizeof ts);
-    pthread_mutex_lock(&srv->log_lock);
     fprintf(srv->log, "%s #%lu %s\n", ts, s->id, msg);
     fflush(srv->log);
-    pthread_mutex_unlock(&srv->log_lock);
     free(msg);
 }
 

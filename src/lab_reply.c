@@ -206,10 +206,9 @@ static void ehlo_55(strbuf *l, const lab_session *s, bool tls)
 }
 
 /* The multi-line 250 answer to EHLO (or a huge one for huge-ehlo). */
-void lab_ehlo_reply(lab_session *s, const char *arg)
+void lab_ehlo_reply(lab_session *s)
 {
     const lab_scenario *sc = s->srv->sc;
-    (void)arg;
     strbuf l = {0};
     sb_printf(&l, "%s Hello [%s]\n", sc->hostname, s->peer);
     bool tls = s->tls == TLS_UP;

@@ -18,7 +18,6 @@
 #include "lab_int.h"
 
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
-static int init_refs;
 
 static int getopt_cb(void *context, const char *plugin, const char *option,
                      const char **result, unsigned *len)
@@ -66,6 +65,10 @@ static const sasl_callback_t global_cbs[] = {
     {SASL_CB_LIST_END, NULL, NULL},
 };
 
+/* Once per process: the server side then stays initialised to the end.  A
+ * second lab (the wizard restarts them) reuses it, and sasl_server_done()
+ * would unload the plugins while some of their allocations are still alive,
+ * which leak checkers then report against an unknown module. */
 int lab_sasl_init(char **err)
 {
     int rc = SASL_OK;
@@ -73,10 +76,8 @@ int lab_sasl_init(char **err)
     static bool initialised;
     if (!initialised)
         rc = sasl_server_init(global_cbs, "smtpwiz-lab");
-    if (rc == SASL_OK) {
+    if (rc == SASL_OK)
         initialised = true;
-        init_refs++;
-    }
     pthread_mutex_unlock(&init_lock);
     if (rc != SASL_OK) {
         *err = xasprintf("Cyrus SASL server initialisation failed: %s (is libsasl2-modules "
@@ -93,18 +94,6 @@ bool lab_sasl_has_mech(const char *mech)
         if (!strcasecmp(list[i], mech))
             return true;
     return false;
-}
-
-/* The server side stays initialised for the life of the process: a second
- * lab (the wizard restarts them) reuses it, and sasl_server_done() unloads the
- * plugins while some of their allocations are still alive, which leak
- * checkers then report against an unknown module. */
-void lab_sasl_done(void)
-{
-    pthread_mutex_lock(&init_lock);
-    if (init_refs > 0)
-        init_refs--;
-    pthread_mutex_unlock(&init_lock);
 }
 
 typedef struct lab_sasl {

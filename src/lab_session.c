@@ -97,7 +97,7 @@ static void cmd_ehlo(lab_session *s, const char *arg, bool ehlo)
         lab_out(s, "250 %s Hello [%s]", sc->hostname, s->peer);
         return;
     }
-    lab_ehlo_reply(s, arg);
+    lab_ehlo_reply(s);
 }
 
 static void cmd_starttls(lab_session *s, bool anonymous)
