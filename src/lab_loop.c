@@ -235,6 +235,27 @@ static void do_handshake(lab_session *s)
     }
 }
 
+/* "220 2.0.0 SMTP server ready" is out: the handshake begins.  Without an
+ * SSL object (OpenSSL out of memory) the session cannot go on: it is closed,
+ * the client sees the connection drop where the handshake should be. */
+static void start_tls(lab_session *s)
+{
+    ERR_clear_error();
+    s->ssl = SSL_new(s->srv->ssl_ctx);
+    if (!s->ssl || SSL_set_fd(s->ssl, s->fd) != 1) {
+        char why[256] = "unknown error";
+        unsigned long e = ERR_get_error();
+        if (e)
+            ERR_error_string_n(e, why, sizeof why);
+        ERR_clear_error();
+        lab_log(s, "cannot start TLS: %s", why);
+        s->dead = true;
+        return;
+    }
+    s->tls = TLS_HANDSHAKE;
+    do_handshake(s);
+}
+
 static void do_read(lab_session *s)
 {
     for (;;) {
@@ -309,12 +330,9 @@ static void do_write(lab_session *s)
     if (s->out.len == s->outoff) {
         if (s->closing)
             s->dead = true;
-        else if (s->tls == TLS_PENDING) {
-            s->ssl = SSL_new(s->srv->ssl_ctx);
-            SSL_set_fd(s->ssl, s->fd);
-            s->tls = TLS_HANDSHAKE;
-            do_handshake(s);
-        } else if (s->out.cap > 16384) {
+        else if (s->tls == TLS_PENDING)
+            start_tls(s);
+        else if (s->out.cap > 16384) {
             sb_free(&s->out);   /* keep idle sessions small */
             s->outoff = 0;
         }

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <openssl/ssl.h>
 
 #include "lab.h"
 
@@ -161,6 +163,54 @@ static void test_pix_fixup(void **state)
     lab_server_stop(ls);
 }
 
+/* This binary's SSL_new() comes before libssl's: it fails while
+ * fail_ssl_new is set, as it does when OpenSSL runs out of memory. */
+static volatile int fail_ssl_new;
+
+SSL *SSL_new(SSL_CTX *ctx)
+{
+    static SSL *(*real)(SSL_CTX *);
+    if (fail_ssl_new)
+        return NULL;
+    if (!real)
+        *(void **)&real = dlsym(RTLD_NEXT, "SSL_new");
+    return real(ctx);
+}
+
+/* SSL_new failing after "220 2.0.0 SMTP server ready" costs that session
+ * (closed), never the lab (it used to pass NULL on to SSL_set_fd). */
+static void test_ssl_new_fails(void **state)
+{
+    (void)state;
+    char *err = NULL, buf[8192];
+    lab_server *ls = lab_server_start("e2010-healthy", dir, NULL, &err);
+    if (!ls)
+        fail_msg("%s", err);
+    fail_ssl_new = 1;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET,
+                             .sin_port = htons((uint16_t)lab_server_port(ls))};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    struct timeval tv = {.tv_sec = 5};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    const char *cmds = "EHLO t\r\nSTARTTLS\r\n";
+    assert_int_equal(write(fd, cmds, strlen(cmds)), (ssize_t)strlen(cmds));
+    size_t n = 0;
+    ssize_t r;
+    while (n < sizeof buf - 1 && (r = recv(fd, buf + n, sizeof buf - 1 - n, 0)) > 0)
+        n += (size_t)r;
+    buf[n] = '\0';
+    close(fd);
+    fail_ssl_new = 0;
+    if (!strstr(buf, "220 2.0.0 SMTP server ready\r\n") || r != 0)
+        fail_msg("expected 220 then a close (recv %zd):\n%s", r, buf);
+    /* the lab still serves */
+    assert_true(talk(lab_server_port(ls), NULL, buf, sizeof buf) > 0);
+    assert_non_null(strstr(buf, "220 mail1.fabrikam.com "));
+    lab_server_stop(ls);
+}
+
 static void test_refusals(void **state)
 {
     (void)state;
@@ -200,6 +250,7 @@ int main(void)
         cmocka_unit_test(test_mech_lists),
         cmocka_unit_test(test_auth_answers),
         cmocka_unit_test(test_pix_fixup),
+        cmocka_unit_test(test_ssl_new_fails),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_list),
     };
