@@ -19,7 +19,6 @@
 #define LAB_IN_MAX        4096              /* one command line, CRLF included */
 #define LAB_OUT_BACKLOG   (64 * 1024)       /* stop reading commands above this */
 #define LAB_OUT_MAX       (1024 * 1024)     /* drop a client that lets more pile up */
-#define LAB_IDLE_MS       (120 * 1000.0)    /* idle session timeout */
 #define LAB_BLOB_MAX      (64LL * 1024 * 1024)
 #define LAB_MAX_SESSIONS  4000
 

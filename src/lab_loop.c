@@ -80,6 +80,13 @@ int lab_listen(struct lab_server *srv, const char *listen_on, char **err)
     return 0;
 }
 
+/* Progress either way (a read, a write) keeps a session from the idle
+ * timeout: a slow-drip reply is no idle client. */
+static void touch(lab_session *s)
+{
+    s->idle_deadline = util_now_ms() + (double)s->srv->sc->idle_timeout * 1000.0;
+}
+
 void lab_out_raw(lab_session *s, const void *data, size_t len)
 {
     if (s->dead)
@@ -158,7 +165,7 @@ static void accept_all(struct lab_server *srv)
         s->fd = fd;
         s->id = ++srv->next_id;
         inet_ntop(AF_INET, &sa.sin_addr, s->peer, sizeof s->peer);
-        s->idle_deadline = util_now_ms() + LAB_IDLE_MS;
+        touch(s);
         if (srv->nsess == srv->cap) {
             srv->cap = srv->cap ? srv->cap * 2 : 64;
             srv->sess = xrealloc(srv->sess, srv->cap * sizeof *srv->sess);
@@ -283,7 +290,7 @@ static void do_read(lab_session *s)
                 return;
         }
         s->inlen += (size_t)n;
-        s->idle_deadline = util_now_ms() + LAB_IDLE_MS;
+        touch(s);
         process_input(s);
         if (s->tls == TLS_PENDING)
             return;
@@ -321,6 +328,8 @@ static void do_write(lab_session *s)
             }
         }
         s->outoff += (size_t)n;
+        if (n > 0)
+            touch(s);
         if (s->outoff == s->out.len) {
             s->out.len = s->outoff = 0;
             if (s->gen != GEN_NONE)

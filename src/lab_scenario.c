@@ -226,6 +226,10 @@ static int key_scenario(load_ctx *c, const char *name, const char *value)
         if (!parse_long(value, -315360000, 315360000, &n))
             return bad(c, "clock_offset must be whole seconds within +-10 years, not '%s'%s", value, "");
         s->clock_offset = (long)n;
+    } else if (!strcmp(name, "idle_timeout")) {
+        if (!parse_long(value, 1, 86400, &n))
+            return bad(c, "idle_timeout must be whole seconds, 1 to 86400, not '%s'%s", value, "");
+        s->idle_timeout = (long)n;
     } else if (!strcmp(name, "timezone")) {
         int sign = value[0] == '-' ? -1 : 1;
         if ((value[0] != '+' && value[0] != '-') || strlen(value) != 5 ||
@@ -410,6 +414,7 @@ static void set_defaults(lab_scenario *s)
 {
     s->tls = true;
     s->size_limit = -1;
+    s->idle_timeout = 120;
     for (int i = 0; i < LAB_NMECH; i++)
         s->mech_default[i] = s->exps_default[i] = LAB_ANS_235;
     s->xexch50_offered = true;

@@ -74,6 +74,7 @@ typedef struct lab_scenario {
     bool xrdst, link2state;
     bool pix_fixup;
     lab_hostile hostile;
+    long idle_timeout;               /* seconds without progress either way: hang up */
     lab_account *accounts;
     size_t naccounts;
 } lab_scenario;

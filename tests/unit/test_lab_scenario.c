@@ -156,6 +156,7 @@ static void test_bad_numbers(void **state)
 {
     (void)state;
     refused(HEAD "clock_offset = 5 minutes\n", 5, "clock_offset");
+    refused(HEAD "idle_timeout = 0\n", 5, "idle_timeout");
     refused(HEAD "os_version = 6.1\n", 5, "os_version");
     refused(HEAD "timezone = 0700\n", 5, "timezone");
     refused(HEAD "[tls]\nstarttls = maybe\n", 6, "yes or no");

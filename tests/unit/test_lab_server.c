@@ -211,6 +211,36 @@ static void test_ssl_new_fails(void **state)
     lab_server_stop(ls);
 }
 
+/* slow-drip sends a byte a second: a session whose reply is still going out
+ * is not idle, however long the reply takes (it was closed idle_timeout
+ * seconds after the client's last line, mid-reply). */
+static void test_slow_reply_not_idle(void **state)
+{
+    (void)state;
+    char tdir[64], buf[256];
+    lab_server *ls = start_text("[scenario]\ndescription = drip\nproduct = exchange-2007+\n"
+                                "hostname = mail1.fabrikam.com\nhostile = slow-drip\n"
+                                "idle_timeout = 2\n", tdir, sizeof tdir);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET,
+                             .sin_port = htons((uint16_t)lab_server_port(ls))};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    struct timeval tv = {.tv_sec = 1, .tv_usec = 500000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    size_t n = 0;
+    for (int i = 0; i < 5; i++) {   /* about 5 s: 2.5 idle timeouts */
+        ssize_t r = recv(fd, buf + n, sizeof buf - 1 - n, 0);
+        if (r == 0)
+            fail_msg("closed after %zu bytes of the greeting", n);
+        if (r > 0)
+            n += (size_t)r;
+    }
+    close(fd);
+    assert_true(n >= 4);
+    drop_scenario(ls, tdir);
+}
+
 static void test_refusals(void **state)
 {
     (void)state;
@@ -251,6 +281,7 @@ int main(void)
         cmocka_unit_test(test_auth_answers),
         cmocka_unit_test(test_pix_fixup),
         cmocka_unit_test(test_ssl_new_fails),
+        cmocka_unit_test(test_slow_reply_not_idle),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_list),
     };
