@@ -51,6 +51,7 @@ static void server_free(struct lab_server *srv)
         SSL_CTX_free(srv->ssl_ctx);
     if (srv->log)
         fclose(srv->log);
+    lab_sasl_kerberos_free(srv);
     lab_scenario_free(srv->sc);
     free(srv);
 }
@@ -87,14 +88,8 @@ static int kerberos_setup(struct lab_server *srv, const char *keytab, char **err
     srv->sc->clock_offset = 0;   /* under faketime the clock already carries it */
     offer_gssapi(&srv->sc->auth_before);
     offer_gssapi(&srv->sc->auth_after);
-    /* libkrb5 reads it when the GSSAPI plugin acquires the acceptor's key. */
-    char *kt = xasprintf("FILE:%s", keytab);
-    int rc = setenv("KRB5_KTNAME", kt, 1);
-    free(kt);
-    if (rc != 0) {
-        *err = xasprintf("cannot set KRB5_KTNAME: %s", strerror(errno));
+    if (lab_sasl_kerberos(srv, keytab, err) < 0)
         return -1;
-    }
     srv->kerberos = true;
     return 0;
 }

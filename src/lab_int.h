@@ -79,6 +79,7 @@ struct lab_server {
     pthread_t thread;
     bool threaded;
     bool kerberos;                 /* --keytab: GSSAPI verified for real */
+    void *krb;                     /* its acceptor credentials (lab_sasl.c) */
 };
 
 /* lab_loop.c */
@@ -115,6 +116,10 @@ SSL_CTX *lab_tls_ctx(const char *cert, const char *key, const char *cn, char **e
 /* lab_sasl.c */
 int lab_sasl_init(char **err);                      /* once per process, kept to its end */
 bool lab_sasl_has_mech(const char *mech);           /* a plugin for it is loaded */
+/* Kerberos mode: the acceptor credentials of SMTPSVC/<hostname> (X-EXPS) and
+ * smtp/<hostname> (AUTH), imported from the keytab once, at start. */
+int lab_sasl_kerberos(struct lab_server *srv, const char *keytab, char **err);
+void lab_sasl_kerberos_free(struct lab_server *srv);
 void *lab_sasl_conn(lab_session *s);
 void lab_sasl_conn_free(void *conn);
 /* One step; returns 1 done ok (user in *user), 0 continue (out, outlen),

@@ -1,7 +1,8 @@
 /* lab_sasl: AUTH PLAIN and LOGIN checked through the Cyrus SASL *server*
  * API against the scenario's lab accounts, and - in Kerberos mode (--keytab)
- * - AUTH and X-EXPS GSSAPI through the GSSAPI plugin and the keytab named by
- * KRB5_KTNAME (service "smtp" for AUTH, "SMTPSVC" for X-EXPS, as Exchange).
+ * - AUTH and X-EXPS GSSAPI through the GSSAPI plugin and acceptor credentials
+ * imported from the keytab at start (service "smtp" for AUTH, "SMTPSVC" for
+ * X-EXPS, as Exchange).
  * The password check is our own SASL_CB_SERVER_USERDB_CHECKPASS callback;
  * pwcheck_method and auxprop_plugin name verifiers that do not exist, so
  * libsasl2 never falls back to the system's /etc/sasldb2, saslauthd or PAM. */
@@ -13,6 +14,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include <gssapi/gssapi.h>
+#include <gssapi/gssapi_krb5.h>
+#include <krb5.h>
 #include <sasl/sasl.h>
 
 #include "lab_int.h"
@@ -100,8 +104,121 @@ typedef struct lab_sasl {
     sasl_conn_t *conn;
     sasl_callback_t cbs[2];
     bool started;
+    const char *no_cred;           /* Kerberos mode: why there is no acceptor key */
     char detail[1024];
 } lab_sasl;
+
+/* ---- Kerberos mode's acceptor credentials ----
+ * Left to itself the GSSAPI plugin acquires the acceptor credential for the
+ * host-based name service@hostname in every exchange, and MIT, under its
+ * default dns_canonicalize_hostname = true, then looks the scenario's
+ * (made-up) host name up in DNS - on the lab's only thread, every session
+ * waiting (tests/integration/lab_kerberos.sh saw it with strace).  So the
+ * lab imports each credential once, at start, from the keytab for the
+ * principal service/hostname as MIT would have built it (lower-case host,
+ * host-based, empty realm: any realm in the keytab matches) but with no
+ * lookup, and hands it to the plugin (SASL_GSS_CREDS). */
+
+enum { KRB_EXPS, KRB_AUTH };
+static const char *const krb_service[] = {[KRB_EXPS] = "SMTPSVC", [KRB_AUTH] = "smtp"};
+
+typedef struct lab_krb {
+    krb5_context ctx;
+    krb5_keytab kt;
+    gss_cred_id_t cred[2];
+    char *why[2];                  /* no credential: why (the GSS error text) */
+} lab_krb;
+
+/* "major text: minor text" of a GSS status. */
+static char *gss_text(OM_uint32 major, OM_uint32 minor)
+{
+    strbuf sb = {0};
+    for (int mech = 0; mech < 2; mech++) {
+        OM_uint32 more = 0, st;
+        if (mech && !minor)
+            break;
+        do {
+            gss_buffer_desc b = GSS_C_EMPTY_BUFFER;
+            if (GSS_ERROR(gss_display_status(&st, mech ? minor : major,
+                                             mech ? GSS_C_MECH_CODE : GSS_C_GSS_CODE,
+                                             GSS_C_NO_OID, &more, &b)))
+                break;
+            sb_printf(&sb, "%s%.*s", sb.len ? ": " : "", (int)b.length, (const char *)b.value);
+            gss_release_buffer(&st, &b);
+        } while (more);
+    }
+    return sb.len ? sb_steal(&sb) : xstrdup("unknown GSS error");
+}
+
+static void krb_acquire(lab_krb *k, int which, const char *host)
+{
+    krb5_principal p = NULL;
+    char *lower = xstrdup(host);
+    for (char *c = lower; *c; c++)
+        if (*c >= 'A' && *c <= 'Z')
+            *c = (char)(*c - 'A' + 'a');
+    krb5_error_code code = krb5_build_principal(k->ctx, &p, 0, "", krb_service[which], lower,
+                                                (char *)NULL);
+    OM_uint32 major = GSS_S_FAILURE, minor = (OM_uint32)code;
+    if (!code) {
+        p->type = KRB5_NT_SRV_HST;
+        major = gss_krb5_import_cred(&minor, NULL, p, k->kt, &k->cred[which]);
+    }
+    if (GSS_ERROR(major)) {
+        char *t = gss_text(major, minor);
+        k->why[which] = xasprintf("no acceptor key for %s/%s in the keytab: %s",
+                                  krb_service[which], lower, t);
+        free(t);
+        k->cred[which] = GSS_C_NO_CREDENTIAL;
+    }
+    krb5_free_principal(k->ctx, p);
+    free(lower);
+}
+
+int lab_sasl_kerberos(struct lab_server *srv, const char *keytab, char **err)
+{
+    lab_krb *k = xcalloc(1, sizeof *k);
+    krb5_error_code code = krb5_init_context(&k->ctx);
+    if (code) {
+        *err = xasprintf("cannot start libkrb5: %s", error_message(code));
+        free(k);
+        return -1;
+    }
+    char *name = xasprintf("FILE:%s", keytab);
+    code = krb5_kt_resolve(k->ctx, name, &k->kt);
+    free(name);
+    if (code) {
+        const char *msg = krb5_get_error_message(k->ctx, code);
+        *err = xasprintf("cannot open the keytab %s: %s", keytab, msg);
+        krb5_free_error_message(k->ctx, msg);
+        krb5_free_context(k->ctx);
+        free(k);
+        return -1;
+    }
+    /* A key missing for one service is no reason to refuse to start: that
+     * verb's GSSAPI then fails with the reason, in the log. */
+    krb_acquire(k, KRB_EXPS, srv->sc->hostname);
+    krb_acquire(k, KRB_AUTH, srv->sc->hostname);
+    srv->krb = k;
+    return 0;
+}
+
+void lab_sasl_kerberos_free(struct lab_server *srv)
+{
+    lab_krb *k = srv->krb;
+    if (!k)
+        return;
+    for (int i = 0; i < 2; i++) {
+        OM_uint32 minor;
+        if (k->cred[i] != GSS_C_NO_CREDENTIAL)
+            gss_release_cred(&minor, &k->cred[i]);
+        free(k->why[i]);
+    }
+    krb5_kt_close(k->ctx, k->kt);
+    krb5_free_context(k->ctx);
+    free(k);
+    srv->krb = NULL;
+}
 
 static int checkpass_cb(sasl_conn_t *conn, void *context, const char *user, const char *pass,
                         unsigned passlen, struct propctx *propctx)
@@ -138,6 +255,17 @@ void *lab_sasl_conn(lab_session *s)
         free(ls);
         return NULL;
     }
+    lab_krb *k = s->srv->krb;
+    if (k) {
+        int which = s->flow_exps ? KRB_EXPS : KRB_AUTH;
+        if (k->cred[which] == GSS_C_NO_CREDENTIAL)
+            ls->no_cred = k->why[which];
+        else if (sasl_setprop(ls->conn, SASL_GSS_CREDS, k->cred[which]) != SASL_OK) {
+            sasl_dispose(&ls->conn);
+            free(ls);
+            return NULL;
+        }
+    }
     return ls;
 }
 
@@ -159,6 +287,10 @@ int lab_sasl_step(lab_session *s, const char *mech, const char *in, unsigned inl
     start = start || !ls->started;
     ls->started = true;
     last_failure[0] = '\0';
+    if (ls->no_cred && !strcasecmp(mech, "GSSAPI")) {
+        snprintf(ls->detail, sizeof ls->detail, "%s", ls->no_cred);
+        return -1;
+    }
     int rc = start ? sasl_server_start(ls->conn, mech, in, inlen, out, outlen)
                    : sasl_server_step(ls->conn, in, inlen, out, outlen);
     if (rc == SASL_CONTINUE)

@@ -12,6 +12,9 @@
 #                client with the GSS minor text "Clock skew too great"
 #   stale key    the SPN re-keyed in the KDC, the lab's keytab not: the lab
 #                cannot decrypt the ticket and answers 454 4.7.0
+#   no DNS       the lab, under strace with MIT's default DNS settings,
+#                never looks its host name up while it accepts GSSAPI
+#                (left out without strace)
 # Everything on 127.0.0.1 and under $T; lib.sh's cleanup kills the lab and KDC.
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/kdc/realm.sh"
@@ -127,4 +130,43 @@ pfact stale exps GSSAPI | grep -q '^454 4\.7\.0' ||
 grep -q 'cannot decrypt ticket' "$T/stale.log" ||
     { cat "$T/stale.log"; fail "stale key: the lab did not log the acceptor's error"; }
 stop_lab stale
+
+# 6. No DNS on the lab's only thread: MIT's default dns_canonicalize_hostname
+#    = true made every GSSAPI exchange look the scenario's host name up first.
+#    The lab runs under strace with a krb5.conf that leaves every DNS setting
+#    at its default; connect() is made to fail, so a lookup it attempts never
+#    leaves the machine, yet shows in the trace.
+if command -v strace >/dev/null 2>&1 && command -v ps >/dev/null 2>&1; then
+    grep -v '^ *\(dns_canonicalize_hostname\|ignore_acceptor_hostname\|rdns\|dns_lookup_kdc\|dns_lookup_realm\) *=' \
+        "$KRB5_CONFIG" >"$T/default-krb5.conf"
+    printf '#!/bin/sh\nexec strace -f -qq -o "%s" -e trace=connect,accept4 -e inject=connect:error=ENETUNREACH "%s" "$@"\n' \
+        "$T/dns.strace" "$SMTPWIZ" >"$T/strace-lab"
+    chmod +x "$T/strace-lab"
+    kdc_kinit
+    real=$SMTPWIZ SMTPWIZ=$T/strace-lab
+    # LeakSanitizer cannot run under ptrace: the other labs keep it
+    LAB_ENV="KRB5_CONFIG=$T/default-krb5.conf ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+    start_lab dns e2010-healthy --keytab "$KDC_DIR/$FQDN.keytab" --log "$T/dns.log"
+    SMTPWIZ=$real LAB_ENV=""
+    probe dns ehlo,exps
+    SMTPWIZ_PASSWORD=unused
+    export SMTPWIZ_PASSWORD
+    probe dns-auth ehlo,auth --user admin --mech GSSAPI
+    unset SMTPWIZ_PASSWORD
+    # stop the lab itself: strace then exits with its status
+    kill $(ps -o pid= --ppid "$LABPID")
+    wait "$LABPID"
+    echo $? >"$T/dns-lab.rc"
+    sanitizer_check dns-lab
+    [ "$(cat "$T/dns-lab.rc")" = 0 ] || { cat "$T/dns-lab.err" >&2; fail "no DNS: the lab exited $(cat "$T/dns-lab.rc")"; }
+    pfact dns exps GSSAPI | grep -q '^235' || { cat "$T/dns.json"; fail "no DNS: X-EXPS GSSAPI: $(pfact dns exps GSSAPI)"; }
+    pfact dns-auth auth GSSAPI | grep -q '^235' || fail "no DNS: AUTH GSSAPI: $(pfact dns-auth auth GSSAPI)"
+    grep -q 'accept4(' "$T/dns.strace" || fail "no DNS: strace saw nothing of the lab"
+    if grep -q 'htons(53)' "$T/dns.strace"; then
+        grep 'htons(53)' "$T/dns.strace" | head -n 3 >&2
+        fail "no DNS: the lab looked its host name up in DNS while accepting GSSAPI"
+    fi
+else
+    echo "lab_kerberos: strace or ps not installed, the no-DNS check is left out"
+fi
 echo "lab_kerberos: ok"
