@@ -81,6 +81,7 @@ void probe_ctx_free(probe_ctx *ctx)
     smtp_caps_free(&ctx->caps_tls);
     ntlm_challenge_free(&ctx->ntlm);
     free(ctx->sess_error);
+    free(ctx->tls_error);
     free(ctx->ntlm_error);
     free(ctx->auth_ok_mech);
     tr_free(&ctx->tr);
@@ -174,10 +175,16 @@ static bool do_tls(probe_ctx *ctx, smtp_session *s, bool shared, char **why)
     if (e != SMTP_OK) {
         char *d = smtp_describe(s, e, err);
         *why = xasprintf("STARTTLS failed: %s", d);
-        free(d);
         ok = false;
-        if (pol == TLS_AUTO)
+        /* Under "auto" a broken STARTTLS costs TLS, not the server: the
+         * caller starts over in plain text (unless the admin cancelled). */
+        if (pol == TLS_AUTO && s->last_net != NET_ECANCEL) {
             ctx->tls_broken = true;
+            free(ctx->tls_error);
+            ctx->tls_error = d;
+            d = NULL;
+        }
+        free(d);
     } else if (!s->tls && pol == TLS_ALWAYS) {
         char *l = smtp_reply_line(&r);
         *why = xasprintf("STARTTLS is required (--starttls always) but the server answered \"%s\"", l);
@@ -216,6 +223,17 @@ static bool advance(probe_ctx *ctx, int target)
             break;
         case STAGE_EHLO:
             ok = do_tls(ctx, ctx->sess, true, &why);
+            if (!ok && ctx->tls_broken) {
+                /* do_tls skips TLS from now on: reopen from the start. */
+                tr_note(&ctx->tr, false, "STARTTLS failed under --starttls auto: "
+                        "reconnecting without TLS");
+                free(why);
+                why = NULL;
+                smtp_close(ctx->sess);
+                ctx->sess = NULL;
+                ctx->stage = STAGE_NONE;
+                continue;
+            }
             break;
         }
         if (!ok) {
@@ -257,12 +275,23 @@ smtp_session *probe_session_new(probe_ctx *ctx, char **why)
         return NULL;
     }
     net_opts no = {.timeout_ms = ctx->o.timeout_ms, .cancel_fd = ctx->o.cancel_fd};
-    smtp_session *s = NULL;
-    if (smtp_connect(ctx->o.host, ctx->o.port, &no, &ctx->tr, &s, why) != NET_OK)
-        return NULL;
-    if (do_greet(ctx, s, false, why) && do_ehlo(ctx, s, NULL, NULL, why) && do_tls(ctx, s, false, why))
-        return s;
-    smtp_quit(s);
+    /* A second round only when STARTTLS broke under "auto" in the first
+     * (do_tls then skips it). */
+    for (int round = 0; round < 2; round++) {
+        bool was_broken = ctx->tls_broken;
+        smtp_session *s = NULL;
+        if (smtp_connect(ctx->o.host, ctx->o.port, &no, &ctx->tr, &s, why) != NET_OK)
+            return NULL;
+        if (do_greet(ctx, s, false, why) && do_ehlo(ctx, s, NULL, NULL, why) &&
+            do_tls(ctx, s, false, why))
+            return s;
+        smtp_quit(s);
+        if (was_broken || !ctx->tls_broken)
+            break;
+        tr_note(&ctx->tr, false, "STARTTLS failed under --starttls auto: reconnecting without TLS");
+        free(*why);
+        *why = NULL;
+    }
     return NULL;
 }
 
@@ -283,6 +312,8 @@ void probe_ctx_reset_session(probe_ctx *ctx)
     ctx->sess_error = NULL;
     ctx->stage = STAGE_NONE;
     ctx->tls_broken = false;
+    free(ctx->tls_error);
+    ctx->tls_error = NULL;
     ctx->connect_err = NET_OK;
     /* NTLM is fetched once per run; a cancelled fetch may be tried again. */
     if (!ctx->have_ntlm) {

@@ -71,6 +71,7 @@ typedef struct probe_ctx {
     double connect_ms;         /* TCP handshake time, for the clock correction */
     int stage;                 /* how far the shared session got (probe.c) */
     bool tls_broken;           /* STARTTLS failed under "auto": later sessions stay plain */
+    char *tls_error;           /* why it failed (for the starttls summary) */
     double greet_wall;         /* local wall clock (Unix s) when the greeting arrived */
     smtp_caps caps_plain;      /* EHLO before TLS */
     bool have_caps_plain;

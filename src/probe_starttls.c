@@ -98,7 +98,13 @@ probe_status probe_starttls(probe_ctx *ctx, probe_result *r)
     smtp_session *s = probe_session_stage(ctx, PROBE_STAGE_READY, &why);
     if (!s || !s->tls) {
         fact_bool(r, "verified", false);
-        probe_summary(r, "STARTTLS failed: %s", why ? why : "the handshake did not complete");
+        /* Under "auto" the session went on in plain text: the TLS error is
+         * kept apart.  Otherwise why already says "STARTTLS ...". */
+        if (ctx->tls_error)
+            probe_summary(r, "STARTTLS failed: %s%s", ctx->tls_error,
+                          s ? "; the other probes go on without TLS" : "");
+        else
+            probe_summary(r, "%s", why ? why : "STARTTLS failed: the handshake did not complete");
         return ST_FAIL;
     }
     cert_facts(r, &s->tls_info);
