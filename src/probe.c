@@ -84,6 +84,7 @@ void probe_ctx_free(probe_ctx *ctx)
     free(ctx->tls_error);
     free(ctx->ntlm_error);
     free(ctx->auth_ok_mech);
+    free(ctx->auth_refusal);
     tr_free(&ctx->tr);
 }
 

@@ -85,6 +85,9 @@ typedef struct probe_ctx {
     char *ntlm_error;
     bool auth_ok;              /* some mechanism authenticated */
     char *auth_ok_mech;
+    char *auth_refusal;        /* no mechanism authenticated and this was the last
+                                  refusal: the credentials are not to be tried
+                                  again (each failure counts towards an AD lockout) */
 } probe_ctx;
 
 typedef probe_status (*probe_fn)(probe_ctx *ctx, probe_result *r);
@@ -138,6 +141,10 @@ double probe_wall_now(void);
 bool probe_ntlm_fetch(probe_ctx *ctx, const char **why);
 /* The run's password was given (creds usable). */
 bool probe_have_creds(const probe_ctx *ctx);
+/* Whether mechanism mech can be tried from here (probe_auth.c): only --mech
+ * if given; GSSAPI only from a ticket cache (ccache: probe_krb_have_ccache),
+ * any other only with a password. */
+bool probe_auth_usable(const probe_ctx *ctx, const char *mech, bool ccache);
 
 /* The probes (src/probe_*.c). */
 probe_status probe_connect(probe_ctx *ctx, probe_result *r);

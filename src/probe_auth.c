@@ -19,13 +19,12 @@ typedef struct attempt_tally {
 
 /* One mechanism on session s; records the reply line as a fact. */
 static void try_mech(probe_ctx *ctx, smtp_session *s, const char *verb, const char *mech,
-                     probe_result *r, attempt_tally *t)
+                     const char *fqdn, probe_result *r, attempt_tally *t)
 {
     sasl_creds cr = {.user = ctx->o.user, .password = ctx->o.password};
     smtp_reply fin;
     char *err = NULL;
     smtp_reply_init(&fin);
-    const char *fqdn = s->caps.hello_name ? s->caps.hello_name : ctx->o.host;
     sasl_result res = sasl_authenticate(s, verb, mech, fqdn, &cr, &fin, &err);
     if (res == SASL_DONE) {
         char *line = smtp_reply_line(&fin);
@@ -51,23 +50,27 @@ static void try_mech(probe_ctx *ctx, smtp_session *s, const char *verb, const ch
     smtp_reply_free(&fin);
 }
 
-/* Without a password only GSSAPI can run, and only with a ticket cache. */
-static bool usable(const probe_ctx *ctx, const char *mech, bool ccache)
+bool probe_auth_usable(const probe_ctx *ctx, const char *mech, bool ccache)
 {
     if (ctx->o.mech && !util_strieq(ctx->o.mech, mech))
         return false;
-    return probe_have_creds(ctx) || (ccache && util_strieq(mech, "GSSAPI"));
+    /* GSSAPI never uses the password: it needs a ticket (kinit). */
+    if (util_strieq(mech, "GSSAPI"))
+        return ccache;
+    return probe_have_creds(ctx);
 }
 
 /* Run every usable mechanism of mechs (or only --mech). */
 static void try_all(probe_ctx *ctx, const char *verb, char *const *mechs, size_t n,
-                    probe_result *r, attempt_tally *t)
+                    bool ccache, const char *fqdn, probe_result *r, attempt_tally *t)
 {
     bool first = true;
-    bool ccache = probe_krb_have_ccache(NULL);
     for (size_t i = 0; i < n; i++) {
-        if (!usable(ctx, mechs[i], ccache))
+        if (!probe_auth_usable(ctx, mechs[i], ccache)) {
+            if (util_strieq(mechs[i], "GSSAPI") && !ctx->o.mech)
+                fact_str(r, mechs[i], "not tried: no Kerberos ticket here (kinit)");
             continue;
+        }
         const char *why = NULL;
         char *why2 = NULL;
         smtp_session *s = first ? probe_session(ctx, &why) : probe_session_new(ctx, &why2);
@@ -79,7 +82,7 @@ static void try_all(probe_ctx *ctx, const char *verb, char *const *mechs, size_t
             t->failed++;
             break;
         }
-        try_mech(ctx, s, verb, mechs[i], r, t);
+        try_mech(ctx, s, verb, mechs[i], fqdn, r, t);
         if (first)
             probe_session_drop(ctx);   /* authenticated or refused: not reusable */
         else
@@ -117,11 +120,37 @@ static const smtp_caps *current_caps(probe_ctx *ctx, const char **why)
     return s ? &s->caps : NULL;
 }
 
-/* Without a password only GSSAPI from a ticket cache can run. */
-static bool can_try(const probe_ctx *ctx, char *const *mechs, size_t n)
+static bool any_usable(const probe_ctx *ctx, char *const *mechs, size_t n, bool ccache)
 {
-    return probe_have_creds(ctx) ||
-           (smtp_caps_has_mech(mechs, n, "GSSAPI") && probe_krb_have_ccache(NULL));
+    for (size_t i = 0; i < n; i++)
+        if (probe_auth_usable(ctx, mechs[i], ccache))
+            return true;
+    return false;
+}
+
+/* The summary when no offered mechanism can be tried (the rule of
+ * probe_auth_usable, said the way the admin can act on it). */
+static void why_untried(const probe_ctx *ctx, probe_result *r, const char *verb,
+                        char *const *mechs, size_t n)
+{
+    if (ctx->o.mech && !smtp_caps_has_mech(mechs, n, ctx->o.mech)) {
+        strbuf sb = {0};
+        for (size_t i = 0; i < n; i++)
+            sb_printf(&sb, "%s%s", i ? " " : "", mechs[i]);
+        probe_summary(r, "Not tested: --mech %s is not offered under %s (the server offers %s)",
+                      ctx->o.mech, verb, sb.len ? sb.buf : "none");
+        sb_free(&sb);
+    } else if (ctx->o.mech || probe_have_creds(ctx)) {
+        /* Only GSSAPI is left (asked for, or all the server offers). */
+        probe_summary(r, "Not tested: %s GSSAPI needs a Kerberos ticket: run kinit here first",
+                      verb);
+    } else if (strcmp(verb, "AUTH") == 0) {
+        probe_summary(r, "Not tested: give --user and a password (--password-file, "
+                         "SMTPWIZ_PASSWORD or the prompt) to test AUTH");
+    } else {
+        probe_summary(r, "Not tested: X-EXPS needs an account of the Exchange organisation "
+                         "(--user and a password), or a Kerberos ticket (kinit) for GSSAPI");
+    }
 }
 
 /* Try the mechanisms under verb.  They are copied first: the session that
@@ -129,15 +158,28 @@ static bool can_try(const probe_ctx *ctx, char *const *mechs, size_t n)
 static probe_status run_verb(probe_ctx *ctx, probe_result *r, const char *verb,
                              char *const *list, size_t n)
 {
+    bool ccache = probe_krb_have_ccache(NULL);
+    if (!any_usable(ctx, list, n, ccache)) {
+        why_untried(ctx, r, verb, list, n);
+        return ST_SKIP;
+    }
     char **mechs = xcalloc(n, sizeof *mechs);
     for (size_t i = 0; i < n; i++)
         mechs[i] = xstrdup(list[i]);
+    /* The server's name for GSSAPI's service principal, taken while the
+     * shared session is still up (the first attempt drops it). */
+    char *fqdn = probe_krb_fqdn(ctx);
     attempt_tally t = {0};
-    try_all(ctx, verb, mechs, n, r, &t);
-    if (t.first_ok && strcmp(verb, "AUTH") == 0) {
+    try_all(ctx, verb, mechs, n, ccache, fqdn ? fqdn : ctx->o.host, r, &t);
+    free(fqdn);
+    if (strcmp(verb, "AUTH") == 0) {
+        /* For xexch50: the mechanism that worked, or the refusal that says
+         * these credentials are not to be sent again. */
         free(ctx->auth_ok_mech);
-        ctx->auth_ok_mech = xstrdup(t.first_ok);
-        ctx->auth_ok = true;
+        free(ctx->auth_refusal);
+        ctx->auth_ok_mech = t.first_ok ? xstrdup(t.first_ok) : NULL;
+        ctx->auth_refusal = !t.ok && t.refused ? xstrdup(t.last_refusal) : NULL;
+        ctx->auth_ok = t.ok > 0;
     }
     for (size_t i = 0; i < n; i++)
         free(mechs[i]);
@@ -158,11 +200,6 @@ probe_status probe_auth(probe_ctx *ctx, probe_result *r)
         probe_summary(r, "The server offers no AUTH%s", ctx->sess && ctx->sess->tls ? "" : " (before TLS)");
         return ST_SKIP;
     }
-    if (!can_try(ctx, c->auth_mechs, c->nauth)) {
-        probe_summary(r, "Not tested: give --user and a password (--password-file, "
-                         "SMTPWIZ_PASSWORD or the prompt) to test AUTH");
-        return ST_SKIP;
-    }
     return run_verb(ctx, r, "AUTH", c->auth_mechs, c->nauth);
 }
 
@@ -178,11 +215,6 @@ probe_status probe_exps(probe_ctx *ctx, probe_result *r)
     if (!c->nexps) {
         probe_summary(r, "The server does not offer X-EXPS: Exchange Server authentication is "
                          "off on this connector, or this is not an Exchange server");
-        return ST_SKIP;
-    }
-    if (!can_try(ctx, c->exps_mechs, c->nexps)) {
-        probe_summary(r, "Not tested: X-EXPS needs an account of the Exchange organisation "
-                         "(--user and a password), or a Kerberos ticket (kinit) for GSSAPI");
         return ST_SKIP;
     }
     return run_verb(ctx, r, "X-EXPS", c->exps_mechs, c->nexps);

@@ -8,31 +8,36 @@
 #include <string.h>
 
 #include "probe.h"
+#include "probe_krb.h"
 #include "sasl.h"
 #include "util.h"
 
 #define BLOB_BYTES 64   /* > 4, as Exchange requires; content is irrelevant */
 
-static char *default_rcpt(const probe_ctx *ctx, const smtp_session *s)
+/* postmaster of the server's own domain (mail1.fabrikam.com -> fabrikam.com),
+ * as the Kerberos probes find it: NTLM's DNS domain, the EHLO or banner
+ * name, never an address's last octets.  A one-label domain is no mail
+ * domain: then the server's own name.  Call while the shared session is up. */
+static char *default_rcpt(probe_ctx *ctx)
 {
-    const char *name = s->caps.hello_name ? s->caps.hello_name : ctx->o.host;
-    const char *dot = strchr(name, '.');
-    /* postmaster of the server's own domain: mail1.fabrikam.com -> fabrikam.com */
-    if (dot && strchr(dot + 1, '.') && !strchr(name, '['))
-        return xasprintf("postmaster@%s", dot + 1);
-    if (dot && !strchr(name, '['))
-        return xasprintf("postmaster@%s", name);
-    return xstrdup("postmaster");
+    char *dom = probe_krb_domain(ctx);
+    if (dom && !strchr(dom, '.')) {
+        free(dom);
+        dom = probe_krb_fqdn(ctx);
+    }
+    char *rcpt = dom ? xasprintf("postmaster@%s", dom) : xstrdup("postmaster");
+    free(dom);
+    return rcpt;
 }
 
 /* The envelope and the verb on session s; returns the XEXCH50 reply line
  * (allocated) or NULL with *why set. */
-static char *xexch50_on(probe_ctx *ctx, smtp_session *s, probe_result *r, const char *tag, char **why)
+static char *xexch50_on(smtp_session *s, const char *rcpt, probe_result *r, const char *tag,
+                        char **why)
 {
     smtp_reply rep;
     char *err = NULL, *out = NULL;
     smtp_reply_init(&rep);
-    char *rcpt = ctx->o.rcpt ? xstrdup(ctx->o.rcpt) : default_rcpt(ctx, s);
     char *rcpt_cmd = xasprintf("RCPT TO:<%s>", rcpt);
     const char *steps[] = {"MAIL FROM:<>", rcpt_cmd};
     for (int i = 0; i < 2; i++) {
@@ -73,32 +78,57 @@ neterr:
     out = NULL;
 done:
     free(err);
-    free(rcpt);
     free(rcpt_cmd);
     smtp_reply_free(&rep);
     return out;
 }
 
-/* A new session, authenticated with the mechanism that worked for AUTH. */
-static char *xexch50_authenticated(probe_ctx *ctx, probe_result *r, char **why)
+/* The mechanism to authenticate with: the one the auth probe succeeded
+ * with, else the first the server offers that may be tried here (only
+ * --mech, if given).  NULL with *why (allocated) if there is none. */
+static const char *pick_mech(probe_ctx *ctx, const smtp_session *s, char **why)
 {
+    if (ctx->auth_ok_mech)
+        return ctx->auth_ok_mech;
+    bool ccache = probe_krb_have_ccache(NULL);
+    for (size_t i = 0; i < s->caps.nauth; i++)
+        if (probe_auth_usable(ctx, s->caps.auth_mechs[i], ccache))
+            return s->caps.auth_mechs[i];
+    if (!s->caps.nauth)
+        *why = xstrdup("the server offers no AUTH mechanism");
+    else if (ctx->o.mech && !smtp_caps_has_mech(s->caps.auth_mechs, s->caps.nauth, ctx->o.mech))
+        *why = xasprintf("the server does not offer --mech %s under AUTH", ctx->o.mech);
+    else if (ctx->o.mech)
+        *why = xasprintf("--mech %s needs a Kerberos ticket: run kinit here first", ctx->o.mech);
+    else
+        *why = xstrdup("no AUTH mechanism the server offers can be tried from here");
+    return NULL;
+}
+
+/* A new session, authenticated as the auth probe found works.  Never with
+ * credentials the auth probe saw refused: each attempt is one more failed
+ * logon towards an Active Directory lockout. */
+static char *xexch50_authenticated(probe_ctx *ctx, const char *rcpt, const char *fqdn,
+                                   probe_result *r, char **why)
+{
+    if (!ctx->auth_ok_mech && ctx->auth_refusal) {
+        *why = xasprintf("AUTH was refused (%s), so it was not tried again",
+                         ctx->auth_refusal);
+        return NULL;
+    }
     smtp_session *s = probe_session_new(ctx, why);
     if (!s)
         return NULL;
-    const char *mech = ctx->auth_ok_mech;
-    if (!mech && s->caps.nauth)
-        mech = s->caps.auth_mechs[0];
+    const char *mech = pick_mech(ctx, s, why);
     char *out = NULL;
-    if (!mech) {
-        *why = xstrdup("the server offers no AUTH mechanism");
-    } else {
+    if (mech) {
         sasl_creds cr = {.user = ctx->o.user, .password = ctx->o.password};
         smtp_reply fin;
         smtp_reply_init(&fin);
-        const char *fqdn = s->caps.hello_name ? s->caps.hello_name : ctx->o.host;
-        if (sasl_authenticate(s, "AUTH", mech, fqdn, &cr, &fin, why) == SASL_DONE && fin.code == 235)
-            out = xexch50_on(ctx, s, r, "auth", why);
-        else if (!*why) {
+        sasl_result res = sasl_authenticate(s, "AUTH", mech, fqdn, &cr, &fin, why);
+        if (res == SASL_DONE && fin.code == 235) {
+            out = xexch50_on(s, rcpt, r, "auth", why);
+        } else if (!*why) {
             char *l = smtp_reply_line(&fin);
             *why = xasprintf("AUTH %s failed: %s", mech, l);
             free(l);
@@ -109,8 +139,10 @@ static char *xexch50_authenticated(probe_ctx *ctx, probe_result *r, char **why)
     return out;
 }
 
+/* au: the reply after AUTH, or NULL; then auth_err says why it was not
+ * tried (NULL: no credentials were given). */
 static probe_status judge(probe_result *r, bool offered, bool mangled, const char *un,
-                          const char *au)
+                          const char *au, const char *auth_err)
 {
     const char *last = au ? au : un;
     int code = atoi(last);
@@ -122,6 +154,11 @@ static probe_status judge(probe_result *r, bool offered, bool mangled, const cha
         probe_summary(r, "Authenticated, yet XEXCH50 is refused (%s): the session is not accepted "
                          "as an Exchange server of this organisation (SendAs right, KB843106)", au);
         return ST_FAIL;
+    }
+    if (code == 504 && auth_err) {
+        probe_summary(r, "XEXCH50 needs authentication first (%s); it was not tested after "
+                         "AUTH: %s", un, auth_err);
+        return ST_WARN;
     }
     if (code == 504) {
         probe_summary(r, "XEXCH50 needs authentication first (%s); give credentials to test "
@@ -161,12 +198,20 @@ probe_status probe_xexch50(probe_ctx *ctx, probe_result *r)
     }
     bool offered = (s->caps.flags & CAP_XEXCH50) != 0;
     fact_bool(r, "offered", offered);
+    /* Names from the shared session while it is up: the authenticated
+     * attempt runs on a session of its own. */
+    char *rcpt = ctx->o.rcpt ? xstrdup(ctx->o.rcpt) : default_rcpt(ctx);
+    char *fqdn = probe_krb_fqdn(ctx);
+    if (!fqdn)
+        fqdn = xstrdup(ctx->o.host);
     char *err = NULL;
-    char *un = xexch50_on(ctx, s, r, "unauth", &err);
+    char *un = xexch50_on(s, rcpt, r, "unauth", &err);
     if (!un) {
         probe_session_drop(ctx);
         probe_summary(r, "XEXCH50 could not be tried: %s", err);
         free(err);
+        free(rcpt);
+        free(fqdn);
         return ST_ERROR;
     }
     fact_str(r, "reply_unauth", un);
@@ -174,19 +219,21 @@ probe_status probe_xexch50(probe_ctx *ctx, probe_result *r)
      * transcript reads as one conversation after another. */
     probe_session_drop(ctx);
     char *au = NULL;
-    if (probe_have_creds(ctx) && (ctx->auth_ok || ctx->caps_plain.nauth || ctx->caps_tls.nauth)) {
-        au = xexch50_authenticated(ctx, r, &err);
+    if (ctx->auth_ok_mech || probe_have_creds(ctx)) {
+        au = xexch50_authenticated(ctx, rcpt, fqdn, r, &err);
         if (au)
             fact_str(r, "reply_auth", au);
         else
-            fact_str(r, "auth_error", err);
-        free(err);
+            fact_str(r, "auth_error", err ? err : "unknown");
     }
     /* A masked banner or EHLO means a middlebox hid the keyword itself. */
     bool mangled = ctx->banner.masked || ctx->caps_plain.masked_lines > 0;
     fact_bool(r, "path_masked", mangled);
-    probe_status st = judge(r, offered, mangled, un, au);
+    probe_status st = judge(r, offered, mangled, un, au, au ? NULL : err);
+    free(err);
     free(un);
     free(au);
+    free(rcpt);
+    free(fqdn);
     return st;
 }

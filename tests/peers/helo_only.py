@@ -19,6 +19,8 @@ while True:
                 c.sendall(b"500 5.5.1 Command unrecognized\r\n")
             elif verb == b"HELO":
                 c.sendall(b"250 old.example hello\r\n")
+            elif verb in (b"MAIL", b"RCPT", b"RSET"):
+                c.sendall(b"250 ok\r\n")   # so xexch50 gets as far as RCPT
             elif verb == b"QUIT":
                 c.sendall(b"221 bye\r\n")
                 break
