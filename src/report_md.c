@@ -13,30 +13,63 @@
 
 #define MD_MAX_UNANSWERED 64
 
-/* Text in a table cell or a line: no pipes, no raw HTML, one line. */
+/* Summaries and errors quote the server: every character that can open
+ * Markdown inline markup (image, link, emphasis, code span, strikethrough,
+ * table cell, HTML, entity) is backslash-escaped, so a reply such as
+ * "![x](http://evil.example/t.png)" stays text in the ticket.  '<' becomes
+ * an entity: it also keeps "<server>" placeholders from vanishing as tags. */
+static void md_char(FILE *out, char c)
+{
+    if (c == '<')
+        fputs("&lt;", out);
+    else if (strchr("\\`*_[]()!|~&>#", c))
+        fprintf(out, "\\%c", c);
+    else
+        fputc(c, out);
+}
+
+/* Text in a table cell or a line: one line. */
 static void md_inline(FILE *out, const char *s)
 {
     for (; s && *s; s++) {
-        if (*s == '|') fputs("\\|", out);
-        else if (*s == '<') fputs("&lt;", out);
-        else if (*s == '\n' || *s == '\r') fputc(' ', out);
-        else fputc(*s, out);
+        if (*s == '\n' || *s == '\r')
+            fputc(' ', out);
+        else
+            md_char(out, *s);
     }
 }
 
-/* Multi-line KB text as a paragraph; a blank line stays a paragraph break.
- * "<server>" placeholders must not vanish as HTML tags, and a '>' opening a
- * line must not turn it into a quote; other text stays readable as plain. */
+/* Multi-line text (KB paragraphs, the walk's error) as a paragraph; a blank
+ * line stays a paragraph break. */
 static void md_block(FILE *out, const char *s)
 {
-    bool bol = true;
     for (; s && *s; s++) {
-        if (*s == '<') fputs("&lt;", out);
-        else if (*s == '>' && bol) fputs("\\>", out);
-        else fputc(*s, out);
-        bol = *s == '\n';
+        if (*s == '\n' || *s == '\r')
+            fputc(*s, out);
+        else
+            md_char(out, *s);
     }
     fputc('\n', out);
+}
+
+/* A code span (host, user name): backslashes are literal there, so no
+ * escaping; the delimiter is one backtick longer than any run inside. */
+static void md_code(FILE *out, const char *s)
+{
+    size_t run = 0, longest = 0;
+    for (const char *p = s; p && *p; p++) {
+        run = *p == '`' ? run + 1 : 0;
+        if (run > longest)
+            longest = run;
+    }
+    for (size_t i = 0; i <= longest; i++)
+        fputc('`', out);
+    fputs(longest ? " " : "", out);
+    for (; s && *s; s++)
+        fputc(*s == '\n' || *s == '\r' ? ' ' : *s, out);
+    fputs(longest ? " " : "", out);
+    for (size_t i = 0; i <= longest; i++)
+        fputc('`', out);
 }
 
 static const char *md_target_address(const run_report *rr)
@@ -59,17 +92,17 @@ static void md_header(FILE *out, const wiz *w, const run_report *rr)
     md_inline(out, kb->title);
     fputs(" (", out);
     md_inline(out, kb->source);
-    fputs(")  \n**Target:** `", out);
-    md_inline(out, rr->ctx->o.host);
-    fprintf(out, "` port %s", rr->ctx->o.port);
+    fputs(")  \n**Target:** ", out);
+    md_code(out, rr->ctx->o.host);
+    fprintf(out, " port %s", rr->ctx->o.port);
     const char *addr = md_target_address(rr);
     if (addr)
         fprintf(out, " (%s)", addr);
     fprintf(out, "  \n**Run:** %s by smtpwiz %s", when, PACKAGE_VERSION);
     if (rr->ctx->o.user) {
-        fputs(", authenticated as `", out);
-        md_inline(out, rr->ctx->o.user);
-        fputs("` (password not recorded)", out);
+        fputs(", authenticated as ", out);
+        md_code(out, rr->ctx->o.user);
+        fputs(" (password not recorded)", out);
     } else {
         fputs(", without credentials", out);
     }
