@@ -51,10 +51,10 @@ int cli_target_option(const char *prog, int c, const char *arg, cli_target *t)
     double v;
     switch (c) {
     case 'p':
-        if (bad_number(prog, "-p", arg, 1, 65535, &v) != 0)
-            return -1;
-        if (v != (int)v) {
-            fprintf(stderr, "%s: -p takes a whole port number, not \"%s\"\n", prog, arg);
+        /* Passed on as typed (to getaddrinfo): digits only, so "27027.0"
+         * or "0x6b93" is refused here rather than "does not resolve". */
+        if (util_parse_port(arg, 1) < 0) {
+            fprintf(stderr, "%s: -p takes a port number from 1 to 65535, not \"%s\"\n", prog, arg);
             return -1;
         }
         t->o.port = arg;

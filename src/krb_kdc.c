@@ -58,9 +58,7 @@ static void list_add(kdc_list *l, char *host, char *port, char *kpasswd)
 
 static bool valid_port(const char *s)
 {
-    char *end;
-    long p = strtol(s, &end, 10);
-    return *s && !*end && p >= 1 && p <= 65535;
+    return util_parse_port(s, 1) > 0;
 }
 
 int kdc_list_from_spec(const char *spec, kdc_list *out, char **err)

@@ -44,14 +44,9 @@ int lab_listen(struct lab_server *srv, const char *listen_on, char **err)
             memcpy(host, listen_on, hl);
             host[hl] = '\0';
         }
-        if (colon) {
-            char *end;
-            long p = strtol(colon + 1, &end, 10);
-            if (end == colon + 1 || *end || p < 0 || p > 65535) {
-                *err = xasprintf("--listen %s: the port must be 0-65535", listen_on);
-                return -1;
-            }
-            port = (int)p;
+        if (colon && (port = util_parse_port(colon + 1, 0)) < 0) {
+            *err = xasprintf("--listen %s: the port must be 0-65535", listen_on);
+            return -1;
         }
     }
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};

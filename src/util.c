@@ -277,3 +277,16 @@ void util_iso8601(long long unix_time, char *buf, size_t cap)
     }
     strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
+
+int util_parse_port(const char *s, int lo)
+{
+    if (!s || !*s || (s[0] == '0' && s[1]))
+        return -1;
+    long v = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9' || p - s >= 5)
+            return -1;
+        v = v * 10 + (*p - '0');
+    }
+    return v >= lo && v <= 65535 ? (int)v : -1;
+}

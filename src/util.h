@@ -48,6 +48,11 @@ void util_upper(char *s);
 char *util_b64_encode(const void *data, size_t len);
 long util_b64_decode(const char *text, size_t len, unsigned char **out);
 
+/* A TCP port as the user typed it: decimal digits only, no sign, no
+ * leading zero, no "27027.0" or "0x6b93", in lo..65535 (lo is 1, or 0
+ * where the kernel may pick).  Returns the port, or -1. */
+int util_parse_port(const char *s, int lo);
+
 /* Render a UTC time as ISO 8601 "2016-08-05T23:24:41Z" into buf (>= 21 bytes). */
 void util_iso8601(long long unix_time, char *buf, size_t cap);
 

@@ -12,6 +12,7 @@
 #include <openssl/crypto.h>
 
 #include "ui_int.h"
+#include "util.h"
 
 enum { F_HOST, F_PORT, F_TLS, F_USER, F_PASS, F_DC, F_COUNT };
 
@@ -95,12 +96,10 @@ static void target_draw(ui_state *u)
 
 static bool target_valid(ui_form *f)
 {
-    char *end;
-    long port = strtol(f->port, &end, 10);
     if (!f->host[0]) {
         snprintf(f->err, sizeof f->err, "Enter the server's host name or address.");
         f->focus = F_HOST;
-    } else if (*end || port < 1 || port > 65535) {
+    } else if (util_parse_port(f->port, 1) < 0) {
         snprintf(f->err, sizeof f->err, "The port must be a number from 1 to 65535.");
         f->focus = F_PORT;
     } else {

@@ -114,6 +114,8 @@ run u_unknown 127.0.0.1 -p "$P" --frobnicate
 run u_portmiss 127.0.0.1 -p
 run u_portbig 127.0.0.1 -p 99999
 run u_portword 127.0.0.1 -p notaport
+run u_portfloat 127.0.0.1 -p 27027.0
+run u_porthex 127.0.0.1 -p 0x6b93
 run u_password 127.0.0.1 -p "$P" --password hunter2
 run u_pwfile 127.0.0.1 -p "$P" --user u --password-file "$T/does-not-exist"
 
@@ -231,6 +233,9 @@ for name in sorted(f[:-3] for f in os.listdir(T) if f.startswith("u_") and f.end
         bad.append(f"{name}: no message on stderr")
     if ms > 2000:
         bad.append(f"{name}: a usage error took {ms} ms")
+    # refused as a port, not passed on to fail as "does not resolve"
+    if name.startswith("u_port") and name != "u_portmiss" and b"-p takes" not in err:
+        bad.append(f"{name}: stderr does not refuse the port: {err[:300]!r}")
 if b"hunter2" in open(f"{T}/u_password.err", "rb").read() + open(f"{T}/u_password.out", "rb").read():
     bad.append("u_password: the refused password is echoed back")
 
