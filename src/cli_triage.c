@@ -2,6 +2,8 @@
  * say which article and step to start from, with what the text contains. */
 #include "config.h"
 
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,13 +26,26 @@ static void triage_usage(FILE *f)
           "Exit status: 0 matched, 1 nothing matched, 3 could not run.\n", f);
 }
 
-static char *read_all(FILE *f, size_t *len)
+/* At most TRIAGE_MAX_INPUT bytes of f; *cut says whether more followed.
+ * NULL if reading failed (a directory, an I/O error): errno says why. */
+static char *read_all(FILE *f, size_t *len, bool *cut)
 {
     strbuf sb = {0};
     char buf[4096];
     size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0 && sb.len < TRIAGE_MAX_INPUT)
+    *cut = false;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+        if (sb.len + n > TRIAGE_MAX_INPUT) {
+            sb_append(&sb, buf, TRIAGE_MAX_INPUT - sb.len);
+            *cut = true;
+            break;
+        }
         sb_append(&sb, buf, n);
+    }
+    if (ferror(f)) {
+        sb_free(&sb);
+        return NULL;
+    }
     *len = sb.len;
     return sb_steal(&sb);
 }
@@ -140,9 +155,19 @@ int cli_triage_main(int argc, char **argv)
         return 3;
     }
     size_t len;
-    char *text = read_all(f, &len);
+    bool cut;
+    char *text = read_all(f, &len, &cut);
+    int read_errno = errno;
     if (f != stdin)
         fclose(f);
+    if (!text) {
+        fprintf(stderr, "smtpwiz triage: cannot read %s: %s\n", file ? file : "standard input",
+                strerror(read_errno));
+        return 3;
+    }
+    if (cut)
+        fprintf(stderr, "smtpwiz triage: the input is longer than %d MiB: only its first "
+                        "%d MiB was read\n", TRIAGE_MAX_INPUT >> 20, TRIAGE_MAX_INPUT >> 20);
     kb_article *kbs[2];
     int n = load_articles(kbs);
     if (n == 0) {
