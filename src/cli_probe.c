@@ -71,6 +71,7 @@ static int select_probes(const char *only, bool *want)
     if (!only)
         return 0;
     char *copy = xstrdup(only), *save = NULL;
+    bool any = false;
     for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         const probe_def *p = probe_find(tok);
         if (!p) {
@@ -78,9 +79,17 @@ static int select_probes(const char *only, bool *want)
             free(copy);
             return -1;
         }
-        want[p - probe_table] = true;
+        want[p - probe_table] = any = true;
     }
     free(copy);
+    /* "--only ," or "--only ''" would run nothing and exit 0: a pass. */
+    if (!any) {
+        fprintf(stderr, "smtpwiz probe: --only names no probe; give one or more of:");
+        for (const probe_def *p = probe_table; p->name; p++)
+            fprintf(stderr, " %s", p->name);
+        fputc('\n', stderr);
+        return -1;
+    }
     return 0;
 }
 

@@ -110,6 +110,7 @@ run u_policy 127.0.0.1 -p "$P" --starttls sometimes
 run u_timeout0 127.0.0.1 -p "$P" --timeout 0
 run u_timeoutx 127.0.0.1 -p "$P" --timeout soon
 run u_only 127.0.0.1 -p "$P" --only banner,nosuchprobe
+run u_onlyempty 127.0.0.1 -p "$P" --only ,
 run u_unknown 127.0.0.1 -p "$P" --frobnicate
 run u_portmiss 127.0.0.1 -p
 run u_portbig 127.0.0.1 -p 99999
