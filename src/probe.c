@@ -51,6 +51,27 @@ double probe_wall_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+bool probe_banner_skew(const probe_ctx *ctx, double *skew)
+{
+    if (!ctx->have_banner || !ctx->banner.has_date)
+        return false;
+    *skew = (double)ctx->banner.date_utc - (ctx->greet_wall - ctx->connect_ms / 2000.0);
+    return true;
+}
+
+bool probe_server_skew(const probe_ctx *ctx, double *skew, const char **source)
+{
+    if (ctx->have_ntlm && ctx->ntlm.has_timestamp) {
+        /* unix_time is whole seconds; FILETIME counts 100 ns. */
+        double server = (double)ctx->ntlm.unix_time + (double)(ctx->ntlm.filetime % 10000000u) / 1e7;
+        *skew = server - (ctx->ntlm_wall - ctx->ntlm_rtt_ms / 2000.0);
+        *source = "ntlm";
+        return true;
+    }
+    *source = "banner";
+    return probe_banner_skew(ctx, skew);
+}
+
 bool probe_have_creds(const probe_ctx *ctx)
 {
     return ctx->o.user && ctx->o.password;

@@ -139,6 +139,14 @@ void probe_ctx_reset_session(probe_ctx *ctx);
 double probe_wall_now(void);
 /* Fetch the NTLM type-2 once per run (ntlm-info and clock share it). */
 bool probe_ntlm_fetch(probe_ctx *ctx, const char **why);
+/* The SMTP server's clock minus this machine's, in seconds, from what the
+ * run already holds, each reading taken half a round trip before it
+ * reached us.  probe_banner_skew: the greeting's date (whole seconds).
+ * probe_server_skew: the best there is, the NTLM type-2 timestamp
+ * (sub-second) else the greeting's date; *source "ntlm" or "banner".
+ * false if the run has no such clock reading. */
+bool probe_banner_skew(const probe_ctx *ctx, double *skew);
+bool probe_server_skew(const probe_ctx *ctx, double *skew, const char **source);
 /* The run's password was given (creds usable). */
 bool probe_have_creds(const probe_ctx *ctx);
 /* Whether mechanism mech can be tried from here (probe_auth.c): only --mech

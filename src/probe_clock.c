@@ -20,31 +20,22 @@ probe_status probe_clock(probe_ctx *ctx, probe_result *r)
         probe_summary(r, "Not measured: %s", why);
         return ST_ERROR;
     }
-    bool have_b = ctx->have_banner && ctx->banner.has_date;
+    /* Fetched here, so the server's best clock reading is NTLM's. */
     const char *nwhy = NULL;
-    bool have_n = probe_ntlm_fetch(ctx, &nwhy) && ctx->ntlm.has_timestamp;
-    double skew_b = 0, skew_n = 0;
-    /* The server stamped its answer about half a round trip before it
-     * reached us. */
-    if (have_b) {
-        double local = ctx->greet_wall - ctx->connect_ms / 2000.0;
-        skew_b = (double)ctx->banner.date_utc - local;
+    probe_ntlm_fetch(ctx, &nwhy);
+    double skew_b = 0, skew = 0;
+    const char *src = NULL;
+    if (probe_banner_skew(ctx, &skew_b))
         fact_num(r, "skew_banner_s", round(skew_b));
-    }
-    if (have_n) {
-        double local = ctx->ntlm_wall - ctx->ntlm_rtt_ms / 2000.0;
-        skew_n = (double)ctx->ntlm.filetime / 1e7 - 11644473600.0 - local;
-        fact_num(r, "skew_ntlm_s", round(skew_n * 10) / 10);
-    }
-    if (!have_b && !have_n) {
+    if (!probe_server_skew(ctx, &skew, &src)) {
         probe_summary(r, "The server's clock cannot be read: its greeting has no date and %s",
                       nwhy ? nwhy : "it gives no NTLM challenge");
         return ST_SKIP;
     }
-    /* NTLM's timestamp has sub-second resolution; the banner only seconds. */
-    double skew = have_n ? skew_n : skew_b;
+    if (strcmp(src, "ntlm") == 0)
+        fact_num(r, "skew_ntlm_s", round(skew * 10) / 10);
     fact_num(r, "skew_s", round(skew));
-    fact_str(r, "source", have_n ? "ntlm" : "banner");
+    fact_str(r, "source", src);
     double a = fabs(skew);
     const char *dir = skew > 0 ? "ahead of" : "behind";
     if (a > SKEW_FAIL_S) {

@@ -68,24 +68,14 @@ static bool read_kdc_clock(probe_ctx *ctx, const kdc_target *t, const char *real
     return ok;
 }
 
-/* The SMTP server's clock minus ours, as the clock probe measures it. */
+/* The SMTP server's clock minus ours, as the clock probe measures it
+ * (greeting the server first if nothing has yet). */
 static bool server_skew(probe_ctx *ctx, double *skew, const char **source)
 {
     const char *why = NULL;
     if (!ctx->have_banner && !ctx->sess_failed)
         probe_session_stage(ctx, PROBE_STAGE_GREETED, &why);
-    if (ctx->have_ntlm && ctx->ntlm.has_timestamp) {
-        double local = ctx->ntlm_wall - ctx->ntlm_rtt_ms / 2000.0;
-        *skew = (double)ctx->ntlm.filetime / 1e7 - 11644473600.0 - local;
-        *source = "ntlm";
-        return true;
-    }
-    if (ctx->have_banner && ctx->banner.has_date) {
-        *skew = (double)ctx->banner.date_utc - (ctx->greet_wall - ctx->connect_ms / 2000.0);
-        *source = "banner";
-        return true;
-    }
-    return false;
+    return probe_server_skew(ctx, skew, source);
 }
 
 static void clock_facts(probe_result *r, const kdc_target *t, const kdc_clock *kc)
