@@ -12,8 +12,6 @@
 #include "probe.h"
 #include "util.h"
 
-enum { STAGE_NONE, STAGE_CONNECTED, STAGE_GREETED, STAGE_EHLO, STAGE_READY };
-
 const probe_def probe_table[] = {
     {"connect", "TCP connection", probe_connect},
     {"banner", "Greeting banner", probe_banner},
@@ -230,20 +228,20 @@ static bool advance(probe_ctx *ctx, int target)
     while (ctx->stage < target && !ctx->sess_failed) {
         bool ok = true;
         switch (ctx->stage) {
-        case STAGE_NONE:
+        case PROBE_STAGE_NONE:
             ctx->connect_err = smtp_connect(ctx->o.host, ctx->o.port, &no, &ctx->tr,
                                             &ctx->sess, &why);
             ok = ctx->connect_err == NET_OK;
             if (ok)
                 ctx->connect_ms = net_connect_ms(ctx->sess->c);
             break;
-        case STAGE_CONNECTED:
+        case PROBE_STAGE_CONNECTED:
             ok = do_greet(ctx, ctx->sess, true, &why);
             break;
-        case STAGE_GREETED:
+        case PROBE_STAGE_GREETED:
             ok = do_ehlo(ctx, ctx->sess, &ctx->caps_plain, &ctx->have_caps_plain, &why);
             break;
-        case STAGE_EHLO:
+        case PROBE_STAGE_EHLO:
             ok = do_tls(ctx, ctx->sess, true, &why);
             if (!ok && ctx->tls_broken) {
                 /* do_tls skips TLS from now on: reopen from the start. */
@@ -253,7 +251,7 @@ static bool advance(probe_ctx *ctx, int target)
                 why = NULL;
                 smtp_close(ctx->sess);
                 ctx->sess = NULL;
-                ctx->stage = STAGE_NONE;
+                ctx->stage = PROBE_STAGE_NONE;
                 continue;
             }
             break;
@@ -287,7 +285,7 @@ smtp_session *probe_session_stage(probe_ctx *ctx, int stage, const char **why)
 
 smtp_session *probe_session(probe_ctx *ctx, const char **why)
 {
-    return probe_session_stage(ctx, STAGE_READY, why);
+    return probe_session_stage(ctx, PROBE_STAGE_READY, why);
 }
 
 smtp_session *probe_session_new(probe_ctx *ctx, char **why)
@@ -323,7 +321,7 @@ void probe_session_drop(probe_ctx *ctx)
         smtp_quit(ctx->sess);
     ctx->sess = NULL;
     if (!ctx->sess_failed)
-        ctx->stage = STAGE_NONE;
+        ctx->stage = PROBE_STAGE_NONE;
 }
 
 void probe_ctx_reset_session(probe_ctx *ctx)
@@ -332,7 +330,7 @@ void probe_ctx_reset_session(probe_ctx *ctx)
     ctx->sess_failed = false;
     free(ctx->sess_error);
     ctx->sess_error = NULL;
-    ctx->stage = STAGE_NONE;
+    ctx->stage = PROBE_STAGE_NONE;
     ctx->tls_broken = false;
     free(ctx->tls_error);
     ctx->tls_error = NULL;

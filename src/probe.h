@@ -124,7 +124,8 @@ smtp_session *probe_session(probe_ctx *ctx, const char **why);
 /* The shared session taken only as far as a stage (for the probes that
  * measure the stages themselves).  Stages: 1 connected, 2 greeted, 3 EHLO
  * done, 4 ready (TLS per policy). */
-enum { PROBE_STAGE_CONNECTED = 1, PROBE_STAGE_GREETED, PROBE_STAGE_EHLO, PROBE_STAGE_READY };
+enum { PROBE_STAGE_NONE = 0, PROBE_STAGE_CONNECTED, PROBE_STAGE_GREETED, PROBE_STAGE_EHLO,
+       PROBE_STAGE_READY };
 smtp_session *probe_session_stage(probe_ctx *ctx, int stage, const char **why);
 /* A fresh session in the same state, for probes that may spoil one
  * (failed AUTH, X-EXPS 454 then disconnect).  Caller smtp_quit()s it. */
@@ -153,6 +154,10 @@ bool probe_have_creds(const probe_ctx *ctx);
  * if given; GSSAPI only from a ticket cache (ccache: probe_krb_have_ccache),
  * any other only with a password. */
 bool probe_auth_usable(const probe_ctx *ctx, const char *mech, bool ccache);
+
+/* Capabilities as facts keywords<suffix>, auth_mechs<suffix>,
+ * exps_mechs<suffix> (probe_ehlo.c; starttls uses "_after"). */
+void probe_caps_facts(probe_result *r, const smtp_caps *c, const char *suffix);
 
 /* The probes (src/probe_*.c). */
 probe_status probe_connect(probe_ctx *ctx, probe_result *r);

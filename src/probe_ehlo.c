@@ -8,7 +8,7 @@
 #include "probe.h"
 #include "util.h"
 
-static void caps_facts(probe_result *r, const smtp_caps *c, const char *suffix)
+void probe_caps_facts(probe_result *r, const smtp_caps *c, const char *suffix)
 {
     char key[64];
     snprintf(key, sizeof key, "keywords%s", suffix);
@@ -36,7 +36,7 @@ probe_status probe_ehlo(probe_ctx *ctx, probe_result *r)
     }
     const smtp_caps *c = &ctx->caps_plain;
     fact_str(r, "hello_name", c->hello_name ? c->hello_name : "");
-    caps_facts(r, c, "");
+    probe_caps_facts(r, c, "");
     bool exchange_auth = (c->flags & (CAP_X_EXPS | CAP_X_ANONYMOUSTLS | CAP_XEXCH50)) != 0;
     fact_bool(r, "exchange_auth", exchange_auth);
     fact_num(r, "masked_lines", (double)c->masked_lines);

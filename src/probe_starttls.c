@@ -109,9 +109,7 @@ probe_status probe_starttls(probe_ctx *ctx, probe_result *r)
     }
     cert_facts(r, &s->tls_info);
     if (ctx->have_caps_tls) {
-        fact_list(r, "keywords_after", ctx->caps_tls.keywords, ctx->caps_tls.nkeywords);
-        fact_list(r, "auth_mechs_after", ctx->caps_tls.auth_mechs, ctx->caps_tls.nauth);
-        fact_list(r, "exps_mechs_after", ctx->caps_tls.exps_mechs, ctx->caps_tls.nexps);
+        probe_caps_facts(r, &ctx->caps_tls, "_after");
         diff_keywords(r, &ctx->caps_plain, &ctx->caps_tls);
     }
     return verdict(ctx, r, &s->tls_info);

@@ -89,6 +89,16 @@ void report_json_transcript(strbuf *sb, const transcript *tr)
     sb_puts(sb, "]");
 }
 
+const char *report_target_address(const run_report *rr)
+{
+    for (size_t i = 0; i < rr->nresults; i++) {
+        const fact *f = fact_get(&rr->results[i], "address");
+        if (f && f->type == FACT_STR)
+            return f->str;
+    }
+    return NULL;
+}
+
 void report_json(FILE *out, const run_report *rr)
 {
     const probe_ctx *ctx = rr->ctx;
@@ -96,12 +106,7 @@ void report_json(FILE *out, const run_report *rr)
     sb_puts(&sb, "{\"tool\":\"smtpwiz\",\"version\":\"" PACKAGE_VERSION "\",\"target\":{\"host\":");
     json_string(&sb, ctx->o.host);
     sb_printf(&sb, ",\"port\":%d,\"address\":", atoi(ctx->o.port));
-    const char *addr = NULL;
-    for (size_t i = 0; i < rr->nresults; i++) {
-        const fact *f = fact_get(&rr->results[i], "address");
-        if (f && f->type == FACT_STR)
-            addr = f->str;
-    }
+    const char *addr = report_target_address(rr);
     if (addr)
         json_string(&sb, addr);
     else
@@ -115,9 +120,9 @@ void report_json(FILE *out, const run_report *rr)
     sb_free(&sb);
 }
 
-void report_transcript_text(FILE *out, const transcript *tr, size_t first, size_t count)
+void report_transcript_text(FILE *out, const transcript *tr)
 {
-    for (size_t i = first; i < first + count && i < tr->n; i++) {
+    for (size_t i = 0; i < tr->n; i++) {
         const tr_entry *e = &tr->v[i];
         /* swaks draws "<-" / " ->" in clear and "<~" / " ~>" inside TLS. */
         const char *arrow = e->dir == TR_SERVER ? (e->tls ? "<~ " : "<- ")
@@ -146,7 +151,7 @@ static void human_facts(FILE *out, const probe_result *r)
 void report_human(FILE *out, const run_report *rr)
 {
     fprintf(out, "Transcript (%s port %s)\n", rr->ctx->o.host, rr->ctx->o.port);
-    report_transcript_text(out, &rr->ctx->tr, 0, rr->ctx->tr.n);
+    report_transcript_text(out, &rr->ctx->tr);
     fputs("\nFindings\n", out);
     for (size_t i = 0; i < rr->nresults; i++) {
         const probe_result *r = &rr->results[i];

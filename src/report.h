@@ -21,7 +21,9 @@ void report_json(FILE *out, const run_report *rr);
  * transcript array, and a transcript in text. */
 void report_json_probes(strbuf *sb, const run_report *rr);
 void report_json_transcript(strbuf *sb, const transcript *tr);
-void report_transcript_text(FILE *out, const transcript *tr, size_t first, size_t count);
+void report_transcript_text(FILE *out, const transcript *tr);
+/* The address connected to (the connect probe's fact), or NULL. */
+const char *report_target_address(const run_report *rr);
 void json_string(strbuf *sb, const char *s);
 /* Exit status of a run (monitoring-plugins convention): 0 all pass (skips
  * allowed), 1 a warning, 2 a failure, 3 could not run. */

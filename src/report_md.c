@@ -72,16 +72,6 @@ static void md_code(FILE *out, const char *s)
         fputc('`', out);
 }
 
-static const char *md_target_address(const run_report *rr)
-{
-    for (size_t i = 0; i < rr->nresults; i++) {
-        const fact *f = fact_get(&rr->results[i], "address");
-        if (f && f->type == FACT_STR)
-            return f->str;
-    }
-    return NULL;
-}
-
 static void md_header(FILE *out, const wiz *w, const run_report *rr)
 {
     const kb_article *kb = wiz_article(w);
@@ -95,7 +85,7 @@ static void md_header(FILE *out, const wiz *w, const run_report *rr)
     fputs(")  \n**Target:** ", out);
     md_code(out, rr->ctx->o.host);
     fprintf(out, " port %s", rr->ctx->o.port);
-    const char *addr = md_target_address(rr);
+    const char *addr = report_target_address(rr);
     if (addr)
         fprintf(out, " (%s)", addr);
     fprintf(out, "  \n**Run:** %s by smtpwiz %s", when, PACKAGE_VERSION);
@@ -175,7 +165,7 @@ static void md_transcript(FILE *out, const run_report *rr)
     FILE *mem = open_memstream(&text, &len);
     if (!mem)
         return;
-    report_transcript_text(mem, &rr->ctx->tr, 0, rr->ctx->tr.n);
+    report_transcript_text(mem, &rr->ctx->tr);
     fclose(mem);
     size_t run = 0, longest = 0;
     for (size_t i = 0; i < len; i++) {
