@@ -44,4 +44,14 @@ probe only Lab-Pass-1234 --only xexch50 --mech PLAIN
 grep -q ' C: AUTH PLAIN' "$T/only.log" || { cat "$T/only.log"; fail "only: no AUTH PLAIN"; }
 grep -q ' C: AUTH NTLM' "$T/only.log" && fail "only: AUTH NTLM despite --mech PLAIN"
 case $(pfact only xexch50 reply_auth) in 354*) ;; *) fail "only: reply_auth $(pfact only xexch50 reply_auth)" ;; esac
+
+# 4. The one rule of what auth/exps try: a --mech the server does not offer
+#    is named; GSSAPI is not tried on a password without a ticket cache.
+probe mech Lab-Pass-1234 --only auth --mech CRAM-MD5
+case $(pfield mech auth summary) in *"--mech CRAM-MD5 is not offered"*) ;;
+    *) fail "mech: summary $(pfield mech auth summary)" ;; esac
+KRB5CCNAME="FILE:$T/no-such-ccache" probe gss Lab-Pass-1234 --only exps
+case $(pfact gss exps GSSAPI) in "not tried: no Kerberos ticket"*) ;;
+    *) fail "gss: X-EXPS GSSAPI $(pfact gss exps GSSAPI)" ;; esac
+[ "$(pfield gss exps status)" = pass ] || fail "gss: exps $(pfield gss exps status) (NTLM should pass)"
 echo "probe_xexch50_auth: --mech and AUTH refusals respected"
