@@ -149,17 +149,10 @@ static void diag_walk(wiz *w, const diag_args *a)
 static kb_article *diag_load_kb(const char *name)
 {
     char *path = kb_path_for(name);
-    kb_errors errs = {0};
-    kb_article *kb = kb_load(path, &errs);
-    for (size_t i = 0; i < errs.n; i++)
-        fprintf(stderr, "%s\n", errs.v[i]);
-    if (errs.n) {
+    kb_article *kb = kb_load_reported(path, stderr);
+    if (!kb)
         fprintf(stderr, "smtpwiz diagnose: the knowledge base %s cannot be used (see above); "
                         "smtpwiz kb check %s shows the same\n", path, path);
-        kb_free(kb);
-        kb = NULL;
-    }
-    kb_errors_free(&errs);
     free(path);
     return kb;
 }

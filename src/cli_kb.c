@@ -23,21 +23,16 @@ static void kb_usage(FILE *f)
 /* One file: print its errors, or a one-line summary when it is clean. */
 static int kb_check_file(const char *path)
 {
-    kb_errors errs = {0};
-    kb_article *a = kb_load(path, &errs);
-    for (size_t i = 0; i < errs.n; i++)
-        fprintf(stderr, "%s\n", errs.v[i]);
-    int bad = errs.n > 0;
-    if (!bad) {
-        size_t conclusions = 0;
-        for (size_t i = 0; i < a->nsteps; i++)
-            conclusions += a->steps[i].kind == KB_CONCLUSION;
-        printf("%s: ok (KB%s, %zu steps, %zu conclusions, %zu triage patterns)\n", path, a->id,
-               a->nsteps, conclusions, a->npatterns);
-    }
+    kb_article *a = kb_load_reported(path, stderr);
+    if (!a)
+        return 1;
+    size_t conclusions = 0;
+    for (size_t i = 0; i < a->nsteps; i++)
+        conclusions += a->steps[i].kind == KB_CONCLUSION;
+    printf("%s: ok (KB%s, %zu steps, %zu conclusions, %zu triage patterns)\n", path, a->id,
+           a->nsteps, conclusions, a->npatterns);
     kb_free(a);
-    kb_errors_free(&errs);
-    return bad;
+    return 0;
 }
 
 int cli_kb_main(int argc, char **argv)
@@ -53,9 +48,8 @@ int cli_kb_main(int argc, char **argv)
     }
     int bad = 0;
     if (argc == 2) {
-        static const char *const builtin[] = {"843106", "979174"};
-        for (size_t i = 0; i < 2; i++) {
-            char *p = kb_path_for(builtin[i]);
+        for (size_t i = 0; kb_builtin_ids[i]; i++) {
+            char *p = kb_path_for(kb_builtin_ids[i]);
             bad |= kb_check_file(p);
             free(p);
         }

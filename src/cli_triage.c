@@ -15,6 +15,7 @@
 #include "util.h"
 
 #define TRIAGE_MAX_INPUT (1024 * 1024)
+#define TRIAGE_MAX_KB 8      /* more than kb_builtin_ids holds */
 
 static void triage_usage(FILE *f)
 {
@@ -110,24 +111,18 @@ static void print_json(const triage_result *r)
     sb_free(&sb);
 }
 
+/* The shipped articles that load clean, into kbs (room for TRIAGE_MAX_KB). */
 static int load_articles(kb_article **kbs)
 {
-    static const char *const ids[] = {"843106", "979174"};
     int n = 0;
-    for (size_t i = 0; i < 2; i++) {
-        char *path = kb_path_for(ids[i]);
-        kb_errors errs = {0};
-        kb_article *a = kb_load(path, &errs);
-        for (size_t k = 0; k < errs.n; k++)
-            fprintf(stderr, "%s\n", errs.v[k]);
-        if (a && !errs.n)
+    for (size_t i = 0; kb_builtin_ids[i] && n < TRIAGE_MAX_KB; i++) {
+        char *path = kb_path_for(kb_builtin_ids[i]);
+        kb_article *a = kb_load_reported(path, stderr);
+        if (a)
             kbs[n++] = a;
-        else {
+        else
             fprintf(stderr, "smtpwiz triage: skipping %s: it does not load (smtpwiz kb check %s)\n",
                     path, path);
-            kb_free(a);
-        }
-        kb_errors_free(&errs);
         free(path);
     }
     return n;
@@ -168,7 +163,7 @@ int cli_triage_main(int argc, char **argv)
     if (cut)
         fprintf(stderr, "smtpwiz triage: the input is longer than %d MiB: only its first "
                         "%d MiB was read\n", TRIAGE_MAX_INPUT >> 20, TRIAGE_MAX_INPUT >> 20);
-    kb_article *kbs[2];
+    kb_article *kbs[TRIAGE_MAX_KB];
     int n = load_articles(kbs);
     if (n == 0) {
         fprintf(stderr, "smtpwiz triage: no knowledge base loaded; set SMTPWIZ_KBDIR to the "

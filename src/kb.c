@@ -446,3 +446,19 @@ char *kb_path_for(const char *name)
     free(dir);
     return path;
 }
+
+const char *const kb_builtin_ids[] = {"843106", "979174", NULL};
+
+kb_article *kb_load_reported(const char *path, FILE *err)
+{
+    kb_errors errs = {0};
+    kb_article *a = kb_load(path, &errs);
+    for (size_t i = 0; i < errs.n; i++)
+        fprintf(err, "%s\n", errs.v[i]);
+    if (errs.n) {
+        kb_free(a);
+        a = NULL;
+    }
+    kb_errors_free(&errs);
+    return a;
+}

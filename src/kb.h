@@ -14,6 +14,7 @@
 #include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "probe.h"
 
@@ -116,6 +117,11 @@ void kb_free(kb_article *a);
 void kb_errors_add(kb_errors *e, const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void kb_errors_free(kb_errors *e);
+/* kb_load for a command: every error printed to err, one a line.  The
+ * article only if it loaded clean, else NULL. */
+kb_article *kb_load_reported(const char *path, FILE *err);
+/* The articles smtpwiz ships, by id ("843106", ...); NULL-terminated. */
+extern const char *const kb_builtin_ids[];
 
 const kb_step *kb_step_find(const kb_article *a, const char *id);
 const char *kb_kind_name(kb_kind k);
