@@ -92,12 +92,7 @@ int cli_target_finish(const char *prog, cli_target *t, bool may_prompt)
         return -1;
     }
     t->o.password = t->password;
-    if (!t->o.helo) {
-        char name[256] = "";
-        bool ok = gethostname(name, sizeof name - 1) == 0 && name[0];
-        t->helo = xstrdup(ok ? name : "smtpwiz.invalid");
-        t->o.helo = t->helo;
-    }
+    /* The EHLO name's default is probe_ctx_init's (the wizard's too). */
     return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "probe.h"
 #include "util.h"
@@ -83,6 +84,13 @@ void probe_ctx_init(probe_ctx *ctx, const probe_opts *o)
         ctx->o.port = "25";
     if (ctx->o.timeout_ms <= 0)
         ctx->o.timeout_ms = 10000;
+    if (!ctx->o.helo) {
+        /* Here, not in the CLI, so the wizard says the same name. */
+        char name[256] = "";
+        bool ok = gethostname(name, sizeof name - 1) == 0 && name[0];
+        ctx->helo_default = xstrdup(ok ? name : "smtpwiz.invalid");
+        ctx->o.helo = ctx->helo_default;
+    }
     tr_init(&ctx->tr);
     smtp_reply_init(&ctx->greeting);
     banner_info_init(&ctx->banner);
@@ -99,6 +107,7 @@ void probe_ctx_free(probe_ctx *ctx)
     smtp_caps_free(&ctx->caps_plain);
     smtp_caps_free(&ctx->caps_tls);
     ntlm_challenge_free(&ctx->ntlm);
+    free(ctx->helo_default);
     free(ctx->sess_error);
     free(ctx->tls_error);
     free(ctx->ntlm_error);
@@ -116,7 +125,7 @@ static void sess_fail(probe_ctx *ctx, char *why)
 
 static const char *helo_name(const probe_ctx *ctx)
 {
-    return ctx->o.helo ? ctx->o.helo : "smtpwiz.invalid";
+    return ctx->o.helo;   /* probe_ctx_init set a default */
 }
 
 /* Greeting: record it (shared session) and require a 220. */

@@ -48,7 +48,8 @@ typedef struct probe_opts {
     const char *password;      /* NULL: no credentials (auth skips) */
     const char *mech;          /* only this mechanism, or NULL for all offered */
     const char *rcpt;          /* RCPT for xexch50; default postmaster@<domain> */
-    const char *helo;          /* EHLO name; default the local host name */
+    const char *helo;          /* EHLO name; default the local host name
+                                  (probe_ctx_init looks it up) */
     int timeout_ms;
     const char *cafile;
     int cancel_fd;             /* -1: none */
@@ -60,6 +61,7 @@ typedef struct probe_opts {
 /* What the probes learn and hand on to each other. */
 typedef struct probe_ctx {
     probe_opts o;
+    char *helo_default;        /* o.helo when none was given (owned) */
     transcript tr;
     smtp_session *sess;        /* shared session: greeted, EHLO done, TLS per policy */
     bool sess_failed;          /* connecting or greeting failed: later probes error out */

@@ -1,6 +1,7 @@
-/* Unit tests for the server clock reading shared by the clock and kdc-time
- * probes: NTLM's FILETIME (sub-second) first, else the greeting's date,
- * each corrected by half the round trip that carried it. */
+/* Unit tests for the probes' run context: the server clock reading shared
+ * by the clock and kdc-time probes (NTLM's FILETIME, sub-second, first,
+ * else the greeting's date, each corrected by half the round trip that
+ * carried it), and the defaults probe_ctx_init fills in. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -9,6 +10,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "probe.h"
 
@@ -71,12 +73,33 @@ static void test_nothing(void **state)
     assert_false(probe_server_skew(&ctx, &skew, &src));
 }
 
+/* The EHLO name defaults to the local host name for every caller (the
+ * wizard sent smtpwiz.invalid while the CLI sent the host name). */
+static void test_ctx_defaults(void **state)
+{
+    (void)state;
+    char name[256] = "";
+    assert_int_equal(gethostname(name, sizeof name - 1), 0);
+    probe_opts o = {.host = "127.0.0.1", .cancel_fd = -1};
+    probe_ctx ctx;
+    probe_ctx_init(&ctx, &o);
+    assert_string_equal(ctx.o.helo, name[0] ? name : "smtpwiz.invalid");
+    assert_string_equal(ctx.o.port, "25");
+    assert_int_equal(ctx.o.timeout_ms, 10000);
+    probe_ctx_free(&ctx);
+    o.helo = "relay.example.test";
+    probe_ctx_init(&ctx, &o);
+    assert_string_equal(ctx.o.helo, "relay.example.test");
+    probe_ctx_free(&ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_banner_only),
         cmocka_unit_test(test_ntlm_first),
         cmocka_unit_test(test_nothing),
+        cmocka_unit_test(test_ctx_defaults),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
