@@ -21,29 +21,19 @@
 need_kdc
 need python3
 [ -x "$SMTPWIZ" ] || fail "no binary at $SMTPWIZ"
-[ -n "$(ls /usr/lib/*/sasl2/libgssapiv2.so* 2>/dev/null)" ] ||
-    skip "the Cyrus SASL GSSAPI plugin is not installed (scripts/bootstrap installs libsasl2-modules-gssapi-mit)"
+need_gssapi_plugin
 FQDN=mail1.fabrikam.com   # the hostname of every lab scenario used here
 kdc_create
 kdc_addspn "$FQDN"
 kdc_start
 kdc_kinit
 
-stop_lab() { # NAME
-    kill "$LABPID"
-    wait "$LABPID"
-    echo $? >"$T/$1-lab.rc"
-    sanitizer_check "$1-lab"
-    [ "$(cat "$T/$1-lab.rc")" = 0 ] || { cat "$T/$1-lab.err" >&2; fail "$1: the lab exited $(cat "$T/$1-lab.rc")"; }
-}
-# Cyrus SASL 2.1.28's GSSAPI client plugin never releases the initiator
-# credential it acquires (cyrusimap/cyrus-sasl#843): third-party, suppressed
-# for this test's probes only, the lab's side stays fully checked.
-{ cat "$TOP/tests/lsan.supp"; echo "leak:gss_acquire_cred_from"; } >"$T/lsan.supp"
+# (tests/lsan.supp, which tests/run gives every process, suppresses the one
+# third-party leak these GSSAPI runs meet: cyrusimap/cyrus-sasl#843.)
 probe() { # NAME ONLY [ARGS...]
     name=$1 only=$2
     shift 2
-    LSAN_OPTIONS="suppressions=$T/lsan.supp:print_suppressions=0" timeout 60 "$SMTPWIZ" probe 127.0.0.1 -p "$PORT" --timeout 5 --json --only "$only" "$@" \
+    timeout 60 "$SMTPWIZ" probe 127.0.0.1 -p "$PORT" --timeout 5 --json --only "$only" "$@" \
         >"$T/$name.json" 2>"$T/$name.err"
     echo $? >"$T/$name.rc"
     sanitizer_check "$name"
@@ -92,12 +82,8 @@ probe skew ehlo,exps,banner,clock,kdc-time --dc "127.0.0.1:$KDC_PORT" --realm "$
 pfact skew exps GSSAPI | grep -q '^454 4\.7\.0' ||
     { cat "$T/skew.json"; fail "clock-skew: X-EXPS GSSAPI: $(pfact skew exps GSSAPI)"; }
 grep -qi 'skew' "$T/skew.log" || { cat "$T/skew.log"; fail "clock-skew: the lab did not log the skew error"; }
-jget "$T/skew.json" "[p for p in j['probes'] if p['name'] == 'clock'][0]['facts']['skew_s']" |
-    python3 -c 'import sys; v = float(sys.stdin.read()); sys.exit(not 470 <= v <= 490)' ||
-    fail "clock-skew: clock skew_s $(pfact skew clock skew_s), want about 480"
-jget "$T/skew.json" "[p for p in j['probes'] if p['name'] == 'kdc-time'][0]['facts']['skew_server_s']" |
-    python3 -c 'import sys; v = float(sys.stdin.read()); sys.exit(not 470 <= v <= 490)' ||
-    fail "clock-skew: kdc-time skew_server_s $(pfact skew kdc-time skew_server_s), want about 480"
+between skew clock skew_s 470 490
+between skew kdc-time skew_server_s 470 490
 stop_lab skew
 
 # 4. This machine's clock 8 minutes behind (smtpwiz under libfaketime): the
@@ -107,8 +93,7 @@ stop_lab skew
 kdc_kinit
 kdc_lab cskew e2010-healthy "$FQDN"
 # shellcheck disable=SC2046 # the assignments are words by design
-env $(lab_faketime_env -480) LSAN_OPTIONS="suppressions=$T/lsan.supp:print_suppressions=0" \
-    timeout 60 "$SMTPWIZ" probe 127.0.0.1 -p "$PORT" --timeout 5 --json --only ehlo,exps \
+env $(lab_faketime_env -480) timeout 60 "$SMTPWIZ" probe 127.0.0.1 -p "$PORT" --timeout 5 --json --only ehlo,exps \
     >"$T/cskew.json" 2>"$T/cskew.err"
 echo $? >"$T/cskew.rc"
 sanitizer_check cskew

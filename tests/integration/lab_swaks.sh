@@ -32,6 +32,7 @@ check() { # scenario expected-before expected-after-tls
     grep -q 'AUTH LOGIN' "$T/$sc.log" || fail "$sc: --log has no AUTH line"
     if grep -q 'TGFiLVBhc3MtMTIzNA==' "$T/$sc.log"; then fail "$sc: the log leaks the password"; fi
     grep -q '<redacted: ' "$T/$sc.log" || fail "$sc: the log does not redact AUTH payloads"
+    stop_lab "$sc"
     echo "ok: $sc"
 }
 

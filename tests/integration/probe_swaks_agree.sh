@@ -24,6 +24,7 @@ for port in $PORT_TLSAUTH $PORT_ANYAUTH; do
         --cafile "$T/withip.pem" --only connect,banner,ehlo,starttls,auth \
         >"$T/smtpwiz-$port.json" 2>"$T/smtpwiz-$port.err"
     echo $? > "$T/smtpwiz-$port.rc"
+    sanitizer_check "smtpwiz-$port"
 done
 
 python3 - "$T" "$PORT_TLSAUTH" "$PORT_ANYAUTH" <<'PY'
@@ -57,6 +58,8 @@ def auth_mechs(path, tls):
 
 for port in ports:
     rc = int(open(f"{T}/smtpwiz-{port}.rc").read())
+    if rc not in (0, 1, 2):
+        bad.append(f"{port}: smtpwiz exited {rc}")
     try:
         j = json.load(open(f"{T}/smtpwiz-{port}.json"))
     except ValueError as e:
