@@ -22,6 +22,7 @@
     "  [-p PORT] [--starttls auto|always|never] [--user U] [--password-file F]\n" \
     "  [--mech M] [--rcpt ADDR] [--helo NAME] [--timeout S] [--cafile F]\n" \
     "  [--dc HOST[:PORT[,KPASSWD_PORT]] | --dc none] [--realm REALM]\n" \
+    "--dc takes several domain controllers separated by spaces (quote them).\n" \
     "Without --dc the Kerberos probes find domain controllers through DNS SRV\n" \
     "records of the server's domain; --dc none skips what needs one.  The\n" \
     "SMTPWIZ_DC environment variable sets the default for --dc.\n" \

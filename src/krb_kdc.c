@@ -61,14 +61,15 @@ static bool valid_port(const char *s)
     return util_parse_port(s, 1) > 0;
 }
 
-int kdc_list_from_spec(const char *spec, kdc_list *out, char **err)
+/* One domain controller: HOST, HOST:PORT or HOST:PORT,KPASSWD_PORT (an
+ * IPv6 address in brackets).  Added to out; false if it does not parse. */
+static bool parse_one(const char *spec, kdc_list *out)
 {
-    memset(out, 0, sizeof *out);
     char *host, *rest = NULL;
     if (spec[0] == '[') {
         const char *close = strchr(spec, ']');
         if (!close || (close[1] && close[1] != ':'))
-            goto bad;
+            return false;
         host = xstrndup(spec + 1, (size_t)(close - spec - 1));
         rest = close[1] ? xstrdup(close + 2) : NULL;
     } else {
@@ -82,17 +83,31 @@ int kdc_list_from_spec(const char *spec, kdc_list *out, char **err)
     if (!*host || (rest && !valid_port(rest)) || (kp && !valid_port(kp))) {
         free(host);
         free(rest);
-        goto bad;
+        return false;
     }
     /* A KDC on another port than 88 says nothing about where kpasswd is. */
     char *kpasswd = kp ? xstrdup(kp) : rest ? NULL : xstrdup("464");
     list_add(out, host, rest ? xstrdup(rest) : xstrdup("88"), kpasswd);
     free(rest);
+    return true;
+}
+
+int kdc_list_from_spec(const char *spec, kdc_list *out, char **err)
+{
+    memset(out, 0, sizeof *out);
+    char *copy = xstrdup(spec), *save = NULL;
+    bool ok = true;
+    for (char *w = strtok_r(copy, " \t", &save); w && ok; w = strtok_r(NULL, " \t", &save))
+        ok = parse_one(w, out);
+    free(copy);
+    if (!ok || out->n == 0) {
+        kdc_list_free(out);
+        *err = xasprintf("--dc takes one or more of HOST, HOST:PORT or HOST:PORT,KPASSWD_PORT "
+                         "separated by spaces, not \"%s\"", spec);
+        return -1;
+    }
     out->source = xstrdup("--dc");
     return 0;
-bad:
-    *err = xasprintf("--dc takes HOST, HOST:PORT or HOST:PORT,KPASSWD_PORT, not \"%s\"", spec);
-    return -1;
 }
 
 typedef struct srv_rr {

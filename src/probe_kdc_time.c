@@ -149,13 +149,26 @@ probe_status probe_kdc_time(probe_ctx *ctx, probe_result *r)
     fact_str(r, "realm", realm);
     fact_str(r, "dc_source", dcs.source);
     kdc_clock kc = {0};
-    const kdc_target *t = &dcs.v[0];
+    const kdc_target *t = NULL;
     probe_status st = ST_ERROR;
-    if (!read_kdc_clock(ctx, t, realm, &kc, &why)) {
-        fact_bool(r, "kdc_answered", false);
-        probe_summary(r, "The KDC %s port %s did not answer the clock request: %s", t->host,
-                      t->port, why);
+    /* The first domain controller that answers: one that is down must not
+     * hide the clock of the others (kerberos-ports reports each of them). */
+    strbuf notes = {0};
+    for (size_t i = 0; i < dcs.n && !t; i++) {
+        kdc_reply_free(&kc.rep);
+        krb_error_msg_free(&kc.msg);
+        memset(&kc, 0, sizeof kc);
+        if (read_kdc_clock(ctx, &dcs.v[i], realm, &kc, &why))
+            t = &dcs.v[i];
+        else
+            sb_printf(&notes, "%s%s port %s: %s", notes.len ? "; " : "", dcs.v[i].host,
+                      dcs.v[i].port, why);
         free(why);
+        why = NULL;
+    }
+    if (!t) {
+        fact_bool(r, "kdc_answered", false);
+        probe_summary(r, "No KDC answered the clock request: %s", notes.buf);
     } else {
         fact_bool(r, "kdc_answered", true);
         clock_facts(r, t, &kc);
@@ -168,6 +181,7 @@ probe_status probe_kdc_time(probe_ctx *ctx, probe_result *r)
         }
         st = conclude(r, t, kc.skew, have_srv, srv - kc.skew);
     }
+    sb_free(&notes);
     kdc_reply_free(&kc.rep);
     krb_error_msg_free(&kc.msg);
     kdc_list_free(&dcs);

@@ -32,6 +32,13 @@ grep -q 'CLIENT_NOT_FOUND: smtpwiz-clock-probe@SMTPWIZ.TEST' "$KDC_DIR/kdc.log" 
     fail "the KDC's log does not show our AS-REQ"
 [ "$(cat "$T/good.rc")" = 0 ] || fail "exit status $(cat "$T/good.rc") for a pass"
 
+# 1b. Two domain controllers, the first down: the clock comes from the one
+#     that answers (only the first was ever asked).
+DOWN=$(free_port)
+run two "127.0.0.1:$DOWN 127.0.0.1:$KDC_PORT" --realm "$KRB_REALM"
+[ "$(pfield two kdc-time status)" = pass ] || { cat "$T/two.json"; fail "two DCs, the first down: $(pfield two kdc-time summary)"; }
+[ "$(pfact two kdc-time kdc_port)" = "$KDC_PORT" ] || fail "two DCs: read from port $(pfact two kdc-time kdc_port)"
+
 # 2. No realm given and nothing to derive it from: any realm still draws a KRB-ERROR.
 run norealm "127.0.0.1:$KDC_PORT"
 [ "$(pfield norealm kdc-time status)" = pass ] || { cat "$T/norealm.json"; fail "kdc-time without --realm"; }
