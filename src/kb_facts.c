@@ -29,11 +29,11 @@ static const kb_probe_facts kb_fact_table[] = {
                  "key_type key_bits self_signed expired chain_ok hostname_ok verify_error "
                  "keywords_after auth_mechs_after exps_mechs_after added_after_tls "
                  "removed_after_tls", false},
-    {"auth", "mechanisms", true},
-    {"exps", "mechanisms", true},
+    {"auth", "mechanisms refusals", true},
+    {"exps", "mechanisms refusals", true},
     {"ntlm-info", "netbios_computer netbios_domain dns_computer dns_domain dns_tree "
                   "target_name os_version server_time", false},
-    {"xexch50", "offered reply_unauth reply_auth auth_error path_masked blob_reply_unauth "
+    {"xexch50", "offered reply_unauth reply_auth auth_error path_masked verb_rewritten blob_reply_unauth "
                 "blob_reply_auth mail_unauth rcpt_unauth mail_auth rcpt_auth", false},
     {"clock", "skew_s skew_banner_s skew_ntlm_s source", false},
     /* KB979174's Kerberos probes.  kdc-time: skew_server_s only when the SMTP server

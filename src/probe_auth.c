@@ -15,6 +15,7 @@ typedef struct attempt_tally {
     int ok, refused, failed;
     char *first_ok;
     char *last_refusal;
+    char **refusals;          /* each refused mechanism's reply line */
 } attempt_tally;
 
 /* One mechanism on session s; records the reply line as a fact. */
@@ -34,7 +35,8 @@ static void try_mech(probe_ctx *ctx, smtp_session *s, const char *verb, const ch
             if (!t->first_ok)
                 t->first_ok = xstrdup(mech);
         } else {
-            t->refused++;
+            t->refusals = xrealloc(t->refusals, ((size_t)t->refused + 1) * sizeof *t->refusals);
+            t->refusals[t->refused++] = xstrdup(line);
             free(t->last_refusal);
             t->last_refusal = xasprintf("%s %s: %s", verb, mech, line);
         }
@@ -93,6 +95,12 @@ static void try_all(probe_ctx *ctx, const char *verb, char *const *mechs, size_t
 
 static probe_status tally_status(probe_result *r, const char *verb, attempt_tally *t)
 {
+    /* The refusals as one fact, so that the knowledge base branches on the
+     * server's replies and not on the wording of the summary. */
+    fact_list(r, "refusals", t->refusals, (size_t)t->refused);
+    for (int i = 0; i < t->refused; i++)
+        free(t->refusals[i]);
+    free(t->refusals);
     probe_status st;
     if (t->ok) {
         probe_summary(r, "%s succeeded with %s%s", verb, t->first_ok,

@@ -170,6 +170,9 @@ static probe_status judge(probe_result *r, bool offered, bool mangled, const cha
                          "speak XEXCH50", last);
         return ST_FAIL;
     }
+    /* Offered, or the path masked, yet refused as an unknown verb: something
+     * between rewrote it.  A fact, so the KB does not match summary words. */
+    fact_bool(r, "verb_rewritten", (code == 500 || code == 502) && (mangled || offered));
     if ((code == 500 || code == 502) && mangled) {
         probe_summary(r, "XEXCH50 came back unrecognised (%s) and the greeting or EHLO is "
                          "masked: a firewall's SMTP inspection rewrote the verb", last);
