@@ -3,6 +3,7 @@
  * conclusion and its fix, what stayed unanswered, the redacted transcript. */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -13,16 +14,17 @@
 
 #define MD_MAX_UNANSWERED 64
 
-/* Summaries and errors quote the server: every character that can open
- * Markdown inline markup (image, link, emphasis, code span, strikethrough,
- * table cell, HTML, entity) is backslash-escaped, so a reply such as
- * "![x](http://evil.example/t.png)" stays text in the ticket.  '<' becomes
- * an entity: it also keeps "<server>" placeholders from vanishing as tags. */
-static void md_char(FILE *out, char c)
+/* Summaries and errors quote the server: the characters that can open
+ * Markdown inline markup (link or image brackets, emphasis, code span,
+ * strikethrough, table cell, HTML, entity) are backslash-escaped, so a reply
+ * such as "![x](http://evil.example/t.png)" stays text in the ticket; '#'
+ * and '>' only where a line starts.  No more than that: the report is also
+ * read raw.  '<' becomes an entity, which keeps "<server>" from vanishing. */
+static void md_char(FILE *out, char c, bool line_start)
 {
     if (c == '<')
         fputs("&lt;", out);
-    else if (strchr("\\`*_[]()!|~&>#", c))
+    else if (strchr("\\`*_[]|~&", c) || (line_start && (c == '#' || c == '>')))
         fprintf(out, "\\%c", c);
     else
         fputc(c, out);
@@ -31,11 +33,11 @@ static void md_char(FILE *out, char c)
 /* Text in a table cell or a line: one line. */
 static void md_inline(FILE *out, const char *s)
 {
-    for (; s && *s; s++) {
-        if (*s == '\n' || *s == '\r')
+    for (const char *p = s; p && *p; p++) {
+        if (*p == '\n' || *p == '\r')
             fputc(' ', out);
         else
-            md_char(out, *s);
+            md_char(out, *p, p == s);
     }
 }
 
@@ -43,11 +45,11 @@ static void md_inline(FILE *out, const char *s)
  * line stays a paragraph break. */
 static void md_block(FILE *out, const char *s)
 {
-    for (; s && *s; s++) {
-        if (*s == '\n' || *s == '\r')
-            fputc(*s, out);
+    for (const char *p = s; p && *p; p++) {
+        if (*p == '\n' || *p == '\r')
+            fputc(*p, out);
         else
-            md_char(out, *s);
+            md_char(out, *p, p == s || p[-1] == '\n' || p[-1] == '\r');
     }
     fputc('\n', out);
 }
