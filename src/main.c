@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
-#include "lab.h"
-#include "../ui/ui.h"
+#include "cli/cli.h"
+#include "lab/lab.h"
+#include "ui/ui.h"
 
 static void usage(FILE *f)
 {

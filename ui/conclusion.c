@@ -5,7 +5,7 @@
 #include <curses.h>
 #include <stdio.h>
 
-#include "ui_int.h"
+#include "ui/ui_int.h"
 
 static void concl_draw(ui_state *u)
 {

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ui_int.h"
+#include "ui/ui_int.h"
 
 int ui_body_rows(void)
 {

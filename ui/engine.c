@@ -15,13 +15,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine.h"
-#include "kb.h"
-#include "report.h"
-#include "report_md.h"
-#include "triage.h"
-#include "util.h"
-#include "wizard.h"
+#include "ui/engine.h"
+#include "kb/kb.h"
+#include "walk/report.h"
+#include "walk/report_md.h"
+#include "kb/triage.h"
+#include "base/util.h"
+#include "walk/wizard.h"
 
 #define MAX_ARTS 32
 

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "probe.h"
+#include "probe/probe.h"
 
 typedef struct uw uw;
 

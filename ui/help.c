@@ -5,7 +5,7 @@
 #include <curses.h>
 #include <string.h>
 
-#include "ui_int.h"
+#include "ui/ui_int.h"
 
 static const char help_text[] =
     "smtpwiz walks a Microsoft KB article (KB843106, KB979174) one step at a time. "

@@ -14,8 +14,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "ui_int.h"
-#include "util.h"
+#include "ui/ui_int.h"
+#include "base/util.h"
 
 #define TICK_MS 100          /* spinner and elapsed time while a probe runs */
 #define MIN_FRAME_MS 30      /* at most ~30 frames a second */

@@ -5,7 +5,7 @@
 #include <curses.h>
 #include <stdlib.h>
 
-#include "ui_int.h"
+#include "ui/ui_int.h"
 
 void outline_draw(ui_state *u)
 {

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ui_int.h"
-#include "util.h"
+#include "ui/ui_int.h"
+#include "base/util.h"
 
 /* ---- start menu ---- */
 

@@ -11,8 +11,8 @@
 
 #include <openssl/crypto.h>
 
-#include "ui_int.h"
-#include "util.h"
+#include "ui/ui_int.h"
+#include "base/util.h"
 
 enum { F_HOST, F_PORT, F_TLS, F_USER, F_PASS, F_DC, F_COUNT };
 

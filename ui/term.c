@@ -16,7 +16,7 @@
 #include <wchar.h>
 #include <wctype.h>
 
-#include "ui_int.h"
+#include "ui/ui_int.h"
 
 #include <term.h>          /* after: its capability macros (lines, ...) are short names */
 

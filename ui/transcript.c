@@ -7,7 +7,7 @@
 #include <curses.h>
 #include <stdio.h>
 
-#include "ui_int.h"
+#include "ui/ui_int.h"
 
 static const char *dir_mark(char dir)
 {

@@ -13,9 +13,9 @@
 
 #include <openssl/crypto.h>
 
-#include "lab.h"
-#include "ui_int.h"
-#include "util.h"
+#include "lab/lab.h"
+#include "ui/ui_int.h"
+#include "base/util.h"
 
 static void usage(FILE *f)
 {

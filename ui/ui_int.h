@@ -8,9 +8,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "engine.h"
-#include "lab.h"
-#include "ui.h"
+#include "ui/engine.h"
+#include "lab/lab.h"
+#include "ui/ui.h"
 
 typedef enum {
     ACT_NONE = 0, ACT_UP, ACT_DOWN, ACT_PGUP, ACT_PGDN, ACT_HOME, ACT_END,

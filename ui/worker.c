@@ -10,8 +10,8 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include "ui_int.h"
-#include "util.h"
+#include "ui/ui_int.h"
+#include "base/util.h"
 
 static void set_flags(int fd)
 {

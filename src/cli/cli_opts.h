@@ -1,0 +1,48 @@
+/* cli_opts: the target options `smtpwiz probe` and `smtpwiz diagnose` share
+ * (host, port, STARTTLS policy, credentials, Kerberos target): one table of
+ * long options, one parser, one place that fetches the password. */
+#ifndef SMTPWIZ_CLI_OPTS_H
+#define SMTPWIZ_CLI_OPTS_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "probe/probe.h"
+
+/* getopt_long entries; the codes p s u P m r H t c D R X are taken. */
+#define CLI_TARGET_LONGOPTS \
+    {"port", required_argument, NULL, 'p'}, {"starttls", required_argument, NULL, 's'}, \
+    {"user", required_argument, NULL, 'u'}, {"password-file", required_argument, NULL, 'P'}, \
+    {"mech", required_argument, NULL, 'm'}, {"rcpt", required_argument, NULL, 'r'}, \
+    {"helo", required_argument, NULL, 'H'}, {"timeout", required_argument, NULL, 't'}, \
+    {"cafile", required_argument, NULL, 'c'}, {"dc", required_argument, NULL, 'D'}, \
+    {"realm", required_argument, NULL, 'R'}, {"password", required_argument, NULL, 'X'}
+
+#define CLI_TARGET_USAGE \
+    "  [-p PORT] [--starttls auto|always|never] [--user U] [--password-file F]\n" \
+    "  [--mech M] [--rcpt ADDR] [--helo NAME] [--timeout S] [--cafile F]\n" \
+    "  [--dc HOST[:PORT[,KPASSWD_PORT]] | --dc none] [--realm REALM]\n" \
+    "--dc takes several domain controllers separated by spaces (quote them).\n" \
+    "Without --dc the Kerberos probes find domain controllers through DNS SRV\n" \
+    "records of the server's domain; --dc none skips what needs one.  The\n" \
+    "SMTPWIZ_DC environment variable sets the default for --dc.\n" \
+    "The password comes from --password-file, the SMTPWIZ_PASSWORD environment\n" \
+    "variable, or a prompt on the terminal; never from the command line.\n"
+
+typedef struct cli_target {
+    probe_opts o;              /* cancel_fd -1 after cli_target_init */
+    const char *password_file;
+    char *password;            /* owned, wiped by cli_target_free */
+    char *helo;                /* owned default HELO name */
+} cli_target;
+
+void cli_target_init(cli_target *t);
+/* Apply option c.  1: applied; 0: not a target option; -1: a bad value
+ * (the message, naming prog, is printed). */
+int cli_target_option(const char *prog, int c, const char *arg, cli_target *t);
+/* Once parsing is done: the password (if any source gives one) and the
+ * default HELO name.  0, or -1 with the message printed. */
+int cli_target_finish(const char *prog, cli_target *t, bool may_prompt);
+void cli_target_free(cli_target *t);
+
+#endif

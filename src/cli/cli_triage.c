@@ -1,0 +1,183 @@
+/* cli_triage: `smtpwiz triage [FILE|-] [--json]` - read pasted text and
+ * say which article and step to start from, with what the text contains. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "kb/kb.h"
+#include "walk/report.h"
+#include "kb/triage.h"
+#include "base/util.h"
+
+#define TRIAGE_MAX_INPUT (1024 * 1024)
+#define TRIAGE_MAX_KB 8      /* more than kb_builtin_ids holds */
+
+static void triage_usage(FILE *f)
+{
+    fputs("usage: smtpwiz triage [FILE|-] [--json]\n"
+          "Reads an event description (7004, 7010, 1706, 1035, 2017), a Queue Viewer or\n"
+          "Get-Queue last error, or a bare SMTP reply, from FILE or standard input, and\n"
+          "names the article (KB843106 or KB979174) and the step to start from.\n"
+          "Then run: smtpwiz diagnose HOST --kb ARTICLE\n"
+          "Exit status: 0 matched, 1 nothing matched, 3 could not run.\n", f);
+}
+
+/* At most TRIAGE_MAX_INPUT bytes of f; *cut says whether more followed.
+ * NULL if reading failed (a directory, an I/O error): errno says why. */
+static char *read_all(FILE *f, size_t *len, bool *cut)
+{
+    strbuf sb = {0};
+    char buf[4096];
+    size_t n;
+    *cut = false;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+        if (sb.len + n > TRIAGE_MAX_INPUT) {
+            sb_append(&sb, buf, TRIAGE_MAX_INPUT - sb.len);
+            *cut = true;
+            break;
+        }
+        sb_append(&sb, buf, n);
+    }
+    if (ferror(f)) {
+        sb_free(&sb);
+        return NULL;
+    }
+    *len = sb.len;
+    return sb_steal(&sb);
+}
+
+static void print_text(const triage_result *r)
+{
+    if (r->matched) {
+        printf("Article: KB%s - %s\nStart at: %s (%s)\nBecause: %s\n", r->kb->id, r->kb->title,
+               r->step->id, r->step->title, r->pattern->what);
+    } else {
+        printf("No known event, queue error or reply was recognised in this text.\n");
+        if (r->suggest)
+            printf("Closest article: KB%s - %s (start at its first step)\n", r->suggest->id,
+                   r->suggest->title);
+    }
+    if (r->nfields)
+        printf("\nFound:\n");
+    for (size_t i = 0; i < r->nfields; i++) {
+        printf("  %-16s %s\n", r->fields[i].name, r->fields[i].value);
+        const char *d = strstr(r->fields[i].name, "error") ? triage_decode(r->fields[i].value) : NULL;
+        if (d)
+            printf("  %-16s %s\n", "", d);
+    }
+    const kb_article *a = r->matched ? r->kb : r->suggest;
+    if (a)
+        printf("\nNext: smtpwiz diagnose HOST --kb %s\n", a->id);
+}
+
+static void print_json(const triage_result *r)
+{
+    strbuf sb = {0};
+    sb_printf(&sb, "{\"matched\":%s,\"kb\":", r->matched ? "true" : "false");
+    const kb_article *a = r->matched ? r->kb : r->suggest;
+    if (a) json_string(&sb, a->id); else sb_puts(&sb, "null");
+    sb_puts(&sb, ",\"step\":");
+    if (r->matched) json_string(&sb, r->step->id); else sb_puts(&sb, "null");
+    sb_puts(&sb, ",\"pattern\":");
+    if (r->matched) json_string(&sb, r->pattern->name); else sb_puts(&sb, "null");
+    sb_puts(&sb, ",\"what\":");
+    if (r->matched) json_string(&sb, r->pattern->what); else sb_puts(&sb, "null");
+    sb_puts(&sb, ",\"fields\":{");
+    for (size_t i = 0; i < r->nfields; i++) {
+        sb_puts(&sb, i ? "," : "");
+        json_string(&sb, r->fields[i].name);
+        sb_puts(&sb, ":");
+        json_string(&sb, r->fields[i].value);
+    }
+    sb_puts(&sb, "},\"decoded\":{");
+    int first = 1;
+    for (size_t i = 0; i < r->nfields; i++) {
+        const char *d = strstr(r->fields[i].name, "error") ? triage_decode(r->fields[i].value) : NULL;
+        if (!d)
+            continue;
+        sb_puts(&sb, first ? "" : ",");
+        first = 0;
+        json_string(&sb, r->fields[i].value);
+        sb_puts(&sb, ":");
+        json_string(&sb, d);
+    }
+    sb_puts(&sb, "}}\n");
+    fputs(sb.buf, stdout);
+    sb_free(&sb);
+}
+
+/* The shipped articles that load clean, into kbs (room for TRIAGE_MAX_KB). */
+static int load_articles(kb_article **kbs)
+{
+    int n = 0;
+    for (size_t i = 0; kb_builtin_ids[i] && n < TRIAGE_MAX_KB; i++) {
+        char *path = kb_path_for(kb_builtin_ids[i]);
+        kb_article *a = kb_load_reported(path, stderr);
+        if (a)
+            kbs[n++] = a;
+        else
+            fprintf(stderr, "smtpwiz triage: skipping %s: it does not load (smtpwiz kb check %s)\n",
+                    path, path);
+        free(path);
+    }
+    return n;
+}
+
+int cli_triage_main(int argc, char **argv)
+{
+    const char *file = NULL;
+    int json = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0) json = 1;
+        else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            triage_usage(stdout);
+            return 0;
+        } else if (!file && (argv[i][0] != '-' || strcmp(argv[i], "-") == 0)) file = argv[i];
+        else {
+            triage_usage(stderr);
+            return 3;
+        }
+    }
+    FILE *f = !file || strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
+    if (!f) {
+        perror(file);
+        fprintf(stderr, "smtpwiz triage: cannot read %s; give a readable file, or - and paste\n", file);
+        return 3;
+    }
+    size_t len;
+    bool cut;
+    char *text = read_all(f, &len, &cut);
+    int read_errno = errno;
+    if (f != stdin)
+        fclose(f);
+    if (!text) {
+        fprintf(stderr, "smtpwiz triage: cannot read %s: %s\n", file ? file : "standard input",
+                strerror(read_errno));
+        return 3;
+    }
+    if (cut)
+        fprintf(stderr, "smtpwiz triage: the input is longer than %d MiB: only its first "
+                        "%d MiB was read\n", TRIAGE_MAX_INPUT >> 20, TRIAGE_MAX_INPUT >> 20);
+    kb_article *kbs[TRIAGE_MAX_KB];
+    int n = load_articles(kbs);
+    if (n == 0) {
+        fprintf(stderr, "smtpwiz triage: no knowledge base loaded; set SMTPWIZ_KBDIR to the "
+                        "directory holding kb843106.ini and kb979174.ini\n");
+        free(text);
+        return 3;
+    }
+    triage_result r;
+    triage_run(text, kbs, (size_t)n, &r);
+    if (json) print_json(&r); else print_text(&r);
+    int rc = r.matched ? 0 : 1;
+    triage_result_free(&r);
+    for (int i = 0; i < n; i++)
+        kb_free(kbs[i]);
+    free(text);
+    return rc;
+}

@@ -1,0 +1,190 @@
+/* probe kdc-time: the KDC's clock, read with no credentials.  A bare AS-REQ
+ * for a made-up principal draws a KRB-ERROR, and every KRB-ERROR carries the
+ * KDC's time (stime, susec).  Kerberos refuses tickets beyond 5 minutes of
+ * skew (KB979174 step 1): what matters for Exchange is the SMTP server's
+ * clock against the KDC's, so that is compared too when the server shows
+ * its clock (greeting date or NTLM timestamp). */
+#include "config.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "proto/krb_der.h"
+#include "probe/probe_krb.h"
+#include "base/util.h"
+
+#define SKEW_FAIL_S 300.0
+#define SKEW_WARN_S 120.0
+#define PROBE_CLIENT "smtpwiz-clock-probe"
+
+typedef struct kdc_clock {
+    kdc_reply rep;
+    krb_error_msg msg;
+    const char *transport;   /* "tcp" / "udp" */
+    double skew;             /* KDC minus local, seconds */
+} kdc_clock;
+
+/* TCP first (refusals show at once), then UDP.  true once a KRB-ERROR with a
+ * clock came back; else *why says what went wrong on each. */
+static bool read_kdc_clock(probe_ctx *ctx, const kdc_target *t, const char *realm,
+                           kdc_clock *kc, char **why)
+{
+    size_t len = 0;
+    uint32_t nonce = (uint32_t)getpid() ^ (uint32_t)(probe_wall_now() * 1000);
+    unsigned char *req = krb_as_req_build(realm, PROBE_CLIENT, nonce, &len);
+    if (!req) {
+        *why = xasprintf("the realm \"%s\" is empty or too long", realm);
+        return false;
+    }
+    strbuf notes = {0};
+    bool ok = false;
+    for (int tcp = 1; tcp >= 0 && !ok; tcp--) {
+        kdc_reply_free(&kc->rep);
+        krb_error_msg_free(&kc->msg);
+        kc->transport = tcp ? "tcp" : "udp";
+        kdc_exchange(t->host, t->port, tcp, req, len, ctx->o.timeout_ms, ctx->o.cancel_fd,
+                     &kc->rep);
+        char *perr = NULL;
+        if (kc->rep.outcome != KDC_ANSWERED)
+            perr = xstrdup(kc->rep.why ? kc->rep.why : kdc_outcome_name(kc->rep.outcome));
+        else if (krb_error_parse(kc->rep.buf, kc->rep.len, &kc->msg, &perr) == 0)
+            ok = true;
+        if (perr)
+            sb_printf(&notes, "%s%s: %s", notes.len ? "; " : "", tcp ? "TCP" : "UDP", perr);
+        free(perr);
+    }
+    free(req);
+    if (ok) {
+        double mid = (kc->rep.sent_wall + kc->rep.recv_wall) / 2;
+        kc->skew = (double)kc->msg.stime + kc->msg.susec / 1e6 - mid;
+        sb_free(&notes);
+    } else {
+        *why = sb_steal(&notes);
+    }
+    return ok;
+}
+
+/* The SMTP server's clock minus ours, as the clock probe measures it
+ * (greeting the server first if nothing has yet). */
+static bool server_skew(probe_ctx *ctx, double *skew, const char **source)
+{
+    const char *why = NULL;
+    if (!ctx->have_banner && !ctx->sess_failed)
+        probe_session_stage(ctx, PROBE_STAGE_GREETED, &why);
+    return probe_server_skew(ctx, skew, source);
+}
+
+static void clock_facts(probe_result *r, const kdc_target *t, const kdc_clock *kc)
+{
+    char iso[32], nb[48];
+    util_iso8601(kc->msg.stime, iso, sizeof iso);
+    fact_str(r, "kdc", t->host);
+    fact_str(r, "kdc_addr", kc->rep.addr);
+    fact_str(r, "kdc_port", t->port);
+    fact_str(r, "transport", kc->transport);
+    fact_str(r, "kdc_time", iso);
+    fact_num(r, "rtt_ms", round(kc->rep.rtt_ms * 10) / 10);
+    fact_num(r, "skew_local_s", round(kc->skew * 10) / 10);
+    fact_num(r, "krb_error_code", kc->msg.error_code);
+    fact_str(r, "krb_error", krb_error_name(kc->msg.error_code, nb, sizeof nb));
+    if (kc->msg.realm)
+        fact_str(r, "kdc_realm", kc->msg.realm);
+    if (kc->msg.e_text)
+        fact_str(r, "e_text", kc->msg.e_text);
+}
+
+static probe_status grade(double skew)
+{
+    double a = fabs(skew);
+    return a > SKEW_FAIL_S ? ST_FAIL : a > SKEW_WARN_S ? ST_WARN : ST_PASS;
+}
+
+static const char *verdict(probe_status s)
+{
+    return s == ST_FAIL ? ": beyond Kerberos's 5-minute limit"
+         : s == ST_WARN ? ": close to Kerberos's 5-minute limit" : "";
+}
+
+/* One sentence per clock pair; the worse comes first. */
+static probe_status conclude(probe_result *r, const kdc_target *t, double local, bool have_srv,
+                             double srv)
+{
+    probe_status sl = grade(local), ss = have_srv ? grade(srv) : ST_PASS;
+    char *a = xasprintf("The KDC's clock (%s) is %.0f s %s this machine's%s", t->host,
+                        fabs(local), local >= 0 ? "ahead of" : "behind", verdict(sl));
+    char *b = have_srv ? xasprintf("the SMTP server's clock is %.0f s %s the KDC's%s%s",
+                                   fabs(srv), srv >= 0 ? "ahead of" : "behind", verdict(ss),
+                                   ss == ST_FAIL ? ", so Exchange's Kerberos authentication "
+                                   "fails (KRB_AP_ERR_SKEW)" : "")
+                       : xstrdup("the SMTP server shows no clock to compare");
+    if (sl == ST_PASS && ss == ST_PASS)
+        probe_summary(r, "The KDC's clock (%s) agrees with this machine's within %.0f s and "
+                      "%s (Kerberos allows 300 s)", t->host, fabs(local) < 1 ? 1 : fabs(local),
+                      have_srv ? "with the SMTP server's" : "the SMTP server shows no clock");
+    else if (ss > sl && ss != ST_SKIP)
+        probe_summary(r, "T%s; %s", b + 1, a);   /* b starts "the ..." */
+    else
+        probe_summary(r, "%s; %s", a, b);
+    free(a);
+    free(b);
+    return ss > sl ? ss : sl;
+}
+
+probe_status probe_kdc_time(probe_ctx *ctx, probe_result *r)
+{
+    kdc_list dcs;
+    char *why = NULL;
+    if (probe_krb_targets(ctx, &dcs, &why) != 0) {
+        probe_summary(r, "The KDC's clock was not read: %s", why);
+        free(why);
+        return ST_SKIP;
+    }
+    char *realm = probe_krb_realm(ctx);
+    if (!realm)
+        realm = xstrdup("SMTPWIZ.INVALID");   /* any realm draws a KRB-ERROR with stime */
+    fact_str(r, "realm", realm);
+    fact_str(r, "dc_source", dcs.source);
+    kdc_clock kc = {0};
+    const kdc_target *t = NULL;
+    probe_status st = ST_ERROR;
+    /* The first domain controller that answers: one that is down must not
+     * hide the clock of the others (kerberos-ports reports each of them). */
+    strbuf notes = {0};
+    for (size_t i = 0; i < dcs.n && !t; i++) {
+        kdc_reply_free(&kc.rep);
+        krb_error_msg_free(&kc.msg);
+        memset(&kc, 0, sizeof kc);
+        if (read_kdc_clock(ctx, &dcs.v[i], realm, &kc, &why))
+            t = &dcs.v[i];
+        else
+            sb_printf(&notes, "%s%s port %s: %s", notes.len ? "; " : "", dcs.v[i].host,
+                      dcs.v[i].port, why);
+        free(why);
+        why = NULL;
+    }
+    if (!t) {
+        fact_bool(r, "kdc_answered", false);
+        probe_summary(r, "No KDC answered the clock request: %s", notes.buf);
+    } else {
+        fact_bool(r, "kdc_answered", true);
+        clock_facts(r, t, &kc);
+        double srv = 0;
+        const char *src = NULL;
+        bool have_srv = server_skew(ctx, &srv, &src);
+        if (have_srv) {
+            fact_num(r, "skew_server_s", round((srv - kc.skew) * 10) / 10);
+            fact_str(r, "server_clock_source", src);
+        }
+        st = conclude(r, t, kc.skew, have_srv, srv - kc.skew);
+    }
+    sb_free(&notes);
+    kdc_reply_free(&kc.rep);
+    krb_error_msg_free(&kc.msg);
+    kdc_list_free(&dcs);
+    free(realm);
+    return st;
+}

@@ -1,0 +1,147 @@
+/* probe kerberos-ports: can this machine reach each domain controller's
+ * Kerberos services (KB979174: "Kerberos ports blocked")?  TCP 88 and UDP 88
+ * are asked a real AS-REQ, so "answered" means a KDC spoke, not merely that
+ * a port was open; TCP 464 (kpasswd) is a connection only.  Each result is
+ * one of answered / refused (nothing listens) / filtered (silently dropped). */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "proto/krb_der.h"
+#include "probe/probe_krb.h"
+#include "base/util.h"
+
+typedef struct ports_run {
+    strbuf lines_bad;        /* sentences for the summary */
+    char **lines;            /* one per check, for the fact list */
+    size_t nlines;
+    bool kdc_bad, kpasswd_bad;
+    kdc_outcome worst[3];    /* kdc tcp, kdc udp, kpasswd tcp (first bad seen) */
+} ports_run;
+
+static const char *meaning(kdc_outcome o)
+{
+    switch (o) {
+    case KDC_REFUSED: return "refused: nothing listens there";
+    case KDC_FILTERED: return "filtered: no answer at all, the packets are dropped on the way";
+    case KDC_SILENT: return "connected but no Kerberos answer";
+    case KDC_UNREACH: return "unreachable: no route to the host";
+    case KDC_UNRESOLVED: return "the name does not resolve";
+    case KDC_BADREPLY: return "answered with something that is not Kerberos";
+    default: return kdc_outcome_name(o);
+    }
+}
+
+static void record(ports_run *pr, int slot, const kdc_target *t, const char *proto,
+                   const char *port, const kdc_reply *rep)
+{
+    kdc_outcome o = rep->outcome;
+    pr->lines = xrealloc(pr->lines, (pr->nlines + 1) * sizeof *pr->lines);
+    pr->lines[pr->nlines++] = xasprintf("%s %s/%s: %s (%.0f ms)", t->host, proto, port,
+                                        kdc_outcome_name(o), rep->rtt_ms);
+    bool ok = o == KDC_ANSWERED || (slot == 2 && o == KDC_OPEN);
+    if (ok)
+        return;
+    if (pr->worst[slot] == KDC_ANSWERED)
+        pr->worst[slot] = o;
+    *(slot == 2 ? &pr->kpasswd_bad : &pr->kdc_bad) = true;
+    sb_printf(&pr->lines_bad, "%s%s %s %s is %s", pr->lines_bad.len ? "; " : "", t->host,
+              proto, port, meaning(o));
+}
+
+/* An answer counts only if it is a Kerberos message. */
+static void ask(probe_ctx *ctx, ports_run *pr, const kdc_target *t, bool tcp,
+                const unsigned char *req, size_t len)
+{
+    kdc_reply rep;
+    kdc_exchange(t->host, t->port, tcp, req, len, ctx->o.timeout_ms, ctx->o.cancel_fd, &rep);
+    if (rep.outcome == KDC_ANSWERED && krb_msg_type(rep.buf, rep.len) < 0)
+        rep.outcome = KDC_BADREPLY;
+    record(pr, tcp ? 0 : 1, t, tcp ? "TCP" : "UDP", t->port, &rep);
+    kdc_reply_free(&rep);
+}
+
+static void check_target(probe_ctx *ctx, ports_run *pr, const kdc_target *t,
+                         const unsigned char *req, size_t len)
+{
+    ask(ctx, pr, t, true, req, len);
+    ask(ctx, pr, t, false, req, len);
+    if (!t->kpasswd_port)
+        return;
+    kdc_reply rep;
+    kdc_tcp_open(t->host, t->kpasswd_port, ctx->o.timeout_ms, ctx->o.cancel_fd, &rep);
+    record(pr, 2, t, "TCP", t->kpasswd_port, &rep);
+    kdc_reply_free(&rep);
+}
+
+static probe_status conclude(probe_result *r, ports_run *pr, const kdc_list *dcs)
+{
+    static const char *const keys[] = {"kdc_tcp", "kdc_udp", "kpasswd_tcp"};
+    for (int i = 0; i < 3; i++)
+        fact_str(r, keys[i], i == 2 && !dcs->v[0].kpasswd_port ? "not-checked"
+                 : kdc_outcome_name(pr->worst[i] == KDC_ANSWERED && i == 2 ? KDC_OPEN
+                                    : pr->worst[i]));
+    fact_list(r, "checks", pr->lines, pr->nlines);
+    fact_bool(r, "blocked", pr->kdc_bad);
+    const char *who = dcs->n == 1 ? dcs->v[0].host : "the domain controllers";
+    if (pr->kdc_bad) {
+        probe_summary(r, "Kerberos is blocked between this machine and %s: %s. Exchange "
+                      "servers then fall back from Kerberos or fail to authenticate; open "
+                      "TCP and UDP 88 (and TCP 464) to every domain controller", who,
+                      pr->lines_bad.buf);
+        return ST_FAIL;
+    }
+    if (pr->kpasswd_bad) {
+        probe_summary(r, "The KDC answers on %s, but kpasswd does not: %s (password changes "
+                      "over Kerberos fail)", who, pr->lines_bad.buf);
+        return ST_WARN;
+    }
+    probe_summary(r, "Kerberos answers on %s: TCP and UDP %s answered an AS-REQ%s", who,
+                  dcs->v[0].port, dcs->v[0].kpasswd_port ? ", kpasswd TCP port accepts" :
+                  " (kpasswd not checked: --dc named a non-standard KDC port)");
+    return ST_PASS;
+}
+
+probe_status probe_kerberos_ports(probe_ctx *ctx, probe_result *r)
+{
+    kdc_list dcs;
+    char *why = NULL;
+    if (probe_krb_targets(ctx, &dcs, &why) != 0) {
+        probe_summary(r, "Kerberos ports were not checked: %s", why);
+        free(why);
+        return ST_SKIP;
+    }
+    char *realm = probe_krb_realm(ctx);
+    size_t len = 0;
+    unsigned char *req = krb_as_req_build(realm ? realm : "SMTPWIZ.INVALID",
+                                          "smtpwiz-port-probe", (uint32_t)getpid(), &len);
+    if (!req) {   /* a realm taken from a hostile or odd EHLO name */
+        probe_summary(r, "Kerberos ports were not checked: the realm \"%s\" is empty or too "
+                      "long for a Kerberos request (give one with --realm)", realm);
+        free(realm);
+        kdc_list_free(&dcs);
+        return ST_ERROR;
+    }
+    ports_run pr = {0};
+    char **names = xcalloc(dcs.n, sizeof *names);
+    for (size_t i = 0; i < dcs.n; i++) {
+        names[i] = dcs.v[i].host;
+        check_target(ctx, &pr, &dcs.v[i], req, len);
+    }
+    fact_list(r, "dcs", names, dcs.n);
+    fact_str(r, "dc_source", dcs.source);
+    probe_status st = conclude(r, &pr, &dcs);
+    for (size_t i = 0; i < pr.nlines; i++)
+        free(pr.lines[i]);
+    free(pr.lines);
+    sb_free(&pr.lines_bad);
+    free(names);
+    free(req);
+    free(realm);
+    kdc_list_free(&dcs);
+    return st;
+}

@@ -1,0 +1,248 @@
+/* sasl: see sasl.h.  Cyrus SASL does the mechanism; this file carries its
+ * messages over SMTP as RFC 4954 describes, for AUTH and X-EXPS alike. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <sasl/sasl.h>
+
+#include "proto/ntlm.h"
+#include "proto/sasl.h"
+#include "base/util.h"
+
+#define SASL_MAX_ROUNDS 12
+/* Cyrus stores every callback as int (*)(void); going through the generic
+ * void (*)(void) keeps -Wcast-function-type quiet about that convention. */
+#define SASL_FN(f) ((int (*)(void))(void (*)(void))(f))
+
+static bool sasl_ready;
+
+static int log_cb(void *ctx, int level, const char *msg)
+{
+    /* Cyrus logs to syslog by default; a probe never prints, so the text is
+     * dropped here and the error detail comes from sasl_errdetail(). */
+    (void)ctx, (void)level, (void)msg;
+    return SASL_OK;
+}
+
+int sasl_global_init(char **err)
+{
+    if (sasl_ready)
+        return 0;
+    static sasl_callback_t global[] = {
+        {SASL_CB_LOG, SASL_FN(log_cb), NULL},
+        {SASL_CB_LIST_END, NULL, NULL},
+    };
+    int rc = sasl_client_init(global);
+    if (rc != SASL_OK) {
+        *err = xasprintf("the Cyrus SASL library did not start: %s", sasl_errstring(rc, NULL, NULL));
+        return -1;
+    }
+    sasl_ready = true;
+    return 0;
+}
+
+typedef struct cb_ctx {
+    const sasl_creds *cr;
+    sasl_secret_t *secret;
+} cb_ctx;
+
+static int simple_cb(void *context, int id, const char **result, unsigned *len)
+{
+    const cb_ctx *c = context;
+    const char *v = NULL;
+    if (id == SASL_CB_USER)
+        v = "";                       /* no authorization identity */
+    else if (id == SASL_CB_AUTHNAME)
+        v = c->cr->user;
+    if (!v)
+        return SASL_FAIL;
+    *result = v;
+    if (len)
+        *len = (unsigned)strlen(v);
+    return SASL_OK;
+}
+
+static int pass_cb(sasl_conn_t *sc, void *context, int id, sasl_secret_t **psecret)
+{
+    cb_ctx *c = context;
+    (void)sc;
+    if (id != SASL_CB_PASS || !c->cr->password)
+        return SASL_FAIL;
+    if (!c->secret) {
+        size_t n = strlen(c->cr->password);
+        c->secret = xcalloc(1, sizeof(sasl_secret_t) + n + 1);
+        c->secret->len = n;
+        memcpy(c->secret->data, c->cr->password, n);
+    }
+    *psecret = c->secret;
+    return SASL_OK;
+}
+
+static int realm_cb(void *context, int id, const char **avail, const char **result)
+{
+    const cb_ctx *c = context;
+    (void)id;
+    *result = c->cr->realm ? c->cr->realm : (avail && *avail ? *avail : "");
+    return SASL_OK;
+}
+
+/* Send one client payload: base64, redacted in the transcript. */
+static smtp_err send_payload(smtp_session *s, const char *prefix, const char *data,
+                             unsigned len, char **err)
+{
+    char *b64 = len ? util_b64_encode(data, len) : xstrdup(prefix ? "=" : "");
+    char *line = prefix ? xasprintf("%s %s", prefix, b64) : xstrdup(b64);
+    size_t shown = prefix ? strlen(prefix) + 1 : 0;
+    smtp_err e = smtp_send(s, line, SMTP_SECRET, shown, err);
+    OPENSSL_cleanse(line, strlen(line));
+    OPENSSL_cleanse(b64, strlen(b64));
+    free(line);
+    free(b64);
+    return e;
+}
+
+/* An NTLM type-2 is not secret, and its names help: note it decoded. */
+static void note_ntlm(smtp_session *s, const unsigned char *msg, size_t len)
+{
+    ntlm_challenge ch;
+    char *err = NULL;
+    ntlm_challenge_init(&ch);
+    if (ntlm_parse_type2(msg, len, &ch, &err) == 0)
+        tr_note(s->tr, s->tls, "NTLM challenge: computer %s, domain %s, DNS name %s",
+                ch.nb_computer ? ch.nb_computer : "?", ch.nb_domain ? ch.nb_domain : "?",
+                ch.dns_computer ? ch.dns_computer : "?");
+    free(err);
+    ntlm_challenge_free(&ch);
+}
+
+typedef struct exchange {
+    smtp_session *s;
+    sasl_conn_t *sc;
+    const char *mech;
+    const char *pending;      /* initial response not yet sent */
+    unsigned pending_len;
+    bool pending_set;
+} exchange;
+
+/* RFC 4954 "*": abandon the exchange, and read the server's answer to it,
+ * or that answer would be taken as the reply to the next command. */
+static void cancel_exchange(exchange *x, smtp_reply *final)
+{
+    char *ignored = NULL;
+    if (smtp_send(x->s, "*", SMTP_PLAIN, 0, &ignored) == SMTP_OK) {
+        free(ignored);
+        ignored = NULL;
+        smtp_read_reply(x->s, final, &ignored);
+    }
+    free(ignored);
+}
+
+/* The 334 rounds until the server gives a final reply. */
+static sasl_result rounds(exchange *x, smtp_reply *final, char **err)
+{
+    for (int round = 0; round < SASL_MAX_ROUNDS; round++) {
+        if (smtp_read_reply(x->s, final, err) != SMTP_OK)
+            return SASL_ESMTP;
+        if (final->code != 334)
+            return SASL_DONE;
+        const char *text = final->nlines ? final->lines[0] : "";
+        const char *out = NULL;
+        unsigned outlen = 0;
+        if (x->pending_set) {
+            /* Client-first mechanism under a verb that took no initial
+             * response: the first 334 ("NTLM supported") only says go on. */
+            out = x->pending, outlen = x->pending_len;
+            x->pending_set = false;
+        } else {
+            unsigned char *in = NULL;
+            long inlen = util_b64_decode(text, strlen(text), &in);
+            if (inlen < 0) {
+                *err = xasprintf("the server's challenge is not base64: %s", text);
+                free(in);
+                cancel_exchange(x, final);
+                return SASL_ESMTP;
+            }
+            if (util_strieq(x->mech, "NTLM"))
+                note_ntlm(x->s, in, (size_t)inlen);
+            sasl_interact_t *ia = NULL;
+            int rc = sasl_client_step(x->sc, (const char *)in, (unsigned)inlen, &ia, &out, &outlen);
+            free(in);
+            if (rc != SASL_OK && rc != SASL_CONTINUE) {
+                *err = xasprintf("the SASL %s mechanism could not answer: %s", x->mech,
+                                 sasl_errdetail(x->sc));
+                cancel_exchange(x, final);
+                return SASL_ECLIENT;
+            }
+        }
+        if (send_payload(x->s, NULL, out, outlen, err) != SMTP_OK)
+            return SASL_ESMTP;
+    }
+    *err = xstrdup("the server kept asking for more SASL rounds");
+    return SASL_ESMTP;
+}
+
+sasl_result sasl_authenticate(smtp_session *s, const char *verb, const char *mech,
+                              const char *server_fqdn, const sasl_creds *cr,
+                              smtp_reply *final, char **err)
+{
+    if (sasl_global_init(err) != 0)
+        return SASL_ECLIENT;
+    cb_ctx cbc = {.cr = cr};
+    sasl_callback_t cbs[] = {
+        {SASL_CB_USER, SASL_FN(simple_cb), &cbc},
+        {SASL_CB_AUTHNAME, SASL_FN(simple_cb), &cbc},
+        {SASL_CB_PASS, SASL_FN(pass_cb), &cbc},
+        {SASL_CB_GETREALM, SASL_FN(realm_cb), &cbc},
+        {SASL_CB_LIST_END, NULL, NULL},
+    };
+    sasl_conn_t *sc = NULL;
+    sasl_result res = SASL_ECLIENT;
+    /* Exchange registers SMTPSVC/<fqdn> and authenticates X-EXPS peers
+     * against it; plain AUTH uses the RFC 4954 service name. */
+    const char *service = util_strieq(verb, "X-EXPS") ? "SMTPSVC" : "smtp";
+    int rc = sasl_client_new(service, server_fqdn, NULL, NULL, cbs, 0, &sc);
+    if (rc != SASL_OK) {
+        *err = xasprintf("cannot start a SASL client: %s", sasl_errstring(rc, NULL, NULL));
+        goto out;
+    }
+    sasl_interact_t *ia = NULL;
+    const char *out = NULL, *chosen = NULL;
+    unsigned outlen = 0;
+    rc = sasl_client_start(sc, mech, &ia, &out, &outlen, &chosen);
+    if (rc == SASL_NOMECH) {
+        *err = xasprintf("no Cyrus SASL plugin for %s is installed here", mech);
+        res = SASL_ENOMECH;
+        goto out;
+    }
+    if (rc != SASL_OK && rc != SASL_CONTINUE) {
+        *err = xasprintf("the SASL %s mechanism could not start: %s", mech, sasl_errdetail(sc));
+        goto out;
+    }
+    exchange x = {.s = s, .sc = sc, .mech = mech};
+    char *cmd = xasprintf("%s %s", verb, mech);
+    smtp_err se;
+    if (out && util_strieq(verb, "AUTH")) {
+        se = send_payload(s, cmd, out, outlen, err);
+    } else {
+        /* X-EXPS (and a client-first mechanism without an initial response)
+         * starts bare: Exchange answers "334 <MECH> supported" first. */
+        if (out) {
+            x.pending = out, x.pending_len = outlen, x.pending_set = true;
+        }
+        se = smtp_send(s, cmd, SMTP_PLAIN, 0, err);
+    }
+    free(cmd);
+    res = se != SMTP_OK ? SASL_ESMTP : rounds(&x, final, err);
+out:
+    if (sc)
+        sasl_dispose(&sc);
+    if (cbc.secret) {
+        OPENSSL_cleanse(cbc.secret->data, cbc.secret->len);
+        free(cbc.secret);
+    }
+    return res;
+}

@@ -1,0 +1,215 @@
+/* smtp: see smtp.h. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/smtp.h"
+#include "base/util.h"
+
+net_err smtp_connect(const char *host, const char *port, const net_opts *o,
+                     transcript *tr, smtp_session **sess, char **err)
+{
+    conn *c = NULL;
+    *sess = NULL;
+    net_err e = net_connect(host, port, o, &c, err);
+    if (e != NET_OK) {
+        tr_note(tr, false, "connect to %s port %s failed: %s", host, port, *err);
+        return e;
+    }
+    smtp_session *s = xcalloc(1, sizeof *s);
+    s->c = c;
+    s->tr = tr;
+    smtp_caps_init(&s->caps);
+    tr_note(tr, false, "connected to %s port %d in %.1f ms", net_peer_addr(c),
+            net_peer_port(c), net_connect_ms(c));
+    *sess = s;
+    return NET_OK;
+}
+
+void smtp_close(smtp_session *s)
+{
+    if (!s)
+        return;
+    net_close(s->c);
+    smtp_caps_free(&s->caps);
+    tls_info_free(&s->tls_info);
+    free(s);
+}
+
+void smtp_quit(smtp_session *s)
+{
+    if (!s)
+        return;
+    if (!s->broken) {
+        smtp_reply r;
+        char *err = NULL;
+        smtp_reply_init(&r);
+        int saved = net_timeout_ms(s->c);
+        /* A polite QUIT must not hold up the run: at most 2 s for it. */
+        net_set_timeout(s->c, saved < 2000 ? saved : 2000);
+        smtp_cmd(s, "QUIT", &r, &err);
+        free(err);
+        smtp_reply_free(&r);
+    }
+    smtp_close(s);
+}
+
+/* Read one reply with a deadline on the whole reply, not only each line:
+ * a server dripping one line just inside each timeout must still stop. */
+smtp_err smtp_read_reply(smtp_session *s, smtp_reply *r, char **err)
+{
+    char line[SMTP_LINE_MAX + 1];
+    int timeout = net_timeout_ms(s->c);
+    double deadline = util_now_ms() + timeout;
+    smtp_err result = SMTP_OK;
+    smtp_reply_free(r);
+    for (;;) {
+        double left = deadline - util_now_ms();
+        if (left <= 0) {
+            *err = xstrdup("the server did not finish its reply before the timeout");
+            s->last_net = NET_ETIMEOUT;
+            result = SMTP_ENET;
+            break;
+        }
+        net_set_timeout(s->c, (int)left + 1);
+        size_t len = 0;
+        net_err ne = net_read_line(s->c, line, SMTP_LINE_MAX + 1, &len, err);
+        if (ne != NET_OK) {
+            s->last_net = ne;
+            result = ne == NET_ETOOLONG ? SMTP_EPROTO : SMTP_ENET;
+            break;
+        }
+        tr_add(s->tr, TR_SERVER, s->tls, line, len);
+        reply_status rs = smtp_reply_feed(r, line, len, err);
+        if (rs == REPLY_DONE)
+            break;
+        if (rs < 0) {
+            result = SMTP_EPROTO;
+            break;
+        }
+    }
+    net_set_timeout(s->c, timeout);
+    if (result != SMTP_OK) {
+        s->broken = true;
+        tr_note(s->tr, s->tls, "%s", *err);
+    }
+    return result;
+}
+
+smtp_err smtp_send(smtp_session *s, const char *line, int secret, size_t shown, char **err)
+{
+    if (s->broken) {
+        /* A late reply to the failed command would be read as this one's. */
+        *err = xstrdup("the session is out of step after an earlier error; not sending more");
+        return SMTP_EPROTO;
+    }
+    size_t len = strlen(line);
+    if (secret == SMTP_SECRET) {
+        if (shown > len)
+            shown = len;
+        char *red = tr_redacted(len - shown);
+        char *vis = xasprintf("%.*s%s", (int)shown, line, red);
+        tr_add(s->tr, TR_CLIENT, s->tls, vis, strlen(vis));
+        free(vis);
+        free(red);
+    } else {
+        tr_add(s->tr, TR_CLIENT, s->tls, line, len);
+    }
+    char *wire = xmalloc(len + 3);
+    memcpy(wire, line, len);
+    memcpy(wire + len, "\r\n", 3);
+    net_err e = net_write(s->c, wire, len + 2, err);
+    /* The wire copy may hold a secret: wipe it before freeing. */
+    OPENSSL_cleanse(wire, len + 2);
+    free(wire);
+    if (e != NET_OK) {
+        s->last_net = e;
+        s->broken = true;
+        tr_note(s->tr, s->tls, "%s", *err);
+        return SMTP_ENET;
+    }
+    return SMTP_OK;
+}
+
+smtp_err smtp_cmd(smtp_session *s, const char *line, smtp_reply *r, char **err)
+{
+    smtp_err e = smtp_send(s, line, SMTP_PLAIN, 0, err);
+    return e != SMTP_OK ? e : smtp_read_reply(s, r, err);
+}
+
+smtp_err smtp_ehlo(smtp_session *s, const char *helo, smtp_reply *r, char **err)
+{
+    char *cmd = xasprintf("EHLO %s", helo);
+    smtp_err e = smtp_cmd(s, cmd, r, err);
+    free(cmd);
+    if (e != SMTP_OK)
+        return e;
+    smtp_caps_free(&s->caps);
+    smtp_caps_init(&s->caps);
+    s->used_helo = false;
+    if (r->code == 250) {
+        smtp_caps_parse(r, &s->caps);
+        s->ehlo_done = true;
+        return SMTP_OK;
+    }
+    if (r->code >= 500 && r->code <= 502) {
+        /* An old or locked-down server: HELO still greets, with no extensions. */
+        cmd = xasprintf("HELO %s", helo);
+        e = smtp_cmd(s, cmd, r, err);
+        free(cmd);
+        if (e == SMTP_OK && r->code == 250) {
+            s->used_helo = true;
+            s->ehlo_done = true;
+        }
+    }
+    return e;
+}
+
+smtp_err smtp_starttls(smtp_session *s, const char *verb, const tls_opts *o,
+                       const char *helo, smtp_reply *r, char **err)
+{
+    smtp_err e = smtp_cmd(s, verb, r, err);
+    if (e != SMTP_OK || r->code != 220)
+        return e;
+    if (net_pending(s->c)) {
+        /* Bytes after the 220 and before the handshake would be injected
+         * into the TLS session (CVE-2011-0411 style): refuse to go on. */
+        *err = xstrdup("the server sent data after its 220 reply to STARTTLS, before TLS began");
+        tr_note(s->tr, false, "%s", *err);
+        s->last_net = NET_ETLS;
+        s->broken = true;
+        return SMTP_EPROTO;
+    }
+    tls_info_free(&s->tls_info);
+    net_err ne = tls_client_start(s->c, o, &s->tls_info, err);
+    if (ne != NET_OK) {
+        s->last_net = ne;
+        s->broken = true;
+        tr_note(s->tr, false, "TLS handshake failed: %s", *err);
+        return SMTP_ENET;
+    }
+    s->tls = true;
+    tr_note(s->tr, true, "TLS started: %s, %s", s->tls_info.protocol, s->tls_info.cipher);
+    s->ehlo_done = false;
+    return smtp_ehlo(s, helo, r, err);
+}
+
+char *smtp_describe(smtp_session *s, smtp_err e, const char *err)
+{
+    if (e == SMTP_EPROTO)
+        return xasprintf("the server broke the SMTP protocol: %s", err ? err : "bad reply");
+    switch (s ? s->last_net : NET_EIO) {
+    case NET_ETIMEOUT:
+        return xasprintf("the server stopped answering (%s)", err ? err : "timeout");
+    case NET_ECLOSED:
+        return xasprintf("the server closed the connection (%s)", err ? err : "closed");
+    case NET_ECANCEL:
+        return xstrdup("cancelled");
+    case NET_ETLS:
+        return xasprintf("TLS failed: %s", err ? err : "unknown");
+    default:
+        return xasprintf("network error: %s", err ? err : "unknown");
+    }
+}

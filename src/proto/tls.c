@@ -1,0 +1,186 @@
+/* tls: see tls.h. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <arpa/inet.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include "proto/tls.h"
+#include "base/util.h"
+
+void tls_info_free(tls_info *i)
+{
+    free(i->protocol);
+    free(i->cipher);
+    free(i->subject);
+    free(i->issuer);
+    free(i->san);
+    free(i->not_before);
+    free(i->not_after);
+    free(i->key_type);
+    free(i->verify_error);
+    memset(i, 0, sizeof *i);
+}
+
+static char *name_oneline(const X509_NAME *n)
+{
+    BIO *b = BIO_new(BIO_s_mem());
+    X509_NAME_print_ex(b, n, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+    char *data = NULL;
+    long len = BIO_get_mem_data(b, &data);
+    char *out = util_escape(data ? data : "", (size_t)(len > 0 ? len : 0));
+    BIO_free(b);
+    return out;
+}
+
+static char *asn1_time_iso(const ASN1_TIME *t)
+{
+    struct tm tm;
+    char buf[32];
+    if (!t || ASN1_TIME_to_tm(t, &tm) != 1)
+        return xstrdup("unknown");
+    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return xstrdup(buf);
+}
+
+static char *san_list(X509 *cert)
+{
+    GENERAL_NAMES *names = X509_get_ext_d2i(cert, NID_subject_alt_name, NULL, NULL);
+    if (!names)
+        return NULL;
+    strbuf sb = {0};
+    for (int i = 0; i < sk_GENERAL_NAME_num(names); i++) {
+        const GENERAL_NAME *g = sk_GENERAL_NAME_value(names, i);
+        if (sb.len)
+            sb_puts(&sb, ", ");
+        if (g->type == GEN_DNS) {
+            const ASN1_IA5STRING *s = g->d.dNSName;
+            char *e = util_escape((const char *)ASN1_STRING_get0_data(s), (size_t)ASN1_STRING_length(s));
+            sb_printf(&sb, "DNS:%s", e);
+            free(e);
+        } else if (g->type == GEN_IPADD) {
+            const ASN1_OCTET_STRING *ip = g->d.iPAddress;
+            const unsigned char *p = ASN1_STRING_get0_data(ip);
+            if (ASN1_STRING_length(ip) == 4)
+                sb_printf(&sb, "IP:%u.%u.%u.%u", p[0], p[1], p[2], p[3]);
+            else
+                sb_puts(&sb, "IP:(v6)");
+        } else {
+            sb_puts(&sb, "(other)");
+        }
+    }
+    GENERAL_NAMES_free(names);
+    return sb_steal(&sb);
+}
+
+static void fill_cert(X509 *cert, tls_info *info)
+{
+    info->subject = name_oneline(X509_get_subject_name(cert));
+    info->issuer = name_oneline(X509_get_issuer_name(cert));
+    info->san = san_list(cert);
+    info->not_before = asn1_time_iso(X509_get0_notBefore(cert));
+    info->not_after = asn1_time_iso(X509_get0_notAfter(cert));
+    info->expired = X509_cmp_current_time(X509_get0_notAfter(cert)) < 0;
+    info->self_signed = X509_check_issued(cert, cert) == X509_V_OK;
+    EVP_PKEY *pk = X509_get0_pubkey(cert);
+    if (pk) {
+        info->key_bits = EVP_PKEY_get_bits(pk);
+        const char *tn = EVP_PKEY_get0_type_name(pk);
+        info->key_type = xstrdup(tn ? tn : "unknown");
+    }
+}
+
+/* Check the name we were asked to reach: DNS names per RFC 6125, IP
+ * literals against IP SANs. */
+static bool host_matches(X509 *cert, const char *host)
+{
+    if (!host || !*host)
+        return false;
+    if (X509_check_ip_asc(cert, host, 0) == 1)
+        return true;
+    return X509_check_host(cert, host, 0, 0, NULL) == 1;
+}
+
+static bool is_ip_literal(const char *s)
+{
+    unsigned char buf[16];
+    return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
+}
+
+static SSL_CTX *client_ctx(const tls_opts *o, char **err)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    if (!ctx) {
+        *err = xstrdup("cannot create a TLS context");
+        return NULL;
+    }
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+    /* A diagnostic client must reach the old servers these articles are
+     * about (Exchange 2003: TLS 1.0, SHA-1): OpenSSL 3's default security
+     * level refuses them before any finding.  Nothing is trusted blindly -
+     * verification and an obsolete protocol are reported, not enforced. */
+    SSL_CTX_set_min_proto_version(ctx, 0);
+    SSL_CTX_set_security_level(ctx, 0);
+    if (o->cafile) {
+        if (SSL_CTX_load_verify_file(ctx, o->cafile) != 1) {
+            *err = xasprintf("cannot read CA file %s", o->cafile);
+            SSL_CTX_free(ctx);
+            return NULL;
+        }
+    } else {
+        /* The hashed directory is searched lazily, for the issuers a chain
+         * needs; loading the whole bundle would cost ~25 ms at every start. */
+        SSL_CTX_load_verify_dir(ctx, X509_get_default_cert_dir());
+    }
+    return ctx;
+}
+
+net_err tls_client_start(conn *c, const tls_opts *o, tls_info *info, char **err)
+{
+    memset(info, 0, sizeof *info);
+    ERR_clear_error();
+    SSL_CTX *ctx = client_ctx(o, err);
+    if (!ctx)
+        return NET_ETLS;
+    SSL *ssl = SSL_new(ctx);
+    SSL_CTX_free(ctx);   /* the SSL holds its own reference */
+    SSL_set_fd(ssl, net_fd(c));
+    /* RFC 6066: SNI carries host names only, never an address literal. */
+    if (o->sni && !is_ip_literal(o->sni))
+        SSL_set_tlsext_host_name(ssl, o->sni);
+    double deadline = util_now_ms() + net_timeout_ms(c);
+    for (;;) {
+        int rc = SSL_connect(ssl);
+        if (rc == 1)
+            break;
+        net_err e = net_wait_ssl(c, ssl, rc, deadline, err);
+        if (e != NET_OK) {
+            SSL_free(ssl);
+            return e == NET_ECLOSED ? NET_ETLS : e;
+        }
+    }
+    info->protocol = xstrdup(SSL_get_version(ssl));
+    info->cipher = xstrdup(SSL_get_cipher_name(ssl));
+    X509 *cert = SSL_get1_peer_certificate(ssl);
+    if (cert) {
+        fill_cert(cert, info);
+        long vr = SSL_get_verify_result(ssl);
+        info->chain_ok = vr == X509_V_OK;
+        if (!info->chain_ok)
+            info->verify_error = xstrdup(X509_verify_cert_error_string(vr));
+        info->hostname_ok = host_matches(cert, o->sni);
+        X509_free(cert);
+    } else {
+        info->verify_error = xstrdup("the server sent no certificate");
+    }
+    info->verified = info->chain_ok && info->hostname_ok;
+    net_attach_ssl(c, ssl);
+    return NET_OK;
+}

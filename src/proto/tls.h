@@ -1,0 +1,41 @@
+/* tls: the client side of STARTTLS with OpenSSL - handshake on an existing
+ * connection, then what an admin needs to know about it: protocol, cipher,
+ * certificate names and dates, key size, chain and hostname verification.
+ * A failed verification is reported in tls_info, never as an error: the
+ * session goes on so the other probes still see the server. */
+#ifndef SMTPWIZ_TLS_H
+#define SMTPWIZ_TLS_H
+
+#include <stdbool.h>
+
+#include "proto/net.h"
+
+typedef struct tls_opts {
+    const char *sni;       /* host name for SNI and the hostname check (NULL: none) */
+    const char *cafile;    /* PEM bundle; NULL: the system store */
+} tls_opts;
+
+typedef struct tls_info {
+    char *protocol;        /* "TLSv1.3" */
+    char *cipher;          /* "TLS_AES_256_GCM_SHA384" */
+    char *subject;         /* one-line RFC 2253 */
+    char *issuer;
+    char *san;             /* "DNS:a, DNS:b, IP:1.2.3.4", or NULL */
+    char *not_before;      /* ISO 8601 UTC */
+    char *not_after;
+    char *key_type;        /* "RSA", "EC", "ED25519" ... */
+    int key_bits;
+    bool self_signed;
+    bool expired;
+    bool chain_ok;         /* chain verified against the store */
+    bool hostname_ok;      /* sni matched the certificate (false if no sni) */
+    bool verified;         /* chain_ok && hostname_ok */
+    char *verify_error;    /* X509 verify error text if !chain_ok, else NULL */
+} tls_info;
+
+void tls_info_free(tls_info *i);
+/* Handshake as a client on c (after the server said 220 to STARTTLS or
+ * X-ANONYMOUSTLS).  On success the connection reads and writes through TLS. */
+net_err tls_client_start(conn *c, const tls_opts *o, tls_info *info, char **err);
+
+#endif

@@ -1,0 +1,32 @@
+/* report: a finished run rendered for people (transcript with swaks-style
+ * arrows, then a findings table) and for scripts (one JSON object).
+ * Everything it prints was escaped and redacted on the way in. */
+#ifndef SMTPWIZ_REPORT_H
+#define SMTPWIZ_REPORT_H
+
+#include <stdio.h>
+
+#include "probe/probe.h"
+#include "base/util.h"
+
+typedef struct run_report {
+    const probe_ctx *ctx;
+    const probe_result *results;
+    size_t nresults;
+} run_report;
+
+void report_human(FILE *out, const run_report *rr);
+void report_json(FILE *out, const run_report *rr);
+/* Pieces for other reports (diagnose): JSON of the probes array and of the
+ * transcript array, and a transcript in text. */
+void report_json_probes(strbuf *sb, const run_report *rr);
+void report_json_transcript(strbuf *sb, const transcript *tr);
+void report_transcript_text(FILE *out, const transcript *tr);
+/* The address connected to (the connect probe's fact), or NULL. */
+const char *report_target_address(const run_report *rr);
+void json_string(strbuf *sb, const char *s);
+/* Exit status of a run (monitoring-plugins convention): 0 all pass (skips
+ * allowed), 1 a warning, 2 a failure, 3 could not run. */
+int report_exit_status(const run_report *rr);
+
+#endif
