@@ -7,8 +7,8 @@
 : "${TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 export TOP
 mkdir -p "$TOP/tests/tmp"
-. "$TOP/tests/lib.sh"
-. "$TOP/tests/peers/aiosmtpd.sh"
+. "$TOP/tests/lib/lib.sh"
+. "$TOP/tests/lib/aiosmtpd.sh"
 need_aiosmtpd
 need swaks
 [ -x "$SMTPWIZ" ] || fail "no binary at $SMTPWIZ"

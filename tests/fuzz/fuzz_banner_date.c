@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "banner.h"
+#include "proto/banner.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

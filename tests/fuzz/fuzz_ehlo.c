@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "ehlo.h"
-#include "reply.h"
+#include "proto/ehlo.h"
+#include "proto/reply.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

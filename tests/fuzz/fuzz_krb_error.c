@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "krb_der.h"
+#include "proto/krb_der.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

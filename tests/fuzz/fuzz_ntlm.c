@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ntlm.h"
+#include "proto/ntlm.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

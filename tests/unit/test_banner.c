@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "banner.h"
+#include "proto/banner.h"
 
 /* 2016-08-05 23:24:41 UTC, i.e. "Fri, 5 Aug 2016 16:24:41 -0700". */
 #define T_2016 1470439481LL

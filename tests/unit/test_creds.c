@@ -13,8 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "creds.h"
-#include "util.h"
+#include "cli/creds.h"
+#include "base/util.h"
 
 /* Writes len bytes to a fresh temporary file; returns its path. */
 static char *temp_file(const char *data, size_t len)

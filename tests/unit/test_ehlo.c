@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ehlo.h"
-#include "reply.h"
+#include "proto/ehlo.h"
+#include "proto/reply.h"
 #include "wire_samples.h"
 
 static const char ehlo_2003[] =

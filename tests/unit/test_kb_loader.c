@@ -16,9 +16,9 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include "kb.h"
-#include "util.h"
-#include "wizard.h"
+#include "kb/kb.h"
+#include "base/util.h"
+#include "walk/wizard.h"
 
 #define HEAD "[article]\nid = 1\ntitle = T\nsource = S\nstart = a\n"          /* lines 1-5 */
 #define CONC(id) "[step " id "]\nkind = conclusion\ntitle = C\nmeans = M\nfix = F\n"

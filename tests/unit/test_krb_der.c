@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "krb_der.h"
-#include "krb_kdc.h"
-#include "util.h"
+#include "proto/krb_der.h"
+#include "proto/krb_kdc.h"
+#include "base/util.h"
 
 /* krb5kdc 1.20 answering AS-REQ smtpwiz-clock-probe@SMTPWIZ.TEST at
  * 2026-11-23T10:31:00.846290Z: KDC_ERR_C_PRINCIPAL_UNKNOWN. */

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "lab_scenario.h"
+#include "lab/lab_scenario.h"
 
 static char *write_fixture(const char *text)
 {

@@ -18,7 +18,7 @@
 #include <cmocka.h>
 #include <openssl/ssl.h>
 
-#include "lab.h"
+#include "lab/lab.h"
 
 static char dir[512];
 

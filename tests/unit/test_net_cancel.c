@@ -17,8 +17,8 @@
 
 #include <cmocka.h>
 
-#include "net.h"
-#include "util.h"
+#include "proto/net.h"
+#include "base/util.h"
 
 #define TIMEOUT_MS 1500
 

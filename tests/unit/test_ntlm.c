@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ntlm.h"
-#include "util.h"
+#include "proto/ntlm.h"
+#include "base/util.h"
 
 /* 2016-08-05 23:24:41.1234567 UTC as a FILETIME. */
 #define FT_2016 (131149130810000000ULL + 1234567ULL)

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "probe.h"
+#include "probe/probe.h"
 
 #define T_2016 1470439481LL              /* 2016-08-05T23:24:41Z */
 #define FILETIME_OF(unix_s) (((uint64_t)(unix_s) + 11644473600ULL) * 10000000ULL)

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reply.h"
-#include "util.h"
+#include "proto/reply.h"
+#include "base/util.h"
 #include "wire_samples.h"
 
 /* Parses a NUL-terminated text; returns the status and keeps r. */

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kb.h"
-#include "triage.h"
-#include "util.h"
+#include "kb/kb.h"
+#include "kb/triage.h"
+#include "base/util.h"
 
 static kb_article *kbs[2];
 

@@ -8,7 +8,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "util.h"
+#include "base/util.h"
 
 static void test_port_accepted(void **state)
 {

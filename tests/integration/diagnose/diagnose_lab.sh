@@ -1,0 +1,98 @@
+#!/bin/sh
+# diagnose against every lab scenario: each reaches the conclusion the
+# scenario stands for; healthy servers end at no-fault-found when the
+# questions are answered no; hostile ones end in an error outcome, never a
+# conclusion.  The Markdown report names the conclusion and no password.
+. "$TOP/tests/lib/lib.sh"
+[ -x "$SMTPWIZ" ] || fail "no binary at $SMTPWIZ"
+"$SMTPWIZ" lab --help >/dev/null 2>&1 || fail "smtpwiz lab --help failed"
+export SMTPWIZ_PASSWORD=Lab-Pass-1234
+# KB979174's Kerberos probe steps must fall through to their questions here:
+# --dc none (the lab's domains are real Internet domains: never look their
+# DCs up) and no ticket cache for the spn probe.
+export KRB5CCNAME="FILE:$T/no-such-ccache"
+
+NO843106="--answer accompanying-symptoms=no --answer sendas-sender=no --answer firewall-between=no --answer other-org=no"
+NO979174="--answer clock-dc=no --answer replication=no --answer spn-list=no --answer spn-dupes=no --answer kerberos-ports=no --answer kerberos-log=no --answer kerberos-log-spn=no"
+
+# scenario | kb | expected conclusion id, or ERROR | extra arguments
+cat >"$T/table" <<EOT
+e2003-healthy|843106|no-fault-found|$NO843106
+e2010-healthy|843106|no-fault-found|$NO843106
+e2010-healthy|979174|no-fault-found|$NO979174
+iwa-disabled|843106|iwa-disabled|
+sendas-denied|843106|sendas-denied|
+tls-without-auth|843106|tls-without-auth|
+exps-logon-denied|843106|exps-auth-failed|
+firewall-fixup|843106|firewall-interference|
+legacy-ims|843106|legacy-ims|
+cross-org|843106|cross-org-expected|
+clock-skew|979174|clock-skew|
+no-exchangeauth|979174|exchangeauth-disabled|
+spn-missing|979174|spn-missing|--answer spn-list=yes
+ansi-banner|843106|ERROR|
+endless-line|979174|ERROR|
+slow-drip|843106|ERROR|
+huge-ehlo|979174|ERROR|
+early-close|843106|ERROR|
+tls-garbage|843106|ERROR|
+tls-garbage|979174|ERROR|
+never-greets|979174|ERROR|
+EOT
+
+[ -f "$TOP/kb/labs/e2003-healthy.ini" ] || fail "no lab scenarios in kb/labs"
+# Every scenario must have its expected outcome here: a new one fails until added.
+for f in "$TOP"/kb/labs/*.ini; do
+    s=$(basename "$f" .ini)
+    grep -q "^$s|" "$T/table" || fail "lab scenario $s has no expected outcome in this table"
+done
+errors=0
+while IFS='|' read -r scen kb want extra; do
+    # A row whose scenario is gone is a failure: the table names what must exist.
+    [ -f "$TOP/kb/labs/$scen.ini" ] || { echo "FAIL no scenario file for $scen"; errors=$((errors + 1)); continue; }
+    start_lab "lab-$scen" "$scen"
+    out="$T/$scen-$kb.json"
+    # timeout: a hostile scenario that hangs diagnose fails the row (exit
+    # 124, not 3) instead of the whole suite.
+    # shellcheck disable=SC2086
+    timeout 60 "$SMTPWIZ" diagnose 127.0.0.1 -p "$PORT" --dc none --kb "$TOP/kb/kb$kb.ini" --user labuser \
+        --timeout 3 --json $extra >"$out" 2>"$T/$scen-$kb.err"
+    rc=$?
+    echo "$rc" >"$T/$scen-$kb.rc"
+    sanitizer_check "$scen-$kb"
+    stop_lab "lab-$scen"
+    got=$(jget "$out" 'j["conclusion"]["id"] if j["conclusion"] else "ERROR"' 2>/dev/null || echo "no JSON")
+    if [ "$got" != "$want" ]; then
+        echo "FAIL $scen (KB$kb): expected $want, got $got (exit $rc)"
+        sed 's/^/    /' "$T/$scen-$kb.err" | tail -5
+        errors=$((errors + 1))
+    else
+        echo "ok   $scen (KB$kb): $got (exit $rc)"
+    fi
+    case $want in
+    no-fault-found) [ $rc -eq 0 ] || { echo "  exit $rc, want 0"; errors=$((errors + 1)); } ;;
+    ERROR) [ $rc -eq 3 ] || { echo "  exit $rc, want 3"; errors=$((errors + 1)); } ;;
+    *) [ $rc -eq 1 ] || [ $rc -eq 2 ] || { echo "  exit $rc, want 1 or 2"; errors=$((errors + 1)); } ;;
+    esac
+done <"$T/table"
+
+# The ticket report: conclusion, fix, path, transcript, and no password.
+start_lab lab-report sendas-denied
+timeout 60 "$SMTPWIZ" diagnose 127.0.0.1 -p "$PORT" --dc none --kb "$TOP/kb/kb843106.ini" --user labuser --markdown \
+    >"$T/report.md" 2>"$T/report.err"
+echo $? >"$T/report.rc"
+sanitizer_check report
+stop_lab lab-report
+[ "$(cat "$T/report.rc")" = 1 ] || [ "$(cat "$T/report.rc")" = 2 ] ||
+    { cat "$T/report.err"; fail "diagnose --markdown exited $(cat "$T/report.rc"), want 1 or 2 (a conclusion)"; }
+grep -q '^## Conclusion: `sendas-denied`' "$T/report.md" || { cat "$T/report.md"; fail "markdown lacks the conclusion"; }
+grep -q '^\*\*What to do' "$T/report.md" || fail "markdown lacks the fix"
+grep -q '^## Transcript' "$T/report.md" || fail "markdown lacks the transcript"
+grep -q 'XEXCH50' "$T/report.md" || fail "markdown lacks the XEXCH50 exchange"
+grep -q "Lab-Pass-1234" "$T/report.md" && fail "the password appears in the markdown report"
+b64=$(printf '%s' 'Lab-Pass-1234' | base64)
+grep -q "$b64" "$T/report.md" && fail "the base64 password appears in the markdown report"
+grep -q "Lab-Pass-1234" "$T"/*.json && fail "the password appears in a JSON report"
+
+[ $errors -eq 0 ] || fail "$errors scenario(s) did not reach their conclusion"
+exit 0

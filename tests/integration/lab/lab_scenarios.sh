@@ -1,0 +1,55 @@
+#!/bin/sh
+# Every lab scenario against `smtpwiz probe --json`: the facts each scenario
+# implies (tests/lib/lab_expect.py), and for the hostile ones a timely error,
+# bounded output and no raw control bytes.  The lab must outlive each of them.
+. "$TOP/tests/lib/lib.sh"
+need python3
+TIMEOUT=5
+
+"$SMTPWIZ" lab --list --scenarios "$TOP/kb/labs" >"$T/list" || fail "smtpwiz lab --list failed"
+n=0
+failed=""
+for sc in e2003-healthy e2010-healthy iwa-disabled sendas-denied tls-without-auth \
+          exps-logon-denied firewall-fixup legacy-ims cross-org clock-skew no-exchangeauth \
+          spn-missing ansi-banner endless-line slow-drip huge-ehlo early-close tls-garbage \
+          never-greets; do
+    grep -q "^$sc " "$T/list" || fail "smtpwiz lab --list does not show $sc"
+    start_lab "$sc" "$sc"
+    t0=$(date +%s.%N)
+    SMTPWIZ_PASSWORD=Lab-Pass-1234 "$SMTPWIZ" probe 127.0.0.1 -p "$PORT" --user labuser \
+        --json --timeout "$TIMEOUT" >"$T/$sc.json" 2>"$T/$sc.stderr"
+    rc=$?
+    t1=$(date +%s.%N)
+    elapsed=$(python3 -c "print('%.2f' % ($t1 - $t0))")
+    case $rc in
+    0|1|2|3) ;;
+    *) echo "$sc: the probe died with status $rc"; failed="$failed $sc"; kill "$LABPID"; continue ;;
+    esac
+    # The plain-text report too: what a terminal shows must hold no raw
+    # control bytes from a hostile server.
+    SMTPWIZ_PASSWORD=Lab-Pass-1234 timeout 60 "$SMTPWIZ" probe 127.0.0.1 -p "$PORT" --user labuser \
+        --timeout "$TIMEOUT" >"$T/$sc.txt" 2>&1
+    if ! python3 "$TOP/tests/lib/lab_expect.py" "$sc" "$T/$sc.json" "$elapsed" "$TIMEOUT" "$T/$sc.txt"; then
+        failed="$failed $sc"
+    fi
+    case $sc in
+    spn-missing|clock-skew)
+        r=$(python3 "$TOP/tests/peers/lab_exps_gssapi.py" "$PORT")
+        case $r in "454 4.7.0 Temporary authentication failure") ;;
+        *) echo "$sc: X-EXPS GSSAPI answered '$r', expected 454 4.7.0"; failed="$failed $sc" ;; esac ;;
+    e2010-healthy)
+        r=$(python3 "$TOP/tests/peers/lab_exps_gssapi.py" "$PORT")
+        case $r in 235*) ;; *) echo "$sc: X-EXPS GSSAPI answered '$r'"; failed="$failed $sc" ;; esac ;;
+    esac
+    kill -0 "$LABPID" 2>/dev/null || { echo "$sc: the lab died"; failed="$failed $sc"; }
+    kill "$LABPID"
+    wait "$LABPID"
+    lrc=$?
+    # SIGTERM is a clean stop: 0, or the sanitizer's status with its report
+    if [ "$lrc" -ne 0 ]; then
+        echo "$sc: the lab exited $lrc after SIGTERM"; tail -n 20 "$T/$sc-lab.err"; failed="$failed $sc"
+    fi
+    n=$((n + 1))
+    echo "checked $sc (probe exit $rc, $elapsed s)"
+done
+[ -z "$failed" ] || fail "scenarios not as implied:$failed"

@@ -1,0 +1,41 @@
+# Helpers for the tmux-driven wizard tests (POSIX sh).  Source it after
+# tests/lib/lib.sh:   . "$TOP/tests/lib/tmux.sh"
+# Each test gets a private tmux server, killed at exit with the rest.
+SOCK=smtpwiz-$$
+tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
+trap 'tm kill-server 2>/dev/null; cleanup' EXIT   # lib.sh's INT/TERM traps exit into it
+shot() { tm capture-pane -p -t w > "$T/screen"; }
+# wait_for REGEX [SECONDS]: poll the screen until it matches (default 15 s).
+wait_for() {
+    end=$(( $(date +%s) + ${2:-15} ))
+    while shot; ! grep -Eq -- "$1" "$T/screen"; do
+        [ "$(date +%s)" -ge "$end" ] && { cat "$T/screen"; fail "screen never showed /$1/"; }
+        sleep 0.1
+    done
+}
+# settle [SECONDS] [STOP]: until two captures 0.15 s apart agree (no frame
+# half drawn, no probe running), at most SECONDS (default 30); at once when
+# the regex STOP shows.
+settle() {
+    end=$(( $(date +%s) + ${1:-30} ))
+    shot; cp "$T/screen" "$T/prev"
+    while { [ -z "${2:-}" ] || ! grep -Eq -- "$2" "$T/screen"; } &&
+          sleep 0.15 && shot && ! cmp -s "$T/screen" "$T/prev"; do
+        [ "$(date +%s)" -lt "$end" ] || { cat "$T/screen"; fail "the screen never settled"; }
+        cp "$T/screen" "$T/prev"
+    done
+}
+# next_step YES [STOP]: answer the step on screen (YES, y or n, to a
+# question, Enter to a finished probe) and wait (15 s) until another step,
+# a conclusion or the regex STOP shows.
+next_step() {
+    was=$(grep -o 'step [0-9]*' "$T/screen" | head -n 1)
+    [ -n "$was" ] || { cat "$T/screen"; fail "no step number on screen"; }
+    if grep -q 'y/n/?' "$T/screen"; then tm send-keys -t w "$1"; else tm send-keys -t w Enter; fi
+    end=$(( $(date +%s) + 15 ))
+    while shot; grep -q "$was\$\|$was " "$T/screen" &&
+          ! grep -Eq -- "Conclusion:${2:+|$2}" "$T/screen"; do
+        [ "$(date +%s)" -lt "$end" ] || { cat "$T/screen"; fail "stuck on $was"; }
+        sleep 0.1
+    done
+}

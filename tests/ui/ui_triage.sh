@@ -1,0 +1,35 @@
+#!/bin/sh
+# Triage in the wizard: paste the event 7004 text from KB843106 into the
+# start screen's "Paste an error text" box, Ctrl-D, and the walk opens in
+# article 843106 at the step triage chose (STEP, a regex on the step screen), against a lab server playing sendas-denied.
+. "$TOP/tests/lib/lib.sh"
+need tmux
+[ -x "$SMTPWIZ" ] || fail "no binary at $SMTPWIZ"
+ARTICLE=843106
+# triage's event-7004-504 pattern enters at step xexch50-repro.
+STEP="Reproduce the XEXCH50 refusal"
+STEP_ID=xexch50-repro
+. "$TOP/tests/lib/tmux.sh"
+start_lab triage sendas-denied
+port=$PORT
+
+tm new-session -d -x 80 -y 24 -s w -c "$T" "env LANG=C.UTF-8 $SMTPWIZ --host 127.0.0.1 -p $port"
+wait_for 'What do you want to do'
+tm send-keys -t w Down Enter
+wait_for 'Ctrl-D'
+# The event as an admin copies it from Event Viewer, line breaks included.
+tm send-keys -t w -l 'Event Type: Error
+Event Source: MSExchangeTransport
+Event Category: SMTP Protocol
+Event ID: 7004
+Description: This is an SMTP protocol error log for virtual server ID 1, connection #29. The remote host "E2k3server1.contoso.com", responded to the SMTP command "xexch50" with "504 Need to authenticate first ". The full command sent was "XEXCH50 2336 3 ". This will probably cause the connection to fail.'
+wait_for 'cause the connection'
+tm send-keys -t w C-d
+wait_for 'Which server'
+tm send-keys -t w F10
+wait_for "$ARTICLE .* step [0-9]"
+wait_for "$STEP"
+# The breadcrumb starts at the entry step.
+wait_for "^ +$STEP_ID *\$" 10
+stop_lab triage
+exit 0
