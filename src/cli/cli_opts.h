@@ -7,7 +7,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 
-#include "probe/probe.h"
+#include "probe/opts.h"
 
 /* getopt_long entries; the codes p s u P m r H t c D R X are taken. */
 #define CLI_TARGET_LONGOPTS \

@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/cli_opts.h"
 #include "probe/probe.h"
+#include "probe/run.h"
 #include "walk/report.h"
 #include "proto/sasl.h"
 #include "base/util.h"
@@ -62,32 +63,34 @@ static int parse_args(int argc, char **argv, probe_args *a)
     return 0;
 }
 
-/* --only list -> which table entries run (in table order). */
+/* --only list -> which catalog entries were asked for (in catalog order;
+ * their declared needs run too, first). */
 static int select_probes(const char *only, bool *want)
 {
-    size_t n = 0;
-    for (const probe_def *p = probe_table; p->name; p++)
-        want[n++] = only == NULL;
+    size_t n = probe_count();
+    for (size_t i = 0; i < n; i++)
+        want[i] = only == NULL;
     if (!only)
         return 0;
     char *copy = xstrdup(only), *save = NULL;
     bool any = false;
     for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        const probe_def *p = probe_find(tok);
+        const probe_decl *p = probe_find(tok);
         if (!p) {
             fprintf(stderr, "smtpwiz probe: no probe named \"%s\"\n", tok);
             free(copy);
             return -1;
         }
-        want[p - probe_table] = any = true;
+        for (size_t i = 0; i < n; i++)
+            if (probe_catalog[i] == p)
+                want[i] = any = true;
     }
     free(copy);
     /* "--only ," or "--only ''" would run nothing and exit 0: a pass. */
     if (!any) {
-        fprintf(stderr, "smtpwiz probe: --only names no probe; give one or more of:");
-        for (const probe_def *p = probe_table; p->name; p++)
-            fprintf(stderr, " %s", p->name);
-        fputc('\n', stderr);
+        char *names = probe_names_list();
+        fprintf(stderr, "smtpwiz probe: --only names no probe; give one or more of: %s\n", names);
+        free(names);
         return -1;
     }
     return 0;
@@ -97,10 +100,7 @@ int cli_probe_main(int argc, char **argv)
 {
     probe_args a = {0};
     cli_target_init(&a.t);
-    size_t ntable = 0;
-    while (probe_table[ntable].name)
-        ntable++;
-    bool *want = xcalloc(ntable, sizeof *want);
+    bool *want = xcalloc(probe_count(), sizeof *want);
     if (parse_args(argc, argv, &a) != 0 || select_probes(a.only, want) != 0 ||
         cli_target_finish("smtpwiz probe", &a.t, !a.json) != 0) {
         free(want);
@@ -109,22 +109,19 @@ int cli_probe_main(int argc, char **argv)
     }
     probe_ctx ctx;
     probe_ctx_init(&ctx, &a.t.o);
-    probe_result *results = xcalloc(ntable, sizeof *results);
-    size_t n = 0;
-    for (const probe_def *p = probe_table; p->name; p++)
-        if (want[p - probe_table])
-            probe_run(&ctx, p, &results[n++]);
+    probe_runs runs = {0};
+    for (size_t i = 0; probe_catalog[i]; i++)
+        if (want[i])
+            probe_runs_ensure(&runs, &ctx, probe_catalog[i]->name);
     probe_session_drop(&ctx);
-    run_report rr = {.ctx = &ctx, .results = results, .nresults = n};
+    run_report rr = {.o = &ctx.o, .tr = &ctx.tr, .results = runs.v, .nresults = runs.n};
     if (a.json)
         report_json(stdout, &rr);
     else
         report_human(stdout, &rr);
     int rc = report_exit_status(&rr);
-    for (size_t i = 0; i < n; i++)
-        probe_result_free(&results[i]);
+    probe_runs_free(&runs);
     probe_ctx_free(&ctx);
-    free(results);
     free(want);
     cli_target_free(&a.t);
     return rc;

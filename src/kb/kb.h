@@ -16,7 +16,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "probe/probe.h"
+#include "probe/catalog.h"
+#include "probe/result.h"
 
 /* The reserved branch target: end the walk with an error outcome (the
  * server could not be examined), never a wrong conclusion. */
@@ -148,8 +149,15 @@ char *kb_facts_list(const char *probe);   /* "a b c", allocated */
 /* Parse "probe.fact op [value]"; on failure returns false, *why allocated. */
 bool kb_cond_parse(const char *text, kb_cond *c, char **why);
 void kb_cond_free(kb_cond *c);
-/* Look up a finished probe's result by name (NULL: it has not run). */
-typedef const probe_result *(*kb_result_fn)(void *user, const char *probe);
-bool kb_cond_eval(const kb_cond *c, kb_result_fn get, void *user);
+/* Conditions are evaluated without side effects: a condition on a probe
+ * that has not run yet answers KB_NEEDS (the walker runs that probe and
+ * asks again); nothing here ever starts a probe. */
+typedef enum { KB_FALSE = 0, KB_TRUE = 1, KB_NEEDS = 2 } kb_truth;
+/* A finished probe's result by name, or NULL if it has not run. */
+typedef const probe_result *(*kb_result_fn)(const void *user, const char *probe);
+kb_truth kb_cond_eval(const kb_cond *c, kb_result_fn get, const void *user);
+/* All conditions of w: KB_TRUE, KB_FALSE, or KB_NEEDS with *needs the
+ * first probe still to run (a false condition before it settles KB_FALSE). */
+kb_truth kb_when_eval(const kb_when *w, kb_result_fn get, const void *user, const char **needs);
 
 #endif

@@ -58,13 +58,11 @@ static void check_probe_step(const kb_article *a, const kb_step *s, kb_errors *e
     if (!s->probe) {
         kb_errors_add(e, a->file, s->line, "probe step \"%s\" names no probe (add `probe = NAME`)",
                       s->id);
-    } else if (!probe_find(s->probe) || !kb_fact_known(s->probe, "status")) {
-        strbuf known = {0};
-        for (const probe_def *p = probe_table; p->name; p++)
-            sb_printf(&known, "%s%s", known.len ? " " : "", p->name);
+    } else if (!probe_find(s->probe)) {
+        char *known = probe_names_list();
         kb_errors_add(e, a->file, s->probe_line, "unknown probe \"%s\" (known: %s)", s->probe,
-                      known.buf);
-        sb_free(&known);
+                      known);
+        free(known);
     }
     for (int i = 0; i < 4; i++)
         if (!s->on[i] && !s->dflt)

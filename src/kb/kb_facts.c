@@ -1,8 +1,7 @@
-/* kb_facts: which facts each probe yields, so that a knowledge-base file
- * naming a fact no probe produces is refused at load time instead of
- * silently never matching during a walk; and the conditions on facts
- * ("ehlo.keywords has XEXCH50", "xexch50.reply_auth ~ ^504").
- * A new probe adds one row to kb_fact_table (and its entry in probe_table). */
+/* kb_facts: the conditions on facts ("ehlo.keywords has XEXCH50",
+ * "xexch50.reply_auth ~ ^504"), checked at load time against the probes'
+ * own declarations (probe/catalog.h), so that a knowledge-base file naming
+ * a fact no probe produces is refused instead of silently never matching. */
 #include "config.h"
 
 #include <ctype.h>
@@ -13,86 +12,25 @@
 #include "kb/kb.h"
 #include "base/util.h"
 
-typedef struct kb_probe_facts {
-    const char *probe;
-    const char *facts;     /* space-separated */
-    bool per_mechanism;    /* plus one fact per SASL mechanism name (upper case) */
-} kb_probe_facts;
-
 /* Every probe also has the pseudo-facts "status" and "summary". */
-static const kb_probe_facts kb_fact_table[] = {
-    {"connect", "host port address connect_ms error", false},
-    {"banner", "greeting product host version masked server_time tz_offset_min error", false},
-    {"ehlo", "used_helo hello_name keywords auth_mechs exps_mechs exchange_auth masked_lines",
-     false},
-    {"starttls", "offered verified protocol cipher subject issuer san not_before not_after "
-                 "key_type key_bits self_signed expired chain_ok hostname_ok verify_error "
-                 "keywords_after auth_mechs_after exps_mechs_after added_after_tls "
-                 "removed_after_tls", false},
-    {"auth", "mechanisms refusals", true},
-    {"exps", "mechanisms refusals", true},
-    {"ntlm-info", "netbios_computer netbios_domain dns_computer dns_domain dns_tree "
-                  "target_name os_version server_time", false},
-    {"xexch50", "offered reply_unauth reply_auth auth_error path_masked verb_rewritten blob_reply_unauth "
-                "blob_reply_auth mail_unauth rcpt_unauth mail_auth rcpt_auth", false},
-    {"clock", "skew_s skew_banner_s skew_ntlm_s source", false},
-    /* KB979174's Kerberos probes.  kdc-time: skew_server_s only when the SMTP server
-     * shows a clock; the KDC's facts only when it answered. */
-    {"kdc-time", "realm dc_source kdc_answered kdc kdc_addr kdc_port transport kdc_time "
-                 "rtt_ms skew_local_s skew_server_s server_clock_source krb_error_code "
-                 "krb_error kdc_realm e_text", false},
-    /* kdc_tcp kdc_udp kpasswd_tcp: answered open refused filtered unreachable unresolved
-     * not-checked ... (kdc_outcome_name) */
-    {"kerberos-ports", "dcs dc_source kdc_tcp kdc_udp kpasswd_tcp blocked checks", false},
-    /* spn_smtpsvc spn_smtp: found missing no-credentials clock-skew error */
-    {"spn", "spn_smtpsvc spn_smtp evidence fqdn realm client kinit setspn", false},
-    {NULL, NULL, false},
-};
-
-static const kb_probe_facts *facts_of(const char *probe)
-{
-    for (const kb_probe_facts *p = kb_fact_table; p->probe; p++)
-        if (strcmp(p->probe, probe) == 0)
-            return p;
-    return NULL;
-}
-
-static bool word_in(const char *list, const char *w)
-{
-    size_t n = strlen(w);
-    for (const char *p = list; (p = strstr(p, w)) != NULL; p += n)
-        if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
-            return true;
-    return false;
-}
-
-/* SASL mechanism names (RFC 4422): upper-case letters, digits, - and _. */
-static bool is_mech_name(const char *s)
-{
-    if (!*s || strlen(s) > 20)
-        return false;
-    for (; *s; s++)
-        if (!isupper((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '-' && *s != '_')
-            return false;
-    return true;
-}
-
 bool kb_fact_known(const char *probe, const char *name)
 {
-    const kb_probe_facts *p = facts_of(probe);
+    const probe_decl *p = probe_find(probe);
     if (!p)
         return false;
-    if (strcmp(name, "status") == 0 || strcmp(name, "summary") == 0)
-        return true;
-    return word_in(p->facts, name) || (p->per_mechanism && is_mech_name(name));
+    return strcmp(name, "status") == 0 || strcmp(name, "summary") == 0 ||
+           probe_fact_find(p, name) != NULL;
 }
 
 char *kb_facts_list(const char *probe)
 {
-    const kb_probe_facts *p = facts_of(probe);
+    const probe_decl *p = probe_find(probe);
     if (!p)
         return xstrdup("");
-    return xasprintf("status summary %s%s", p->facts, p->per_mechanism ? " MECHANISM" : "");
+    char *facts = probe_facts_list(p);
+    char *out = xasprintf("status summary %s", facts);
+    free(facts);
+    return out;
 }
 
 static const struct { const char *name; kb_op op; bool unary; } kb_ops[] = {
@@ -237,20 +175,22 @@ static bool list_test(const kb_cond *c, const fact *f)
     return neg;
 }
 
-bool kb_cond_eval(const kb_cond *c, kb_result_fn get, void *user)
+kb_truth kb_cond_eval(const kb_cond *c, kb_result_fn get, const void *user)
 {
     const probe_result *r = get(user, c->probe);
-    if (strcmp(c->fact, "status") == 0 && r)
+    if (!r)
+        return KB_NEEDS;
+    if (strcmp(c->fact, "status") == 0)
         return c->op == KB_OP_EXISTS || (c->op != KB_OP_MISSING &&
                                           scalar_test(c, probe_status_name(r->status)));
-    if (strcmp(c->fact, "summary") == 0 && r)
+    if (strcmp(c->fact, "summary") == 0)
         return c->op == KB_OP_EXISTS || (c->op != KB_OP_MISSING &&
                                           scalar_test(c, r->summary ? r->summary : ""));
-    const fact *f = r ? fact_get(r, c->fact) : NULL;
+    const fact *f = fact_get(r, c->fact);
     if (c->op == KB_OP_EXISTS || c->op == KB_OP_MISSING)
         return (f != NULL) == (c->op == KB_OP_EXISTS);
     if (!f)
-        return false;
+        return KB_FALSE;
     char num[64];
     switch (f->type) {
     case FACT_LIST: return list_test(c, f);
@@ -264,4 +204,16 @@ bool kb_cond_eval(const kb_cond *c, kb_result_fn get, void *user)
     default:
         return scalar_test(c, f->str ? f->str : "");
     }
+}
+
+kb_truth kb_when_eval(const kb_when *w, kb_result_fn get, const void *user, const char **needs)
+{
+    for (size_t j = 0; j < w->nconds; j++) {
+        kb_truth t = kb_cond_eval(&w->conds[j], get, user);
+        if (t == KB_NEEDS)
+            *needs = w->conds[j].probe;
+        if (t != KB_TRUE)
+            return t;
+    }
+    return KB_TRUE;
 }

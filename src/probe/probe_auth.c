@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/util.h"
 #include "probe/probe.h"
 #include "probe/probe_krb.h"
 #include "proto/sasl.h"
-#include "base/util.h"
 
 typedef struct attempt_tally {
     int ok, refused, failed;
@@ -68,19 +68,21 @@ static void try_all(probe_ctx *ctx, const char *verb, char *const *mechs, size_t
 {
     bool first = true;
     for (size_t i = 0; i < n; i++) {
+        /* A name that is no SASL mechanism name is never sent nor recorded. */
+        if (!probe_is_mech_name(mechs[i]))
+            continue;
         if (!probe_auth_usable(ctx, mechs[i], ccache)) {
             if (util_strieq(mechs[i], "GSSAPI") && !ctx->o.mech)
                 fact_str(r, mechs[i], "not tried: no Kerberos ticket here (kinit)");
             continue;
         }
-        const char *why = NULL;
-        char *why2 = NULL;
-        smtp_session *s = first ? probe_session(ctx, &why) : probe_session_new(ctx, &why2);
+        char *why = NULL;
+        smtp_session *s = first ? probe_session(ctx, &why) : probe_session_new(ctx, &why);
         if (!s) {
-            char *v = xasprintf("not tried: %s", why ? why : why2);
+            char *v = xasprintf("not tried: %s", why ? why : "no session");
             fact_str(r, mechs[i], v);
             free(v);
-            free(why2);
+            free(why);
             t->failed++;
             break;
         }
@@ -96,8 +98,14 @@ static void try_all(probe_ctx *ctx, const char *verb, char *const *mechs, size_t
 static probe_status tally_status(probe_result *r, const char *verb, attempt_tally *t)
 {
     /* The refusals as one fact, so that the knowledge base branches on the
-     * server's replies and not on the wording of the summary. */
+     * server's replies and not on the wording of the summary; what worked
+     * and the last refusal for the probes that authenticate after this one
+     * (xexch50 never sends refused credentials again). */
     fact_list(r, "refusals", t->refusals, (size_t)t->refused);
+    if (t->first_ok)
+        fact_str(r, "succeeded_with", t->first_ok);
+    if (t->last_refusal)
+        fact_str(r, "refused_last", t->last_refusal);
     for (int i = 0; i < t->refused; i++)
         free(t->refusals[i]);
     free(t->refusals);
@@ -122,7 +130,7 @@ static probe_status tally_status(probe_result *r, const char *verb, attempt_tall
 }
 
 /* The capabilities in force on the shared session (after TLS if used). */
-static const smtp_caps *current_caps(probe_ctx *ctx, const char **why)
+static const smtp_caps *current_caps(probe_ctx *ctx, char **why)
 {
     smtp_session *s = probe_session(ctx, why);
     return s ? &s->caps : NULL;
@@ -180,43 +188,37 @@ static probe_status run_verb(probe_ctx *ctx, probe_result *r, const char *verb,
     attempt_tally t = {0};
     try_all(ctx, verb, mechs, n, ccache, fqdn ? fqdn : ctx->o.host, r, &t);
     free(fqdn);
-    if (strcmp(verb, "AUTH") == 0) {
-        /* For xexch50: the mechanism that worked, or the refusal that says
-         * these credentials are not to be sent again. */
-        free(ctx->auth_ok_mech);
-        free(ctx->auth_refusal);
-        ctx->auth_ok_mech = t.first_ok ? xstrdup(t.first_ok) : NULL;
-        ctx->auth_refusal = !t.ok && t.refused ? xstrdup(t.last_refusal) : NULL;
-        ctx->auth_ok = t.ok > 0;
-    }
     for (size_t i = 0; i < n; i++)
         free(mechs[i]);
     free(mechs);
     return tally_status(r, verb, &t);
 }
 
-probe_status probe_auth(probe_ctx *ctx, probe_result *r)
+static probe_status probe_auth(probe_ctx *ctx, probe_result *r)
 {
-    const char *why = NULL;
-    const smtp_caps *c = current_caps(ctx, &why);
-    if (!c) {
+    char *why = NULL;
+    smtp_session *s = probe_session(ctx, &why);
+    if (!s) {
         probe_summary(r, "Not tested: %s", why);
+        free(why);
         return ST_ERROR;
     }
+    const smtp_caps *c = &s->caps;
     fact_list(r, "mechanisms", c->auth_mechs, c->nauth);
     if (!c->nauth) {
-        probe_summary(r, "The server offers no AUTH%s", ctx->sess && ctx->sess->tls ? "" : " (before TLS)");
+        probe_summary(r, "The server offers no AUTH%s", s->tls ? "" : " (before TLS)");
         return ST_SKIP;
     }
     return run_verb(ctx, r, "AUTH", c->auth_mechs, c->nauth);
 }
 
-probe_status probe_exps(probe_ctx *ctx, probe_result *r)
+static probe_status probe_exps(probe_ctx *ctx, probe_result *r)
 {
-    const char *why = NULL;
+    char *why = NULL;
     const smtp_caps *c = current_caps(ctx, &why);
     if (!c) {
         probe_summary(r, "Not tested: %s", why);
+        free(why);
         return ST_ERROR;
     }
     fact_list(r, "mechanisms", c->exps_mechs, c->nexps);
@@ -227,3 +229,30 @@ probe_status probe_exps(probe_ctx *ctx, probe_result *r)
     }
     return run_verb(ctx, r, "X-EXPS", c->exps_mechs, c->nexps);
 }
+
+static const probe_fact_decl auth_facts[] = {
+    {"mechanisms", FACT_LIST, "the AUTH mechanisms of the session (after TLS if it started)"},
+    {"refusals", FACT_LIST, "the reply line of each refused mechanism"},
+    {"succeeded_with", FACT_STR, "the first mechanism that authenticated"},
+    {"refused_last", FACT_STR, "the last refusal, \"AUTH MECH: reply\""},
+    {PROBE_FACT_PER_MECH, FACT_STR, "per mechanism: the final reply, or why it was not tried"},
+    {NULL, FACT_STR, NULL},
+};
+
+static const probe_fact_decl exps_facts[] = {
+    {"mechanisms", FACT_LIST, "the X-EXPS mechanisms of the session (after TLS if it started)"},
+    {"refusals", FACT_LIST, "the reply line of each refused mechanism"},
+    {"succeeded_with", FACT_STR, "the first mechanism that authenticated"},
+    {"refused_last", FACT_STR, "the last refusal, \"X-EXPS MECH: reply\""},
+    {PROBE_FACT_PER_MECH, FACT_STR, "per mechanism: the final reply, or why it was not tried"},
+    {NULL, FACT_STR, NULL},
+};
+
+const probe_decl probe_decl_auth = {
+    .name = "auth", .title = "AUTH", .fn = probe_auth, .authenticates = true, .facts = auth_facts,
+};
+
+const probe_decl probe_decl_exps = {
+    .name = "exps", .title = "X-EXPS (Exchange authentication)", .fn = probe_exps,
+    .authenticates = true, .facts = exps_facts,
+};

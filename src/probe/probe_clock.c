@@ -7,22 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "probe/probe.h"
 #include "base/util.h"
+#include "probe/probe.h"
 
 #define SKEW_FAIL_S 300.0
 #define SKEW_WARN_S 120.0
 
-probe_status probe_clock(probe_ctx *ctx, probe_result *r)
+static probe_status clock_verdict(probe_ctx *ctx, probe_result *r, const char *nwhy)
 {
-    const char *why = NULL;
-    if (!ctx->have_banner && !probe_session_stage(ctx, PROBE_STAGE_GREETED, &why)) {
-        probe_summary(r, "Not measured: %s", why);
-        return ST_ERROR;
-    }
-    /* Fetched here, so the server's best clock reading is NTLM's. */
-    const char *nwhy = NULL;
-    probe_ntlm_fetch(ctx, &nwhy);
     double skew_b = 0, skew = 0;
     const char *src = NULL;
     if (probe_banner_skew(ctx, &skew_b))
@@ -52,3 +44,31 @@ probe_status probe_clock(probe_ctx *ctx, probe_result *r)
     probe_summary(r, "Clocks agree within %.0f s (Kerberos allows 300 s)", a < 1 ? 1 : a);
     return ST_PASS;
 }
+
+static probe_status probe_clock(probe_ctx *ctx, probe_result *r)
+{
+    char *why = NULL;
+    if (!probe_banner_info(ctx) && !probe_session_stage(ctx, PROBE_STAGE_GREETED, &why)) {
+        probe_summary(r, "Not measured: %s", why);
+        free(why);
+        return ST_ERROR;
+    }
+    /* Fetched here, so the server's best clock reading is NTLM's. */
+    char *nwhy = NULL;
+    probe_ntlm(ctx, &nwhy);
+    probe_status st = clock_verdict(ctx, r, nwhy);
+    free(nwhy);
+    return st;
+}
+
+static const probe_fact_decl facts[] = {
+    {"skew_s", FACT_NUM, "the server's clock minus this machine's, in seconds"},
+    {"skew_banner_s", FACT_NUM, "the same from the greeting's date"},
+    {"skew_ntlm_s", FACT_NUM, "the same from the NTLM timestamp"},
+    {"source", FACT_STR, "where skew_s comes from: ntlm or banner"},
+    {NULL, FACT_STR, NULL},
+};
+
+const probe_decl probe_decl_clock = {
+    .name = "clock", .title = "Clock skew", .fn = probe_clock, .facts = facts,
+};

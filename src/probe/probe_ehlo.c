@@ -2,11 +2,12 @@
  * admin needs it (Exchange Server authentication keywords, IWA mechanisms). */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "probe/probe.h"
 #include "base/util.h"
+#include "probe/probe.h"
 
 void probe_caps_facts(probe_result *r, const smtp_caps *c, const char *suffix)
 {
@@ -19,12 +20,14 @@ void probe_caps_facts(probe_result *r, const smtp_caps *c, const char *suffix)
     fact_list(r, key, c->exps_mechs, c->nexps);
 }
 
-probe_status probe_ehlo(probe_ctx *ctx, probe_result *r)
+static probe_status probe_ehlo(probe_ctx *ctx, probe_result *r)
 {
-    const char *why = NULL;
+    char *why = NULL;
     smtp_session *s = probe_session_stage(ctx, PROBE_STAGE_EHLO, &why);
-    if (!s || !ctx->have_caps_plain) {
+    const smtp_caps *c = probe_caps_plain(ctx);
+    if (!s || !c) {
         probe_summary(r, "EHLO could not be done: %s", why ? why : "unknown");
+        free(why);
         return ST_ERROR;
     }
     fact_bool(r, "used_helo", s->used_helo);
@@ -34,7 +37,6 @@ probe_status probe_ehlo(probe_ctx *ctx, probe_result *r)
                          "(no STARTTLS, AUTH or XEXCH50) are possible");
         return ST_FAIL;
     }
-    const smtp_caps *c = &ctx->caps_plain;
     fact_str(r, "hello_name", c->hello_name ? c->hello_name : "");
     probe_caps_facts(r, c, "");
     bool exchange_auth = (c->flags & (CAP_X_EXPS | CAP_X_ANONYMOUSTLS | CAP_XEXCH50)) != 0;
@@ -50,3 +52,19 @@ probe_status probe_ehlo(probe_ctx *ctx, probe_result *r)
                   (c->flags & CAP_AUTH) ? "" : "; no AUTH offered before TLS");
     return ST_PASS;
 }
+
+static const probe_fact_decl facts[] = {
+    {"used_helo", FACT_BOOL, "EHLO was refused and HELO answered"},
+    {"hello_name", FACT_STR, "the name on the server's 250 Hello line"},
+    {"keywords", FACT_LIST, "the EHLO keywords, upper case, in order"},
+    {"auth_mechs", FACT_LIST, "the AUTH mechanisms offered before TLS"},
+    {"exps_mechs", FACT_LIST, "the X-EXPS mechanisms offered before TLS"},
+    {"exchange_auth", FACT_BOOL, "X-EXPS, X-ANONYMOUSTLS or XEXCH50 is offered (Exchange "
+                                 "Server authentication on the connector)"},
+    {"masked_lines", FACT_NUM, "EHLO lines masked by a middlebox (XXXX)"},
+    {NULL, FACT_STR, NULL},
+};
+
+const probe_decl probe_decl_ehlo = {
+    .name = "ehlo", .title = "EHLO capabilities", .fn = probe_ehlo, .facts = facts,
+};

@@ -72,9 +72,10 @@ static bool read_kdc_clock(probe_ctx *ctx, const kdc_target *t, const char *real
  * (greeting the server first if nothing has yet). */
 static bool server_skew(probe_ctx *ctx, double *skew, const char **source)
 {
-    const char *why = NULL;
-    if (!ctx->have_banner && !ctx->sess_failed)
+    char *why = NULL;
+    if (!probe_banner_info(ctx) && !probe_session_failure(ctx))
         probe_session_stage(ctx, PROBE_STAGE_GREETED, &why);
+    free(why);
     return probe_server_skew(ctx, skew, source);
 }
 
@@ -134,7 +135,7 @@ static probe_status conclude(probe_result *r, const kdc_target *t, double local,
     return ss > sl ? ss : sl;
 }
 
-probe_status probe_kdc_time(probe_ctx *ctx, probe_result *r)
+static probe_status probe_kdc_time(probe_ctx *ctx, probe_result *r)
 {
     kdc_list dcs;
     char *why = NULL;
@@ -188,3 +189,28 @@ probe_status probe_kdc_time(probe_ctx *ctx, probe_result *r)
     free(realm);
     return st;
 }
+
+static const probe_fact_decl facts[] = {
+    {"realm", FACT_STR, "the realm asked for"},
+    {"dc_source", FACT_STR, "where the domain controllers come from: --dc or DNS SRV"},
+    {"kdc_answered", FACT_BOOL, "a KDC answered the clock request"},
+    {"kdc", FACT_STR, "the KDC that answered"},
+    {"kdc_addr", FACT_STR, "its address"},
+    {"kdc_port", FACT_STR, "its port"},
+    {"transport", FACT_STR, "udp or tcp"},
+    {"kdc_time", FACT_STR, "the KDC's clock, ISO 8601 UTC"},
+    {"rtt_ms", FACT_NUM, "round trip of the request in milliseconds"},
+    {"skew_local_s", FACT_NUM, "the KDC's clock minus this machine's, in seconds"},
+    {"skew_server_s", FACT_NUM, "the SMTP server's clock minus the KDC's (only when the server "
+                                "shows a clock)"},
+    {"server_clock_source", FACT_STR, "where the server's clock comes from: ntlm or banner"},
+    {"krb_error_code", FACT_NUM, "the KRB-ERROR code of the answer"},
+    {"krb_error", FACT_STR, "its name"},
+    {"kdc_realm", FACT_STR, "the realm the KDC names in its answer"},
+    {"e_text", FACT_STR, "the KDC's error text"},
+    {NULL, FACT_STR, NULL},
+};
+
+const probe_decl probe_decl_kdc_time = {
+    .name = "kdc-time", .title = "KDC clock (Kerberos)", .fn = probe_kdc_time, .facts = facts,
+};

@@ -106,7 +106,7 @@ static probe_status conclude(probe_result *r, ports_run *pr, const kdc_list *dcs
     return ST_PASS;
 }
 
-probe_status probe_kerberos_ports(probe_ctx *ctx, probe_result *r)
+static probe_status probe_kerberos_ports(probe_ctx *ctx, probe_result *r)
 {
     kdc_list dcs;
     char *why = NULL;
@@ -145,3 +145,20 @@ probe_status probe_kerberos_ports(probe_ctx *ctx, probe_result *r)
     kdc_list_free(&dcs);
     return st;
 }
+
+static const probe_fact_decl facts[] = {
+    {"dcs", FACT_LIST, "the domain controllers checked"},
+    {"dc_source", FACT_STR, "where they come from: --dc or DNS SRV"},
+    {"kdc_tcp", FACT_STR, "TCP 88: answered open refused filtered unreachable unresolved "
+                          "not-checked ..."},
+    {"kdc_udp", FACT_STR, "UDP 88, the same outcomes"},
+    {"kpasswd_tcp", FACT_STR, "TCP 464, the same outcomes"},
+    {"blocked", FACT_BOOL, "some port is refused, filtered or unreachable"},
+    {"checks", FACT_LIST, "one sentence per port and domain controller"},
+    {NULL, FACT_STR, NULL},
+};
+
+const probe_decl probe_decl_kerberos_ports = {
+    .name = "kerberos-ports", .title = "Kerberos ports", .fn = probe_kerberos_ports,
+    .facts = facts,
+};

@@ -25,19 +25,23 @@ static bool is_fqdn(const char *s)
 
 char *probe_krb_fqdn(probe_ctx *ctx)
 {
-    const char *why = NULL;
+    char *why = NULL;
     probe_session_stage(ctx, PROBE_STAGE_EHLO, &why);
-    if (ctx->have_caps_plain && is_fqdn(ctx->caps_plain.hello_name))
-        return xstrdup(ctx->caps_plain.hello_name);
-    if (ctx->have_banner && is_fqdn(ctx->banner.host))
-        return xstrdup(ctx->banner.host);
+    free(why);
+    const smtp_caps *c = probe_caps_plain(ctx);
+    const banner_info *b = probe_banner_info(ctx);
+    if (c && is_fqdn(c->hello_name))
+        return xstrdup(c->hello_name);
+    if (b && is_fqdn(b->host))
+        return xstrdup(b->host);
     return NULL;
 }
 
 char *probe_krb_domain(probe_ctx *ctx)
 {
-    if (ctx->have_ntlm && ctx->ntlm.dns_domain && ctx->ntlm.dns_domain[0])
-        return xstrdup(ctx->ntlm.dns_domain);
+    const ntlm_challenge *n = probe_ntlm_seen(ctx);
+    if (n && n->dns_domain && n->dns_domain[0])
+        return xstrdup(n->dns_domain);
     char *fqdn = probe_krb_fqdn(ctx);
     if (!fqdn && is_fqdn(ctx->o.host))
         fqdn = xstrdup(ctx->o.host);

@@ -235,12 +235,13 @@ static void close_run(spn_run *s)
     free(s->fqdn);
 }
 
-probe_status probe_spn(probe_ctx *ctx, probe_result *r)
+static probe_status probe_spn(probe_ctx *ctx, probe_result *r)
 {
     spn_run s = {0};
     s.fqdn = probe_krb_fqdn(ctx);
     if (!s.fqdn) {
-        const char *why = ctx->sess_failed ? ctx->sess_error : "its EHLO and greeting give no FQDN";
+        const char *why = probe_session_failure(ctx) ? probe_session_failure(ctx)
+                                                     : "its EHLO and greeting give no FQDN";
         probe_summary(r, "SPNs not checked: the server's name is unknown (%s)", why);
         close_run(&s);
         return ST_ERROR;
@@ -273,3 +274,19 @@ probe_status probe_spn(probe_ctx *ctx, probe_result *r)
     close_run(&s);
     return st;
 }
+
+static const probe_fact_decl facts[] = {
+    {"spn_smtpsvc", FACT_STR, "SMTPSVC/<fqdn>: found missing no-credentials clock-skew error"},
+    {"spn_smtp", FACT_STR, "SMTP/<fqdn>: the same outcomes"},
+    {"evidence", FACT_LIST, "what the KDC answered, one sentence per SPN"},
+    {"fqdn", FACT_STR, "the server name the SPNs were asked for"},
+    {"realm", FACT_STR, "the realm asked"},
+    {"client", FACT_STR, "the principal of the ticket cache"},
+    {"kinit", FACT_STR, "the kinit command to run first, without a ticket cache"},
+    {"setspn", FACT_STR, "the setspn command that lists the SPNs by hand"},
+    {NULL, FACT_STR, NULL},
+};
+
+const probe_decl probe_decl_spn = {
+    .name = "spn", .title = "SMTP service principal names", .fn = probe_spn, .facts = facts,
+};

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "probe/probe.h"
 #include "base/util.h"
+#include "probe/probe.h"
 
 static void diff_keywords(probe_result *r, const smtp_caps *a, const smtp_caps *b)
 {
@@ -76,14 +76,17 @@ static probe_status verdict(probe_ctx *ctx, probe_result *r, const tls_info *t)
     return ST_WARN;
 }
 
-probe_status probe_starttls(probe_ctx *ctx, probe_result *r)
+static probe_status probe_starttls(probe_ctx *ctx, probe_result *r)
 {
-    const char *why = NULL;
-    if (!probe_session_stage(ctx, PROBE_STAGE_EHLO, &why)) {
-        probe_summary(r, "Not tested: %s", why);
+    char *why = NULL;
+    const smtp_caps *plain = probe_session_stage(ctx, PROBE_STAGE_EHLO, &why)
+                             ? probe_caps_plain(ctx) : NULL;
+    if (!plain) {
+        probe_summary(r, "Not tested: %s", why ? why : "EHLO did not complete");
+        free(why);
         return ST_ERROR;
     }
-    bool offered = (ctx->caps_plain.flags & CAP_STARTTLS) != 0;
+    bool offered = (plain->flags & CAP_STARTTLS) != 0;
     fact_bool(r, "offered", offered);
     if (ctx->o.starttls == TLS_NEVER) {
         probe_summary(r, "Not tested (--starttls never)%s", offered ? "; the server offers it" : "");
@@ -100,17 +103,48 @@ probe_status probe_starttls(probe_ctx *ctx, probe_result *r)
         fact_bool(r, "verified", false);
         /* Under "auto" the session went on in plain text: the TLS error is
          * kept apart.  Otherwise why already says "STARTTLS ...". */
-        if (ctx->tls_error)
-            probe_summary(r, "STARTTLS failed: %s%s", ctx->tls_error,
+        if (probe_tls_error(ctx))
+            probe_summary(r, "STARTTLS failed: %s%s", probe_tls_error(ctx),
                           s ? "; the other probes go on without TLS" : "");
         else
             probe_summary(r, "%s", why ? why : "STARTTLS failed: the handshake did not complete");
+        free(why);
         return ST_FAIL;
     }
     cert_facts(r, &s->tls_info);
-    if (ctx->have_caps_tls) {
-        probe_caps_facts(r, &ctx->caps_tls, "_after");
-        diff_keywords(r, &ctx->caps_plain, &ctx->caps_tls);
+    const smtp_caps *after = probe_caps_tls(ctx);
+    if (after) {
+        probe_caps_facts(r, after, "_after");
+        diff_keywords(r, plain, after);
     }
     return verdict(ctx, r, &s->tls_info);
 }
+
+static const probe_fact_decl facts[] = {
+    {"offered", FACT_BOOL, "STARTTLS is offered in EHLO"},
+    {"verified", FACT_BOOL, "the certificate chain and host name both verify"},
+    {"protocol", FACT_STR, "the TLS protocol version"},
+    {"cipher", FACT_STR, "the cipher suite"},
+    {"subject", FACT_STR, "the certificate's subject"},
+    {"issuer", FACT_STR, "the certificate's issuer"},
+    {"san", FACT_STR, "the certificate's subject alternative names"},
+    {"not_before", FACT_STR, "start of validity, ISO 8601 UTC"},
+    {"not_after", FACT_STR, "end of validity, ISO 8601 UTC"},
+    {"key_type", FACT_STR, "the public key's type"},
+    {"key_bits", FACT_NUM, "the public key's size in bits"},
+    {"self_signed", FACT_BOOL, "the certificate signs itself"},
+    {"expired", FACT_BOOL, "the certificate has expired"},
+    {"chain_ok", FACT_BOOL, "the chain verifies against the trust store"},
+    {"hostname_ok", FACT_BOOL, "the certificate names the host asked for"},
+    {"verify_error", FACT_STR, "why the chain does not verify"},
+    {"keywords_after", FACT_LIST, "the EHLO keywords inside TLS"},
+    {"auth_mechs_after", FACT_LIST, "the AUTH mechanisms inside TLS"},
+    {"exps_mechs_after", FACT_LIST, "the X-EXPS mechanisms inside TLS"},
+    {"added_after_tls", FACT_LIST, "keywords offered only inside TLS"},
+    {"removed_after_tls", FACT_LIST, "keywords offered only before TLS"},
+    {NULL, FACT_STR, NULL},
+};
+
+const probe_decl probe_decl_starttls = {
+    .name = "starttls", .title = "STARTTLS", .fn = probe_starttls, .facts = facts,
+};

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/util.h"
 #include "probe/probe.h"
 #include "probe/probe_krb.h"
 #include "proto/sasl.h"
-#include "base/util.h"
 
 #define BLOB_BYTES 64   /* > 4, as Exchange requires; content is irrelevant */
 
@@ -83,58 +83,43 @@ done:
     return out;
 }
 
-/* The mechanism to authenticate with: the one the auth probe succeeded
- * with, else the first the server offers that may be tried here (only
- * --mech, if given).  NULL with *why (allocated) if there is none. */
-static const char *pick_mech(probe_ctx *ctx, const smtp_session *s, char **why)
+/* Why the authenticated attempt is not made, from the auth probe's result
+ * (allocated), or NULL when it is: only with the mechanism that probe saw
+ * succeed, never with credentials it saw refused (each attempt is one more
+ * failed logon towards an Active Directory lockout). */
+static char *not_authenticating(const probe_result *auth)
 {
-    if (ctx->auth_ok_mech)
-        return ctx->auth_ok_mech;
-    bool ccache = probe_krb_have_ccache(NULL);
-    for (size_t i = 0; i < s->caps.nauth; i++)
-        if (probe_auth_usable(ctx, s->caps.auth_mechs[i], ccache))
-            return s->caps.auth_mechs[i];
-    if (!s->caps.nauth)
-        *why = xstrdup("the server offers no AUTH mechanism");
-    else if (ctx->o.mech && !smtp_caps_has_mech(s->caps.auth_mechs, s->caps.nauth, ctx->o.mech))
-        *why = xasprintf("the server does not offer --mech %s under AUTH", ctx->o.mech);
-    else if (ctx->o.mech)
-        *why = xasprintf("--mech %s needs a Kerberos ticket: run kinit here first", ctx->o.mech);
-    else
-        *why = xstrdup("no AUTH mechanism the server offers can be tried from here");
-    return NULL;
+    if (!auth)
+        return xstrdup("the auth probe did not run");
+    if (fact_get_str(auth, "succeeded_with"))
+        return NULL;
+    const char *refused = fact_get_str(auth, "refused_last");
+    if (refused)
+        return xasprintf("AUTH was refused (%s), so it was not tried again", refused);
+    return xasprintf("AUTH did not succeed: %s", auth->summary ? auth->summary : "not tried");
 }
 
-/* A new session, authenticated as the auth probe found works.  Never with
- * credentials the auth probe saw refused: each attempt is one more failed
- * logon towards an Active Directory lockout. */
-static char *xexch50_authenticated(probe_ctx *ctx, const char *rcpt, const char *fqdn,
-                                   probe_result *r, char **why)
+/* A new session, authenticated with the mechanism the auth probe found to
+ * work; the XEXCH50 reply line (allocated) or NULL with *why. */
+static char *xexch50_authenticated(probe_ctx *ctx, const char *mech, const char *rcpt,
+                                   const char *fqdn, probe_result *r, char **why)
 {
-    if (!ctx->auth_ok_mech && ctx->auth_refusal) {
-        *why = xasprintf("AUTH was refused (%s), so it was not tried again",
-                         ctx->auth_refusal);
-        return NULL;
-    }
     smtp_session *s = probe_session_new(ctx, why);
     if (!s)
         return NULL;
-    const char *mech = pick_mech(ctx, s, why);
     char *out = NULL;
-    if (mech) {
-        sasl_creds cr = {.user = ctx->o.user, .password = ctx->o.password};
-        smtp_reply fin;
-        smtp_reply_init(&fin);
-        sasl_result res = sasl_authenticate(s, "AUTH", mech, fqdn, &cr, &fin, why);
-        if (res == SASL_DONE && fin.code == 235) {
-            out = xexch50_on(s, rcpt, r, "auth", why);
-        } else if (!*why) {
-            char *l = smtp_reply_line(&fin);
-            *why = xasprintf("AUTH %s failed: %s", mech, l);
-            free(l);
-        }
-        smtp_reply_free(&fin);
+    sasl_creds cr = {.user = ctx->o.user, .password = ctx->o.password};
+    smtp_reply fin;
+    smtp_reply_init(&fin);
+    sasl_result res = sasl_authenticate(s, "AUTH", mech, fqdn, &cr, &fin, why);
+    if (res == SASL_DONE && fin.code == 235) {
+        out = xexch50_on(s, rcpt, r, "auth", why);
+    } else if (!*why) {
+        char *l = smtp_reply_line(&fin);
+        *why = xasprintf("AUTH %s failed: %s", mech, l);
+        free(l);
     }
+    smtp_reply_free(&fin);
     smtp_quit(s);
     return out;
 }
@@ -191,12 +176,31 @@ static probe_status judge(probe_result *r, bool offered, bool mangled, const cha
     return ST_FAIL;
 }
 
-probe_status probe_xexch50(probe_ctx *ctx, probe_result *r)
+/* The attempt after AUTH, when the auth probe authenticated; its reply
+ * line (allocated) or NULL with *why (NULL too when no credentials were
+ * given: then there is nothing to say). */
+static char *after_auth(probe_ctx *ctx, const char *rcpt, const char *fqdn, probe_result *r,
+                        char **why)
 {
-    const char *why = NULL;
+    const probe_result *auth = probe_prior(ctx, "auth");
+    const char *mech = fact_get_str(auth, "succeeded_with");
+    if (!mech && !probe_have_creds(ctx))
+        return NULL;
+    char *no = not_authenticating(auth);
+    if (no) {
+        *why = no;
+        return NULL;
+    }
+    return xexch50_authenticated(ctx, mech, rcpt, fqdn, r, why);
+}
+
+static probe_status probe_xexch50(probe_ctx *ctx, probe_result *r)
+{
+    char *why = NULL;
     smtp_session *s = probe_session(ctx, &why);
     if (!s) {
         probe_summary(r, "Not tested: %s", why);
+        free(why);
         return ST_ERROR;
     }
     bool offered = (s->caps.flags & CAP_XEXCH50) != 0;
@@ -209,34 +213,51 @@ probe_status probe_xexch50(probe_ctx *ctx, probe_result *r)
         fqdn = xstrdup(ctx->o.host);
     char *err = NULL;
     char *un = xexch50_on(s, rcpt, r, "unauth", &err);
-    if (!un) {
-        probe_session_drop(ctx);
-        probe_summary(r, "XEXCH50 could not be tried: %s", err);
-        free(err);
-        free(rcpt);
-        free(fqdn);
-        return ST_ERROR;
-    }
-    fact_str(r, "reply_unauth", un);
     /* Close this one before the authenticated session opens, so the
      * transcript reads as one conversation after another. */
     probe_session_drop(ctx);
-    char *au = NULL;
-    if (ctx->auth_ok_mech || probe_have_creds(ctx)) {
-        au = xexch50_authenticated(ctx, rcpt, fqdn, r, &err);
+    probe_status st = ST_ERROR;
+    if (!un) {
+        probe_summary(r, "XEXCH50 could not be tried: %s", err);
+    } else {
+        fact_str(r, "reply_unauth", un);
+        char *au = after_auth(ctx, rcpt, fqdn, r, &err);
         if (au)
             fact_str(r, "reply_auth", au);
-        else
-            fact_str(r, "auth_error", err ? err : "unknown");
+        else if (err)
+            fact_str(r, "auth_error", err);
+        /* A masked banner or EHLO means a middlebox hid the keyword itself. */
+        const banner_info *b = probe_banner_info(ctx);
+        const smtp_caps *pc = probe_caps_plain(ctx);
+        bool mangled = (b && b->masked) || (pc && pc->masked_lines > 0);
+        fact_bool(r, "path_masked", mangled);
+        st = judge(r, offered, mangled, un, au, au ? NULL : err);
+        free(au);
     }
-    /* A masked banner or EHLO means a middlebox hid the keyword itself. */
-    bool mangled = ctx->banner.masked || ctx->caps_plain.masked_lines > 0;
-    fact_bool(r, "path_masked", mangled);
-    probe_status st = judge(r, offered, mangled, un, au, au ? NULL : err);
     free(err);
     free(un);
-    free(au);
     free(rcpt);
     free(fqdn);
     return st;
 }
+
+static const probe_fact_decl facts[] = {
+    {"offered", FACT_BOOL, "XEXCH50 is offered in EHLO"},
+    {"reply_unauth", FACT_STR, "the reply to XEXCH50 without authentication"},
+    {"reply_auth", FACT_STR, "the reply to XEXCH50 after AUTH"},
+    {"auth_error", FACT_STR, "why it was not tried after AUTH"},
+    {"path_masked", FACT_BOOL, "the greeting or EHLO is masked by a middlebox"},
+    {"verb_rewritten", FACT_BOOL, "XEXCH50 came back unrecognised although offered or masked"},
+    {"blob_reply_unauth", FACT_STR, "the reply after the blob, without authentication"},
+    {"blob_reply_auth", FACT_STR, "the reply after the blob, after AUTH"},
+    {"mail_unauth", FACT_STR, "a refusal of MAIL FROM without authentication"},
+    {"rcpt_unauth", FACT_STR, "a refusal of RCPT TO without authentication"},
+    {"mail_auth", FACT_STR, "a refusal of MAIL FROM after AUTH"},
+    {"rcpt_auth", FACT_STR, "a refusal of RCPT TO after AUTH"},
+    {NULL, FACT_STR, NULL},
+};
+
+const probe_decl probe_decl_xexch50 = {
+    .name = "xexch50", .title = "XEXCH50", .fn = probe_xexch50, .needs = {"auth"},
+    .authenticates = true, .facts = facts,
+};

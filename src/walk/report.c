@@ -101,11 +101,10 @@ const char *report_target_address(const run_report *rr)
 
 void report_json(FILE *out, const run_report *rr)
 {
-    const probe_ctx *ctx = rr->ctx;
     strbuf sb = {0};
     sb_puts(&sb, "{\"tool\":\"smtpwiz\",\"version\":\"" PACKAGE_VERSION "\",\"target\":{\"host\":");
-    json_string(&sb, ctx->o.host);
-    sb_printf(&sb, ",\"port\":%d,\"address\":", atoi(ctx->o.port));
+    json_string(&sb, rr->o->host);
+    sb_printf(&sb, ",\"port\":%d,\"address\":", atoi(rr->o->port));
     const char *addr = report_target_address(rr);
     if (addr)
         json_string(&sb, addr);
@@ -114,7 +113,7 @@ void report_json(FILE *out, const run_report *rr)
     sb_puts(&sb, "},\n \"probes\":");
     report_json_probes(&sb, rr);
     sb_puts(&sb, ",\n \"transcript\":");
-    report_json_transcript(&sb, &ctx->tr);
+    report_json_transcript(&sb, rr->tr);
     sb_puts(&sb, "}\n");
     fputs(sb.buf, out);
     sb_free(&sb);
@@ -150,8 +149,8 @@ static void human_facts(FILE *out, const probe_result *r)
 
 void report_human(FILE *out, const run_report *rr)
 {
-    fprintf(out, "Transcript (%s port %s)\n", rr->ctx->o.host, rr->ctx->o.port);
-    report_transcript_text(out, &rr->ctx->tr);
+    fprintf(out, "Transcript (%s port %s)\n", rr->o->host, rr->o->port);
+    report_transcript_text(out, rr->tr);
     fputs("\nFindings\n", out);
     for (size_t i = 0; i < rr->nresults; i++) {
         const probe_result *r = &rr->results[i];

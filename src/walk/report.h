@@ -6,11 +6,14 @@
 
 #include <stdio.h>
 
-#include "probe/probe.h"
 #include "base/util.h"
+#include "probe/opts.h"
+#include "probe/result.h"
+#include "proto/transcript.h"
 
 typedef struct run_report {
-    const probe_ctx *ctx;
+    const probe_opts *o;       /* the target */
+    const transcript *tr;
     const probe_result *results;
     size_t nresults;
 } run_report;

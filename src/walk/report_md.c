@@ -85,15 +85,15 @@ static void md_header(FILE *out, const wiz *w, const run_report *rr)
     fputs(" (", out);
     md_inline(out, kb->source);
     fputs(")  \n**Target:** ", out);
-    md_code(out, rr->ctx->o.host);
-    fprintf(out, " port %s", rr->ctx->o.port);
+    md_code(out, rr->o->host);
+    fprintf(out, " port %s", rr->o->port);
     const char *addr = report_target_address(rr);
     if (addr)
         fprintf(out, " (%s)", addr);
     fprintf(out, "  \n**Run:** %s by smtpwiz %s", when, PACKAGE_VERSION);
-    if (rr->ctx->o.user) {
+    if (rr->o->user) {
         fputs(", authenticated as ", out);
-        md_code(out, rr->ctx->o.user);
+        md_code(out, rr->o->user);
         fputs(" (password not recorded)", out);
     } else {
         fputs(", without credentials", out);
@@ -140,8 +140,8 @@ static void md_path(FILE *out, const wiz *w, const run_report *rr)
         fprintf(out, " (`%s`) | %s | ", s->id, kb_kind_name(s->kind));
         md_inline(out, p[i].outcome);
         fputs(" | ", out);
-        if (p[i].result >= 0 && (size_t)p[i].result < rr->nresults) {
-            const probe_result *r = &rr->results[p[i].result];
+        const probe_result *r = wiz_visit_result(w, &p[i]);
+        if (r) {
             fprintf(out, "%s: ", r->name);
             md_inline(out, r->summary);
         } else if (s->kind == KB_QUESTION) {
@@ -167,7 +167,7 @@ static void md_transcript(FILE *out, const run_report *rr)
     FILE *mem = open_memstream(&text, &len);
     if (!mem)
         return;
-    report_transcript_text(mem, &rr->ctx->tr);
+    report_transcript_text(mem, rr->tr);
     fclose(mem);
     size_t run = 0, longest = 0;
     for (size_t i = 0; i < len; i++) {
@@ -218,7 +218,7 @@ static void json_conclusion(strbuf *sb, const wiz *w)
     sb_puts(sb, "},\"error\":null");
 }
 
-static void json_path(strbuf *sb, const wiz *w, const run_report *rr)
+static void json_path(strbuf *sb, const wiz *w)
 {
     size_t n;
     const wiz_visit *p = wiz_path(w, &n);
@@ -228,8 +228,8 @@ static void json_path(strbuf *sb, const wiz *w, const run_report *rr)
         json_string(sb, p[i].step->id);
         sb_printf(sb, ",\"kind\":\"%s\",\"outcome\":", kb_kind_name(p[i].step->kind));
         json_string(sb, p[i].outcome);
-        if (p[i].result >= 0 && (size_t)p[i].result < rr->nresults) {
-            const probe_result *r = &rr->results[p[i].result];
+        const probe_result *r = wiz_visit_result(w, &p[i]);
+        if (r) {
             sb_puts(sb, ",\"probe\":");
             json_string(sb, r->name);
             sb_printf(sb, ",\"status\":\"%s\",\"summary\":", probe_status_name(r->status));
@@ -248,12 +248,12 @@ void report_diag_json(FILE *out, const wiz *w)
     sb_puts(&sb, "{\"tool\":\"smtpwiz\",\"kb\":");
     json_string(&sb, wiz_article(w)->id);
     sb_puts(&sb, ",\"target\":{\"host\":");
-    json_string(&sb, rr.ctx->o.host);
-    sb_printf(&sb, ",\"port\":%d},\n \"outcome\":\"%s\",\"conclusion\":", atoi(rr.ctx->o.port),
+    json_string(&sb, rr.o->host);
+    sb_printf(&sb, ",\"port\":%d},\n \"outcome\":\"%s\",\"conclusion\":", atoi(rr.o->port),
               wiz_conclusion(w) ? "conclusion" : "error");
     json_conclusion(&sb, w);
     sb_puts(&sb, ",\n \"path\":");
-    json_path(&sb, w, &rr);
+    json_path(&sb, w);
     sb_puts(&sb, ",\n \"unanswered\":[");
     const char *ids[MD_MAX_UNANSWERED];
     size_t n = wiz_unanswered(w, ids, MD_MAX_UNANSWERED);
@@ -265,7 +265,7 @@ void report_diag_json(FILE *out, const wiz *w)
     sb_puts(&sb, "],\n \"probes\":");
     report_json_probes(&sb, &rr);
     sb_puts(&sb, ",\n \"transcript\":");
-    report_json_transcript(&sb, &rr.ctx->tr);
+    report_json_transcript(&sb, rr.tr);
     sb_puts(&sb, "}\n");
     fputs(sb.buf, out);
     sb_free(&sb);
@@ -279,12 +279,13 @@ void report_diag_text(FILE *out, const wiz *w)
     size_t n;
     const wiz_visit *p = wiz_path(w, &n);
     fprintf(out, "KB%s: %s\nTarget: %s port %s\n\nPath:\n", wiz_article(w)->id,
-            wiz_article(w)->title, rr.ctx->o.host, rr.ctx->o.port);
+            wiz_article(w)->title, rr.o->host, rr.o->port);
     for (size_t i = 0; i < n; i++) {
         fprintf(out, "%3zu. %-22s %-10s %s\n", i + 1, p[i].step->id, kb_kind_name(p[i].step->kind),
                 p[i].outcome);
-        if (p[i].result >= 0 && (size_t)p[i].result < rr.nresults)
-            fprintf(out, "     %s: %s\n", rr.results[p[i].result].name, rr.results[p[i].result].summary);
+        const probe_result *r = wiz_visit_result(w, &p[i]);
+        if (r)
+            fprintf(out, "     %s: %s\n", r->name, r->summary);
     }
     const kb_step *c = wiz_conclusion(w);
     if (!c) {

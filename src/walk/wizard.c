@@ -1,6 +1,7 @@
 /* wizard: walk an article's tree.  Each probe runs at most once per walk,
  * on one probe_ctx, so later steps and conditions reuse what earlier ones
- * learned; a condition naming a probe that has not run yet runs it. */
+ * learned.  Conditions are pure (kb_cond_eval): when one names a probe that
+ * has not run yet, the walker runs it here and asks again. */
 #include "config.h"
 
 #include <stdint.h>
@@ -8,13 +9,13 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "probe/run.h"
 #include "walk/wizard.h"
 
 struct wiz {
     const kb_article *kb;
     probe_ctx ctx;
-    probe_result *res;        /* run order */
-    size_t nres, capres;
+    probe_runs runs;          /* every probe result of the walk, in run order */
     wiz_visit *path;
     size_t npath, cappath;
     const kb_step *cur;       /* NULL when done or failed */
@@ -22,13 +23,6 @@ struct wiz {
                                * or SIZE_MAX once a question moved on */
     wiz_state state;
     char *error;
-};
-
-/* A probe that reads what another left in the context: xexch50
- * authenticates with the mechanism the auth probe found working. */
-static const struct { const char *probe, *needs; } wiz_prereq[] = {
-    {"xexch50", "auth"},
-    {NULL, NULL},
 };
 
 static void wiz_enter(wiz *w, const kb_step *s);
@@ -55,9 +49,7 @@ void wiz_free(wiz *w)
 {
     if (!w)
         return;
-    for (size_t i = 0; i < w->nres; i++)
-        probe_result_free(&w->res[i]);
-    free(w->res);
+    probe_runs_free(&w->runs);
     for (size_t i = 0; i < w->npath; i++)
         free(w->path[i].outcome);
     free(w->path);
@@ -66,76 +58,45 @@ void wiz_free(wiz *w)
     free(w);
 }
 
-static int result_index(const wiz *w, const char *probe)
-{
-    for (size_t i = 0; i < w->nres; i++)
-        if (strcmp(w->res[i].name, probe) == 0)
-            return (int)i;
-    return -1;
-}
-
 const probe_result *wiz_result(const wiz *w, const char *probe)
 {
-    int i = result_index(w, probe);
-    return i < 0 ? NULL : &w->res[i];
+    return probe_runs_get(&w->runs, probe);
 }
 
-/* Run a probe once (its prerequisites first); returns its result index. */
-static int wiz_ensure(wiz *w, const char *probe)
+const probe_result *wiz_visit_result(const wiz *w, const wiz_visit *v)
 {
-    int i = result_index(w, probe);
-    if (i >= 0)
-        return i;
-    const probe_def *p = probe_find(probe);
-    if (!p)
-        return -1;   /* kb_validate refused such a file already */
-    for (size_t k = 0; wiz_prereq[k].probe; k++)
-        if (strcmp(wiz_prereq[k].probe, probe) == 0)
-            wiz_ensure(w, wiz_prereq[k].needs);
-    if (w->nres == w->capres) {
-        w->capres = w->capres ? w->capres * 2 : 8;
-        w->res = xrealloc(w->res, w->capres * sizeof *w->res);
+    return v->step->kind == KB_PROBE && v->step->probe ? wiz_result(w, v->step->probe) : NULL;
+}
+
+/* For kb_cond_eval: results only, nothing runs from inside a condition. */
+static const probe_result *wiz_lookup(const void *user, const char *probe)
+{
+    return wiz_result(user, probe);
+}
+
+/* The first `when` of s that holds, running the probes its conditions
+ * need (each at most once per walk) until every one can be decided. */
+static const kb_when *wiz_first_when(wiz *w, const kb_step *s)
+{
+    for (size_t i = 0; i < s->nwhens; i++) {
+        const char *needs = NULL;
+        kb_truth t;
+        while ((t = kb_when_eval(&s->whens[i], wiz_lookup, w, &needs)) == KB_NEEDS)
+            if (probe_runs_ensure(&w->runs, &w->ctx, needs) < 0)
+                break;   /* kb_validate refused an unknown probe already */
+        if (t == KB_TRUE)
+            return &s->whens[i];
     }
-    probe_run(&w->ctx, p, &w->res[w->nres]);
-    /* Visits whose result was forgotten by wiz_rerun_current see the new one. */
-    for (size_t k = 0; k < w->npath; k++)
-        if (w->path[k].result < 0 && w->path[k].step->kind == KB_PROBE &&
-            strcmp(w->path[k].step->probe, probe) == 0)
-            w->path[k].result = (int)w->nres;
-    return (int)w->nres++;
+    return NULL;
 }
 
-/* Drop a probe's result; the visits that showed it wait for the re-run. */
-static void wiz_forget(wiz *w, const char *probe)
-{
-    int ri = result_index(w, probe);
-    if (ri < 0)
-        return;
-    probe_result_free(&w->res[ri]);
-    memmove(&w->res[ri], &w->res[ri + 1], (w->nres - (size_t)ri - 1) * sizeof *w->res);
-    w->nres--;
-    for (size_t k = 0; k < w->npath; k++) {
-        if (w->path[k].result == ri)
-            w->path[k].result = -1;
-        else if (w->path[k].result > ri)
-            w->path[k].result--;
-    }
-}
-
-static const probe_result *wiz_lookup(void *user, const char *probe)
-{
-    wiz *w = user;
-    int i = wiz_ensure(w, probe);
-    return i < 0 ? NULL : &w->res[i];
-}
-
-static void wiz_push(wiz *w, const kb_step *s, char *outcome, int result)
+static void wiz_push(wiz *w, const kb_step *s, char *outcome)
 {
     if (w->npath == w->cappath) {
         w->cappath = w->cappath ? w->cappath * 2 : 16;
         w->path = xrealloc(w->path, w->cappath * sizeof *w->path);
     }
-    w->path[w->npath++] = (wiz_visit){.step = s, .outcome = outcome, .result = result};
+    w->path[w->npath++] = (wiz_visit){.step = s, .outcome = outcome};
 }
 
 /* Make s current; a conclusion ends the walk at once. */
@@ -150,7 +111,7 @@ static void wiz_enter(wiz *w, const kb_step *s)
         return;
     }
     if (s->kind == KB_CONCLUSION) {
-        wiz_push(w, s, xstrdup("reached"), -1);
+        wiz_push(w, s, xstrdup("reached"));
         w->state = WIZ_DONE;
     } else {
         w->state = s->kind == KB_PROBE ? WIZ_AT_PROBE : WIZ_AT_QUESTION;
@@ -180,30 +141,22 @@ int wiz_run_probe(wiz *w)
     const kb_step *s = w->cur;
     if (w->state != WIZ_AT_PROBE || !s)
         return -1;
-    w->step_first_res = w->nres;
-    int ri = wiz_ensure(w, s->probe);
-    /* Only the index and the status are kept: the conditions below may run
-     * more probes (wiz_lookup), which can move the results array. */
-    probe_status st = ri >= 0 ? w->res[ri].status : ST_ERROR;
-    const char *target = NULL;
-    char *outcome = NULL;
-    for (size_t i = 0; ri >= 0 && i < s->nwhens && !target; i++) {
-        bool all = true;
-        for (size_t j = 0; j < s->whens[i].nconds && all; j++)
-            all = kb_cond_eval(&s->whens[i].conds[j], wiz_lookup, w);
-        if (all) {
-            target = s->whens[i].target;
-            outcome = xasprintf("%s, and %s", probe_status_name(st), s->whens[i].text);
-        }
-    }
-    const probe_result *r = ri >= 0 ? &w->res[ri] : NULL;
-    if (!target) {
+    w->step_first_res = w->runs.n;
+    int ri = probe_runs_ensure(&w->runs, &w->ctx, s->probe);
+    probe_status st = ri >= 0 ? w->runs.v[ri].status : ST_ERROR;
+    const kb_when *hit = ri >= 0 ? wiz_first_when(w, s) : NULL;
+    const char *target;
+    char *outcome;
+    if (hit) {
+        target = hit->target;
+        outcome = xasprintf("%s, and %s", probe_status_name(st), hit->text);
+    } else {
         target = kb_step_route(s, st);
         outcome = xstrdup(probe_status_name(st));
     }
-    wiz_push(w, s, outcome, ri);
+    wiz_push(w, s, outcome);
     if (!target || strcmp(target, KB_STOP) == 0)
-        wiz_stop(w, s, r);
+        wiz_stop(w, s, wiz_result(w, s->probe));
     else
         wiz_enter(w, kb_step_find(w->kb, target));
     return 0;
@@ -216,7 +169,7 @@ int wiz_answer(wiz *w, wiz_reply a)
         return -1;
     const char *target = a == WIZ_YES ? s->yes : a == WIZ_NO ? s->no : s->unknown;
     w->step_first_res = SIZE_MAX;
-    wiz_push(w, s, xstrdup(wiz_reply_name(a)), -1);
+    wiz_push(w, s, xstrdup(wiz_reply_name(a)));
     wiz_enter(w, kb_step_find(w->kb, target));
     return 0;
 }
@@ -233,8 +186,8 @@ int wiz_rerun_current(wiz *w)
             free(w->path[--w->npath].outcome);
         /* The probes that step's conditions and prerequisites ran (a cancel
          * may have cut them short) run again with it. */
-        while (w->step_first_res != SIZE_MAX && w->nres > w->step_first_res)
-            wiz_forget(w, w->res[w->nres - 1].name);
+        while (w->step_first_res != SIZE_MAX && w->runs.n > w->step_first_res)
+            probe_runs_forget(&w->runs, w->runs.v[w->runs.n - 1].name);
     } else if (w->state == WIZ_AT_PROBE && w->cur) {
         s = w->cur;
     }
@@ -244,7 +197,7 @@ int wiz_rerun_current(wiz *w)
     w->state = WIZ_AT_PROBE;
     free(w->error);
     w->error = NULL;
-    wiz_forget(w, s->probe);
+    probe_runs_forget(&w->runs, s->probe);
     w->step_first_res = SIZE_MAX;
     probe_ctx_reset_session(&w->ctx);
     return 0;
@@ -306,9 +259,10 @@ size_t wiz_unanswered(const wiz *w, const char **ids, size_t cap)
 
 void wiz_run_report(const wiz *w, run_report *rr)
 {
-    rr->ctx = &w->ctx;
-    rr->results = w->res;
-    rr->nresults = w->nres;
+    rr->o = &w->ctx.o;
+    rr->tr = &w->ctx.tr;
+    rr->results = w->runs.v;
+    rr->nresults = w->runs.n;
 }
 
 void wiz_finish(wiz *w)

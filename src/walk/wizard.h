@@ -19,7 +19,7 @@
 #include <stddef.h>
 
 #include "kb/kb.h"
-#include "probe/probe.h"
+#include "probe/opts.h"
 #include "walk/report.h"
 
 typedef enum { WIZ_YES = 0, WIZ_NO, WIZ_UNKNOWN } wiz_reply;
@@ -29,7 +29,6 @@ typedef struct wiz_visit {
     const kb_step *step;
     char *outcome;     /* probe: "pass" ... or "when COND"; question: yes/no/unknown;
                         * conclusion: "reached"; a stop: "stop: STATUS" */
-    int result;        /* index into the results of the step's probe, or -1 */
 } wiz_visit;
 
 typedef struct wiz wiz;
@@ -72,6 +71,9 @@ const char *wiz_error(const wiz *w);            /* why WIZ_FAILED, else NULL */
 size_t wiz_unanswered(const wiz *w, const char **ids, size_t cap);
 
 const probe_result *wiz_result(const wiz *w, const char *probe);
+/* The result a probe step's visit shows (NULL for other steps, or while a
+ * re-run waits). */
+const probe_result *wiz_visit_result(const wiz *w, const wiz_visit *v);
 /* The results in run order and the shared context, for report_*(). */
 void wiz_run_report(const wiz *w, run_report *rr);
 /* Close the shared session (the walk is finished). */

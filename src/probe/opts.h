@@ -1,0 +1,30 @@
+/* opts: what the caller asks of a probe run - the target, the STARTTLS
+ * policy, the credentials, the timeouts.  Free of net and TLS headers: the
+ * CLI, the walk and ui/ fill one in.  Every string is borrowed and must
+ * outlive the run. */
+#ifndef SMTPWIZ_PROBE_OPTS_H
+#define SMTPWIZ_PROBE_OPTS_H
+
+typedef enum { TLS_AUTO = 0, TLS_ALWAYS, TLS_NEVER } tls_policy;
+
+#define PROBE_TIMEOUT_MS_DEFAULT 10000
+
+typedef struct probe_opts {
+    const char *host;
+    const char *port;          /* default "25" */
+    tls_policy starttls;
+    const char *user;
+    const char *password;      /* NULL: no credentials (auth skips) */
+    const char *mech;          /* only this mechanism, or NULL for all offered */
+    const char *rcpt;          /* RCPT for xexch50; default postmaster@<domain> */
+    const char *helo;          /* EHLO name; default the local host name
+                                  (probe_ctx_init looks it up) */
+    int timeout_ms;            /* each network wait; default PROBE_TIMEOUT_MS_DEFAULT */
+    const char *cafile;
+    int cancel_fd;             /* -1: none */
+    const char *dc;            /* KDC: HOST[:PORT[,KPASSWD_PORT]]; NULL: DNS SRV;
+                                  "none": no DC, no DNS lookup (labs, tests) */
+    const char *realm;         /* Kerberos realm; NULL: from the NTLM/DNS domain */
+} probe_opts;
+
+#endif
