@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/exitcode.h"
 #include "cli/cli.h"
-#include "lab/lab.h"
 #include "ui/ui.h"
 
 static void usage(FILE *f)
@@ -37,7 +37,7 @@ int main(int argc, char **argv)
     if (argc >= 2 && strcmp(argv[1], "kb") == 0)
         return cli_kb_main(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "lab") == 0)
-        return lab_main(argc - 1, argv + 1);
+        return cli_lab_main(argc - 1, argv + 1);
     if (argc >= 2 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0)) {
         puts("smtpwiz " PACKAGE_VERSION);
         return 0;
@@ -51,5 +51,5 @@ int main(int argc, char **argv)
     if (argc == 1 || argv[1][0] == '-')
         return ui_main_argv(argc, argv);
     usage(stderr);
-    return 3;
+    return SMTPWIZ_EXIT_UNKNOWN;
 }

@@ -9,8 +9,8 @@
 
 static void concl_draw(ui_state *u)
 {
-    uw_view v;
-    uw_get(u->eng, &v);
+    wv_view v;
+    wv_get(u->eng, &v);
     char what[128];
     snprintf(what, sizeof what, "%s %s conclusion", v.article_id ? v.article_id : "",
              ui_look_g.arrow);

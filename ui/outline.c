@@ -11,7 +11,7 @@ void outline_draw(ui_state *u)
 {
     size_t n = 0;
     int cur = -1;
-    char **lines = uw_outline(u->eng, &n, &cur);
+    char **lines = wv_outline(u->eng, &n, &cur);
     int h = LINES - 2, w = COLS;
     int iw = ui_box(1, 0, h, w, " Outline (* path taken, > you are here) ");
     int rows = h - 2;

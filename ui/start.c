@@ -59,16 +59,16 @@ const ui_screen ui_start_screen = { start_draw, start_key };
 
 static const char *article_label(ui_state *u, int i, const char **desc)
 {
-    const uw_article *v;
-    uw_articles(u->eng, &v);
+    const wv_article *v;
+    wv_articles(u->eng, &v);
     *desc = v[i].title;
     return v[i].id;
 }
 
 static void articles_draw(ui_state *u)
 {
-    const uw_article *v;
-    int n = uw_articles(u->eng, &v);
+    const wv_article *v;
+    int n = wv_articles(u->eng, &v);
     ui_title(u, "choose an article");
     ui_put(2, 2, COLS - 4, "Which symptom matches what you see?", A_BOLD);
     ui_list(u, 4, ui_body_rows() - 4, n, article_label);
@@ -95,8 +95,8 @@ static void list_common_key(ui_state *u, ui_action a)
 
 static void articles_key(ui_state *u, int ch, ui_action a)
 {
-    const uw_article *v;
-    int n = uw_articles(u->eng, &v);
+    const wv_article *v;
+    int n = wv_articles(u->eng, &v);
     (void)ch;
     if (ui_list_move(u, a, n))
         return;
@@ -141,7 +141,7 @@ static void labs_key(ui_state *u, int ch, ui_action a)
         return;
     if (a == ACT_ENTER && u->nlabs > 0) {
         const char *name = u->labs[u->sel].name;
-        if (u->lab && u->lab_name && strcmp(u->lab_name, name) == 0) {
+        if (wv_lab_running(u->eng) && u->lab_name && strcmp(u->lab_name, name) == 0) {
             ui_advance(u);
             return;
         }
@@ -181,7 +181,7 @@ static void triage_draw(ui_state *u)
 static void triage_run(ui_state *u)
 {
     char *art = NULL, *entry = NULL, *why = NULL;
-    if (!uw_triage(u->eng, u->triage, &art, &entry, &why)) {
+    if (!wv_triage(u->eng, u->triage, &art, &entry, &why)) {
         ui_msg(u, true, "%s", why ? why : "Nothing in that text matched an article.");
         free(why);
         return;

@@ -14,7 +14,7 @@
 
 static void probe_thread(void *arg)
 {
-    uw_probe(arg);
+    wv_probe(arg);
 }
 
 static void probe_start(ui_state *u, bool rerun)
@@ -22,7 +22,7 @@ static void probe_start(ui_state *u, bool rerun)
     if (u->w.running)
         return;
     u->msg[0] = '\0';
-    uw_probe_begin(u->eng, rerun);
+    wv_probe_begin(u->eng, rerun);
     worker_start(&u->w, probe_thread, u->eng);
     if (!u->w.running)
         step_probe_done(u);
@@ -36,18 +36,18 @@ void step_run_probe(ui_state *u)
 /* Show whatever the engine now stands on; run its probe if it has none. */
 static void step_show(ui_state *u)
 {
-    uw_view v;
-    uw_get(u->eng, &v);
-    ui_go(u, v.kind == UW_CONCLUSION ? SCR_CONCL : SCR_STEP);
-    if (v.kind == UW_PROBE && !v.have_result)
+    wv_view v;
+    wv_get(u->eng, &v);
+    ui_go(u, v.kind == WV_CONCLUSION ? SCR_CONCL : SCR_STEP);
+    if (v.kind == WV_PROBE && !v.have_result)
         step_run_probe(u);
 }
 
 void step_probe_done(ui_state *u)
 {
-    uw_probe_end(u->eng);
-    uw_view v;
-    uw_get(u->eng, &v);
+    wv_probe_end(u->eng);
+    wv_view v;
+    wv_get(u->eng, &v);
     if (v.stopped)
         ui_msg(u, true, "No conclusion: the server could not be examined. r runs the probe again.");
     else if (v.have_result && v.status == UI_ST_ERROR)
@@ -56,7 +56,7 @@ void step_probe_done(ui_state *u)
 
 void step_begin(ui_state *u)
 {
-    probe_opts o;            /* uw_begin copies it; the strings are the form's */
+    probe_opts o;            /* wv_begin copies it; the strings are the form's */
     ui_form *f = &u->form;
     memset(&o, 0, sizeof o);
     o.host = f->host;
@@ -67,11 +67,11 @@ void step_begin(ui_state *u)
     /* Used by the Kerberos probes.  A lab's domain (fabrikam.com) is real on
      * the Internet: unless a DC is named (typed in, --dc or $SMTPWIZ_DC), a
      * practice run asks none and never looks one up in DNS. */
-    o.dc = f->dc[0] ? f->dc : (u->lab ? "none" : NULL);
-    o.timeout_ms = 15000;
+    o.dc = f->dc[0] ? f->dc : (wv_lab_running(u->eng) ? "none" : NULL);
+    o.timeout_ms = 0;        /* the probes' own default, as the command line has it */
     o.cancel_fd = u->w.cancel_fd[0];
     char *err = NULL;
-    if (!uw_begin(u->eng, u->article, u->entry, &o, &err)) {
+    if (!wv_begin(u->eng, u->article, u->entry, &o, &err)) {
         ui_msg(u, true, "Cannot start %s: %s", u->article, err ? err : "unknown article");
         free(err);
         free(u->article);
@@ -82,7 +82,7 @@ void step_begin(ui_state *u)
     step_show(u);
 }
 
-static int draw_header(ui_state *u, const uw_view *v)
+static int draw_header(ui_state *u, const wv_view *v)
 {
     int y = 1 - u->scroll;
     /* The breadcrumb: at most two rows, the most recent part of the path. */
@@ -103,7 +103,7 @@ static const char *spinner(ui_state *u)
     return ui_look_g.utf8 ? uni[u->spin % 10] : asc[u->spin % 4];
 }
 
-static int draw_probe(ui_state *u, const uw_view *v, int y)
+static int draw_probe(ui_state *u, const wv_view *v, int y)
 {
     char line[160];
     if (u->w.running) {
@@ -132,8 +132,8 @@ static int draw_probe(ui_state *u, const uw_view *v, int y)
 
 static void step_draw(ui_state *u)
 {
-    uw_view v;
-    uw_get(u->eng, &v);
+    wv_view v;
+    wv_get(u->eng, &v);
     char what[128];
     snprintf(what, sizeof what, "%s %s step %d", v.article_id ? v.article_id : "",
              ui_look_g.arrow, v.step_no);
@@ -141,7 +141,7 @@ static void step_draw(ui_state *u)
     ui_clip(1, LINES - 3);
     int y = draw_header(u, &v);
     ui_hline(y++);
-    if (v.kind == UW_QUESTION) {
+    if (v.kind == WV_QUESTION) {
         y += ui_wrap(y, 2, COLS - 4, 0, 1000, v.question, A_BOLD);
         ui_put(y++, 2, COLS - 4, "y yes   n no   ? don't know", A_REVERSE);
         y++;
@@ -167,7 +167,7 @@ static void step_draw(ui_state *u)
     static const char *const stop[] = { "r", "re-run", "b", "back", "t", "transcript",
                                         "o", "outline", "s", "save", "?", "help", "q", "quit",
                                         NULL };
-    ui_footer(u->w.running ? run : v.kind == UW_QUESTION ? ask : v.stopped ? stop : done);
+    ui_footer(u->w.running ? run : v.kind == WV_QUESTION ? ask : v.stopped ? stop : done);
 }
 
 /* The end is clamped when drawn (ui_scroll_end): only the draw knows the
@@ -192,7 +192,7 @@ bool step_common_key(ui_state *u, ui_action a)
     case ACT_QUIT: if (u->w.running) u->ov = OV_QUIT; else u->quit = true; return true;
     case ACT_SAVE: if (!u->w.running) ui_save_report(u); return true;
     case ACT_BACK:
-        if (!u->w.running && uw_back(u->eng))
+        if (!u->w.running && wv_back(u->eng))
             step_show(u);
         else if (!u->w.running)
             ui_msg(u, false, "No earlier answer to go back to (b returns to the last question).");
@@ -203,11 +203,11 @@ bool step_common_key(ui_state *u, ui_action a)
 
 static void step_key(ui_state *u, int ch, ui_action a)
 {
-    uw_view v;
-    uw_get(u->eng, &v);
-    bool question = v.kind == UW_QUESTION;
+    wv_view v;
+    wv_get(u->eng, &v);
+    bool question = v.kind == WV_QUESTION;
     if (question && !u->w.running && (a == ACT_YES || a == ACT_NO || ch == '?' || a == ACT_UNKNOWN)) {
-        if (uw_answer(u->eng, a == ACT_YES ? 'y' : a == ACT_NO ? 'n' : '?'))
+        if (wv_answer(u->eng, a == ACT_YES ? 'y' : a == ACT_NO ? 'n' : '?'))
             step_show(u);
         return;
     }
@@ -220,7 +220,7 @@ static void step_key(ui_state *u, int ch, ui_action a)
     } else if (a == ACT_ENTER && !question) {
         if (!v.have_result && !v.stopped)
             step_run_probe(u);
-        else if (uw_next(u->eng))
+        else if (wv_next(u->eng))
             step_show(u);
         else if (v.stopped)
             ui_msg(u, true, "The walk stopped here: r runs the probe again, s saves the report.");

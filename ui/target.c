@@ -44,7 +44,7 @@ static char *field_buf(ui_form *f, int i, size_t *cap)
 void target_prefill(ui_state *u)
 {
     u->form.focus = u->form.host[0] ? F_COUNT - 1 : F_HOST;
-    if (u->lab)
+    if (wv_lab_running(u->eng))
         u->form.focus = F_COUNT - 1;
     u->form.err[0] = '\0';
 }
@@ -155,7 +155,7 @@ static void target_key(ui_state *u, int ch, ui_action a)
         else
             f->focus++;
     } else if (ch == 27) {
-        ui_go(u, u->article && !u->lab ? SCR_ARTICLES : SCR_START);
+        ui_go(u, u->article && !wv_lab_running(u->eng) ? SCR_ARTICLES : SCR_START);
     } else {
         field_edit(f, ch);
     }

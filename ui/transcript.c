@@ -30,7 +30,7 @@ static void entry_draw(const tr_entry *e, int y, int x, int w)
 
 void transcript_draw(ui_state *u)
 {
-    const transcript *tr = uw_transcript(u->eng);
+    const transcript *tr = wv_transcript(u->eng);
     int h = LINES - 2, w = COLS;
     int iw = ui_box(1, 0, h, w, " Transcript (redacted; TLS marks lines inside TLS) ");
     int rows = h - 2;

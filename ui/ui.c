@@ -13,7 +13,7 @@
 
 #include <openssl/crypto.h>
 
-#include "lab/lab.h"
+#include "base/exitcode.h"
 #include "ui/ui_int.h"
 #include "base/util.h"
 
@@ -52,7 +52,7 @@ int ui_main_argv(int argc, char **argv)
         } else {
             fprintf(stderr, "smtpwiz: unknown or incomplete option '%s'\n", s);
             usage(stderr);
-            return 3;
+            return SMTPWIZ_EXIT_UNKNOWN;
         }
     }
     return ui_main(&a);
@@ -61,11 +61,8 @@ int ui_main_argv(int argc, char **argv)
 /* The scenario list is read only when it is needed (startup stays fast). */
 static void labs_load(ui_state *u)
 {
-    if (u->labs_loaded)
-        return;
     char *err = NULL;
-    u->labs_loaded = true;
-    u->nlabs = lab_scenario_list(u->labs_dir, &u->labs, &err);
+    u->nlabs = wv_labs(u->eng, &u->labs, &err);
     if (u->nlabs < 0) {
         u->nlabs = 0;
         u->labs = NULL;
@@ -99,32 +96,25 @@ void ui_advance(ui_state *u)
 int ui_lab_start(ui_state *u, const char *name)
 {
     char *err = NULL;
-    lab_server *ls = lab_server_start(name, u->labs_dir, NULL, &err);
-    if (!ls) {
+    wv_lab_target t;
+    if (!wv_lab_start(u->eng, name, &t, &err)) {
         ui_msg(u, true, "The lab '%s' did not start: %s", name, err ? err : "unknown error");
         free(err);
         return -1;
     }
-    if (u->lab)
-        lab_server_stop(u->lab);   /* another scenario: the worker is idle here */
-    u->lab = ls;
     u->have_target = false;
     free(u->lab_name);
     u->lab_name = xstrdup(name);
-    /* The article the scenario illustrates, from the one scenario loaded:
-     * the list of all of them is read only for the lab screen. */
-    const char *art = uw_article_for_lab(u->eng, lab_server_description(ls));
-    if (!u->article && art)
-        u->article = xstrdup(art);
+    if (!u->article && t.article)
+        u->article = xstrdup(t.article);
     ui_form *f = &u->form;
-    snprintf(f->host, sizeof f->host, "127.0.0.1");
-    snprintf(f->port, sizeof f->port, "%d", lab_server_port(ls));
-    snprintf(f->user, sizeof f->user, "labuser");
+    snprintf(f->host, sizeof f->host, "%s", t.host);
+    snprintf(f->port, sizeof f->port, "%d", t.port);
+    snprintf(f->user, sizeof f->user, "%s", t.user);
     OPENSSL_cleanse(f->pass, sizeof f->pass);   /* all of it: the tail too */
-    snprintf(f->pass, sizeof f->pass, "Lab-Pass-1234");
+    snprintf(f->pass, sizeof f->pass, "%s", t.password);
     f->tls = 0;
-    ui_msg(u, false, "Lab '%s' listening on 127.0.0.1:%d (account labuser).", name,
-           lab_server_port(ls));
+    ui_msg(u, false, "Lab '%s' listening on %s:%d (account %s).", name, t.host, t.port, t.user);
     return 0;
 }
 
@@ -147,7 +137,7 @@ static FILE *report_create(const char *stem, char *name, size_t cap)
 
 void ui_save_report(ui_state *u)
 {
-    if (!uw_started(u->eng)) {
+    if (!wv_started(u->eng)) {
         ui_msg(u, true, "Nothing to save yet: start a walk first.");
         return;
     }
@@ -163,7 +153,7 @@ void ui_save_report(ui_state *u)
         ui_msg(u, true, "Could not create %s: %s.", name, strerror(errno));
         return;
     }
-    char *md = uw_report(u->eng);
+    char *md = wv_report(u->eng);
     /* fclose frees the FILE whether or not its flush failed: once only. */
     bool ok = fputs(md, f) != EOF;
     int saved = errno;
@@ -185,15 +175,14 @@ static int session_init(ui_state *u, const ui_args *a)
     char *err = NULL;
     memset(u, 0, sizeof *u);
     u->args = a;
-    u->eng = uw_open(a->kb_dir, &err);
+    u->eng = wv_open(a->kb_dir, &err);
     if (!u->eng) {
         fprintf(stderr, "smtpwiz: cannot load the knowledge base: %s\n", err ? err : "?");
         free(err);
         return -1;
     }
-    u->labs_dir = xasprintf("%s/labs", uw_kb_dir(u->eng));
     int more;
-    const char *note = uw_load_note(u->eng, &more);
+    const char *note = wv_load_note(u->eng, &more);
     if (note) {
         char also[32] = "";
         if (more)
@@ -202,8 +191,7 @@ static int session_init(ui_state *u, const ui_args *a)
     }
     if (worker_init(&u->w) != 0) {
         perror("smtpwiz: pipe");
-        uw_free(u->eng);
-        free(u->labs_dir);
+        wv_free(u->eng);
         return -1;
     }
     snprintf(u->form.port, sizeof u->form.port, "%s", a->port ? a->port : "25");
@@ -220,20 +208,16 @@ static int session_init(ui_state *u, const ui_args *a)
 
 static void session_free(ui_state *u)
 {
-    /* Stop the worker, then free the engine (a walk still open sends QUIT,
-     * whose wait polls the cancel pipe and, on a lab, needs the lab), and
-     * only then close the pipes and stop the lab.  A probe that ignored the
-     * cancel still runs on its detached thread over the engine: leak the
-     * engine deliberately rather than free it under the thread (the
+    /* Stop the worker, then free the view model (a walk still open sends
+     * QUIT, whose wait polls the cancel pipe and, on a lab, needs the lab,
+     * which wv_free stops last), and only then close the pipes.  A probe
+     * that ignored the cancel still runs on its detached thread over the
+     * walk: leak it deliberately rather than free it under the thread (the
      * process is about to exit). */
     if (worker_stop(&u->w, 1000))
-        uw_free(u->eng);
+        wv_free(u->eng);
     worker_free(&u->w);
-    if (u->lab)
-        lab_server_stop(u->lab);
-    lab_scenario_list_free(u->labs, u->nlabs);
     free(u->lab_name);
-    free(u->labs_dir);
     free(u->article);
     free(u->entry);
     free(u->triage_note);
@@ -262,7 +246,7 @@ int ui_main(const ui_args *a)
 {
     static ui_state u;
     if (term_check() != 0 || session_init(&u, a) != 0)
-        return 3;
+        return SMTPWIZ_EXIT_UNKNOWN;
     int rc = 3;
     if (session_open(&u, a) == 0 && loop_signals() == 0 && term_start() == 0) {
         rc = loop_run(&u);

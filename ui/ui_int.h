@@ -8,8 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "ui/engine.h"
-#include "lab/lab.h"
+#include "ui/walkview.h"
 #include "ui/ui.h"
 
 typedef enum {
@@ -62,7 +61,7 @@ typedef struct ui_screen {
 
 struct ui_state {
     const ui_args *args;
-    uw *eng;
+    wv *eng;
     ui_screen_id scr;
     ui_overlay ov;
     bool quit;
@@ -77,12 +76,9 @@ struct ui_state {
     ui_form form;
     char triage[8192];
     size_t triage_len;
-    void *lab;               /* lab_server *, when a lab runs */
-    char *lab_name;
-    char *labs_dir;          /* the scenarios: labs/ of the articles' directory */
-    lab_scenario_info *labs; /* loaded when the lab screen first opens */
+    char *lab_name;          /* the scenario that runs (wv_lab_running), or NULL */
+    const wv_lab *labs;      /* the scenarios (wv_labs), when the lab screen opened */
     int nlabs;
-    bool labs_loaded;
     ui_worker w;
     int spin;
     char msg[256];           /* one-line status message (saved report, errors) */

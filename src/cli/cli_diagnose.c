@@ -10,14 +10,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/exitcode.h"
 #include "cli/cli.h"
 #include "cli/cli_opts.h"
+#include "kb/kb_catalog.h"
 #include "walk/report.h"
 #include "walk/report_md.h"
 #include "base/util.h"
 #include "walk/wizard.h"
 
-#define EXIT_USAGE 3
 #define DIAG_MAX_ANSWERS 64
 
 typedef struct diag_args {
@@ -146,14 +147,35 @@ static void diag_walk(wiz *w, const diag_args *a)
     wiz_finish(w);
 }
 
+/* --kb ID from the catalog every command uses, or --kb FILE.  NULL with
+ * the reason printed. */
 static kb_article *diag_load_kb(const char *name)
 {
-    char *path = kb_path_for(name);
-    kb_article *kb = kb_load_reported(path, stderr);
-    if (!kb)
-        fprintf(stderr, "smtpwiz diagnose: the knowledge base %s cannot be used (see above); "
-                        "smtpwiz kb check %s shows the same\n", path, path);
-    free(path);
+    if (strchr(name, '/') || strstr(name, ".ini")) {
+        kb_article *kb = kb_load_reported(name, stderr);
+        if (!kb)
+            fprintf(stderr, "smtpwiz diagnose: the knowledge base %s cannot be used (see above); "
+                            "smtpwiz kb check %s shows the same\n", name, name);
+        return kb;
+    }
+    kb_catalog c;
+    kb_catalog_open(&c, NULL);
+    kb_article *kb = NULL;
+    const kb_article *found = kb_catalog_find(&c, name);
+    for (size_t i = 0; i < c.n; i++)
+        if (c.v[i] == found) {
+            kb = c.v[i];
+            c.v[i] = c.v[--c.n];   /* taken out: the catalog frees the rest */
+        }
+    if (!kb) {
+        char *ids = kb_catalog_ids(&c);
+        fprintf(stderr, "smtpwiz diagnose: no article KB%s in %s; the articles are: %s\n",
+                kb_id_number(name), c.dir, ids[0] ? ids : "(none)");
+        for (size_t i = 0; i < c.problems.n; i++)
+            fprintf(stderr, "  not loaded: %s\n", c.problems.v[i]);
+        free(ids);
+    }
+    kb_catalog_free(&c);
     return kb;
 }
 
@@ -162,15 +184,15 @@ int cli_diagnose_main(int argc, char **argv)
     diag_args a = {0};
     cli_target_init(&a.t);
     if (diag_parse(argc, argv, &a) != 0)
-        return EXIT_USAGE;
+        return SMTPWIZ_EXIT_UNKNOWN;
     kb_article *kb = diag_load_kb(a.kb);
     if (!kb || diag_check_answers(&a, kb) != 0) {
         kb_free(kb);
-        return EXIT_USAGE;
+        return SMTPWIZ_EXIT_UNKNOWN;
     }
     if (cli_target_finish("smtpwiz diagnose", &a.t, !a.json && !a.markdown) != 0) {
         kb_free(kb);
-        return EXIT_USAGE;
+        return SMTPWIZ_EXIT_UNKNOWN;
     }
     wiz *w = wiz_new(kb, &a.t.o);
     diag_walk(w, &a);

@@ -7,17 +7,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/exitcode.h"
 #include "cli/cli.h"
 #include "kb/kb.h"
+#include "kb/kb_catalog.h"
 #include "base/util.h"
 
 static void kb_usage(FILE *f)
 {
     fputs("usage: smtpwiz kb check [FILE...]\n"
           "Loads each knowledge-base file and reports every problem as file:line: reason.\n"
-          "Without FILE it checks kb843106 and kb979174 from the knowledge-base directory\n"
-          "($SMTPWIZ_KBDIR, ./kb, or the installed one).\n"
+          "Without FILE it checks every kb*.ini article of the knowledge-base directory\n"
+          "($SMTPWIZ_KBDIR, ./kb, or the installed one), as the other commands load them.\n"
           "Exit status: 0 all files are valid, 1 a file has errors, 3 usage.\n", f);
+}
+
+static void kb_ok_line(const kb_article *a)
+{
+    size_t conclusions = 0;
+    for (size_t i = 0; i < a->nsteps; i++)
+        conclusions += a->steps[i].kind == KB_CONCLUSION;
+    printf("%s: ok (KB%s, %zu steps, %zu conclusions, %zu triage patterns)\n", a->file, a->id,
+           a->nsteps, conclusions, a->npatterns);
 }
 
 /* One file: print its errors, or a one-line summary when it is clean. */
@@ -26,34 +37,39 @@ static int kb_check_file(const char *path)
     kb_article *a = kb_load_reported(path, stderr);
     if (!a)
         return 1;
-    size_t conclusions = 0;
-    for (size_t i = 0; i < a->nsteps; i++)
-        conclusions += a->steps[i].kind == KB_CONCLUSION;
-    printf("%s: ok (KB%s, %zu steps, %zu conclusions, %zu triage patterns)\n", path, a->id,
-           a->nsteps, conclusions, a->npatterns);
+    kb_ok_line(a);
     kb_free(a);
     return 0;
+}
+
+/* The knowledge base as every command loads it (kb_catalog). */
+static int kb_check_catalog(void)
+{
+    kb_catalog c;
+    kb_catalog_open(&c, NULL);
+    for (size_t i = 0; i < c.n; i++)
+        kb_ok_line(c.v[i]);
+    for (size_t i = 0; i < c.problems.n; i++)
+        fprintf(stderr, "%s\n", c.problems.v[i]);
+    int bad = c.problems.n > 0;
+    kb_catalog_free(&c);
+    return bad;
 }
 
 int cli_kb_main(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         kb_usage(argc < 2 ? stderr : stdout);
-        return argc < 2 ? 3 : 0;
+        return argc < 2 ? SMTPWIZ_EXIT_UNKNOWN : 0;
     }
     if (strcmp(argv[1], "check") != 0) {
         fprintf(stderr, "smtpwiz kb: unknown action \"%s\"; the only action is check\n", argv[1]);
         kb_usage(stderr);
-        return 3;
+        return SMTPWIZ_EXIT_UNKNOWN;
     }
     int bad = 0;
-    if (argc == 2) {
-        for (size_t i = 0; kb_builtin_ids[i]; i++) {
-            char *p = kb_path_for(kb_builtin_ids[i]);
-            bad |= kb_check_file(p);
-            free(p);
-        }
-    }
+    if (argc == 2)
+        bad = kb_check_catalog();
     for (int i = 2; i < argc; i++)
         bad |= kb_check_file(argv[i]);
     if (bad)

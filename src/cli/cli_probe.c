@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/exitcode.h"
 #include "cli/cli.h"
 #include "cli/cli_opts.h"
 #include "probe/probe.h"
@@ -16,7 +17,6 @@
 #include "proto/sasl.h"
 #include "base/util.h"
 
-#define EXIT_USAGE 3
 
 static void usage(FILE *f)
 {
@@ -105,7 +105,7 @@ int cli_probe_main(int argc, char **argv)
         cli_target_finish("smtpwiz probe", &a.t, !a.json) != 0) {
         free(want);
         cli_target_free(&a.t);
-        return EXIT_USAGE;
+        return SMTPWIZ_EXIT_UNKNOWN;
     }
     probe_ctx ctx;
     probe_ctx_init(&ctx, &a.t.o);

@@ -8,14 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/exitcode.h"
 #include "cli/cli.h"
 #include "kb/kb.h"
+#include "kb/kb_catalog.h"
 #include "walk/report.h"
 #include "kb/triage.h"
 #include "base/util.h"
 
 #define TRIAGE_MAX_INPUT (1024 * 1024)
-#define TRIAGE_MAX_KB 8      /* more than kb_builtin_ids holds */
 
 static void triage_usage(FILE *f)
 {
@@ -111,23 +112,6 @@ static void print_json(const triage_result *r)
     sb_free(&sb);
 }
 
-/* The shipped articles that load clean, into kbs (room for TRIAGE_MAX_KB). */
-static int load_articles(kb_article **kbs)
-{
-    int n = 0;
-    for (size_t i = 0; kb_builtin_ids[i] && n < TRIAGE_MAX_KB; i++) {
-        char *path = kb_path_for(kb_builtin_ids[i]);
-        kb_article *a = kb_load_reported(path, stderr);
-        if (a)
-            kbs[n++] = a;
-        else
-            fprintf(stderr, "smtpwiz triage: skipping %s: it does not load (smtpwiz kb check %s)\n",
-                    path, path);
-        free(path);
-    }
-    return n;
-}
-
 int cli_triage_main(int argc, char **argv)
 {
     const char *file = NULL;
@@ -140,14 +124,14 @@ int cli_triage_main(int argc, char **argv)
         } else if (!file && (argv[i][0] != '-' || strcmp(argv[i], "-") == 0)) file = argv[i];
         else {
             triage_usage(stderr);
-            return 3;
+            return SMTPWIZ_EXIT_UNKNOWN;
         }
     }
     FILE *f = !file || strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
     if (!f) {
         perror(file);
         fprintf(stderr, "smtpwiz triage: cannot read %s; give a readable file, or - and paste\n", file);
-        return 3;
+        return SMTPWIZ_EXIT_UNKNOWN;
     }
     size_t len;
     bool cut;
@@ -158,26 +142,28 @@ int cli_triage_main(int argc, char **argv)
     if (!text) {
         fprintf(stderr, "smtpwiz triage: cannot read %s: %s\n", file ? file : "standard input",
                 strerror(read_errno));
-        return 3;
+        return SMTPWIZ_EXIT_UNKNOWN;
     }
     if (cut)
         fprintf(stderr, "smtpwiz triage: the input is longer than %d MiB: only its first "
                         "%d MiB was read\n", TRIAGE_MAX_INPUT >> 20, TRIAGE_MAX_INPUT >> 20);
-    kb_article *kbs[TRIAGE_MAX_KB];
-    int n = load_articles(kbs);
-    if (n == 0) {
+    kb_catalog kbs;
+    kb_catalog_open(&kbs, NULL);
+    for (size_t i = 0; i < kbs.problems.n; i++)
+        fprintf(stderr, "smtpwiz triage: skipping an article: %s\n", kbs.problems.v[i]);
+    if (kbs.n == 0) {
         fprintf(stderr, "smtpwiz triage: no knowledge base loaded; set SMTPWIZ_KBDIR to the "
-                        "directory holding kb843106.ini and kb979174.ini\n");
+                        "directory holding the kb*.ini articles\n");
+        kb_catalog_free(&kbs);
         free(text);
-        return 3;
+        return SMTPWIZ_EXIT_UNKNOWN;
     }
     triage_result r;
-    triage_run(text, kbs, (size_t)n, &r);
+    triage_run(text, kbs.v, kbs.n, &r);
     if (json) print_json(&r); else print_text(&r);
     int rc = r.matched ? 0 : 1;
     triage_result_free(&r);
-    for (int i = 0; i < n; i++)
-        kb_free(kbs[i]);
+    kb_catalog_free(&kbs);
     free(text);
     return rc;
 }

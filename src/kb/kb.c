@@ -436,19 +436,6 @@ char *kb_dir_find(const char *explicit_dir)
     return xstrdup(SMTPWIZ_KBDIR);
 }
 
-char *kb_path_for(const char *name)
-{
-    if (strchr(name, '/') || strstr(name, ".ini"))
-        return xstrdup(name);
-    const char *num = strncmp(name, "kb", 2) == 0 || strncmp(name, "KB", 2) == 0 ? name + 2 : name;
-    char *dir = kb_dir_find(NULL);
-    char *path = xasprintf("%s/kb%s.ini", dir, num);
-    free(dir);
-    return path;
-}
-
-const char *const kb_builtin_ids[] = {"843106", "979174", NULL};
-
 kb_article *kb_load_reported(const char *path, FILE *err)
 {
     kb_errors errs = {0};

@@ -121,8 +121,6 @@ void kb_errors_free(kb_errors *e);
 /* kb_load for a command: every error printed to err, one a line.  The
  * article only if it loaded clean, else NULL. */
 kb_article *kb_load_reported(const char *path, FILE *err);
-/* The articles smtpwiz ships, by id ("843106", ...); NULL-terminated. */
-extern const char *const kb_builtin_ids[];
 
 const kb_step *kb_step_find(const kb_article *a, const char *id);
 const char *kb_kind_name(kb_kind k);
@@ -136,9 +134,6 @@ const char *kb_step_route(const kb_step *s, probe_status st);
 char *kb_dir_find(const char *explicit_dir);
 /* "kb843106.ini": the file name of an article. */
 bool kb_is_article_file(const char *name);
-/* "843106" -> "<kb_dir_find(NULL)>/kb843106.ini"; a name with '/' or ".ini"
- * is a path.  Allocated. */
-char *kb_path_for(const char *name);
 
 /* kb_check.c: the tree checks run by kb_load. */
 void kb_validate(const kb_article *a, kb_errors *errs);

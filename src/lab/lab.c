@@ -1,7 +1,7 @@
-/* lab: `smtpwiz lab` and the in-process lab server the wizard embeds.
- * Both build the same lab_server (scenario, listening socket, TLS context,
- * SASL) and run lab_loop_run(): in the foreground for the CLI, in one
- * background thread for lab_server_start(). */
+/* lab: the lab server that `smtpwiz lab` and the wizard share.  Both build
+ * the same lab_server (scenario, listening socket, TLS context, SASL) and
+ * run lab_loop_run(): in the foreground for the CLI (lab_server_run), in
+ * one background thread for lab_server_start(). */
 #include "config.h"
 
 #include <dirent.h>
@@ -15,8 +15,6 @@
 #include <unistd.h>
 
 #include "lab/lab_int.h"
-
-#define LAB_DEFAULT_SCENARIO "e2010-healthy"
 
 static bool valid_name(const char *n)
 {
@@ -38,7 +36,7 @@ static void raise_nofile(void)
     }
 }
 
-static void server_free(struct lab_server *srv)
+void lab_server_free(lab_server *srv)
 {
     if (!srv)
         return;
@@ -94,10 +92,10 @@ static int kerberos_setup(struct lab_server *srv, const char *keytab, char **err
     return 0;
 }
 
-static struct lab_server *server_new(const char *name, const char *dir, const char *listen_on,
-                                     const char *cert, const char *key, const char *logpath,
-                                     const char *keytab, char **err)
+lab_server *lab_server_new(const lab_server_opts *o, char **err)
 {
+    const char *name = o->scenario ? o->scenario : LAB_DEFAULT_SCENARIO;
+    const char *dir = o->scenarios_dir, *keytab = o->keytab, *logpath = o->log;
     struct lab_server *srv = xcalloc(1, sizeof *srv);
     srv->lfd = srv->wake[0] = srv->wake[1] = -1;
     if (!valid_name(name)) {
@@ -123,7 +121,7 @@ static struct lab_server *server_new(const char *name, const char *dir, const ch
         *err = xasprintf("cannot open the log %s: %s", logpath, strerror(errno));
         goto fail;
     }
-    if (!(srv->ssl_ctx = lab_tls_ctx(cert, key, srv->sc->hostname, err)))
+    if (!(srv->ssl_ctx = lab_tls_ctx(o->cert, o->key, srv->sc->hostname, err)))
         goto fail;
     if (lab_sasl_init(err) < 0)
         goto fail;
@@ -137,11 +135,11 @@ static struct lab_server *server_new(const char *name, const char *dir, const ch
         goto fail;
     }
     raise_nofile();
-    if (lab_listen(srv, listen_on, err) < 0)
+    if (lab_listen(srv, o->listen, err) < 0)
         goto fail;
     return srv;
 fail:
-    server_free(srv);
+    lab_server_free(srv);
     return NULL;
 }
 
@@ -154,11 +152,21 @@ static void *thread_main(void *arg)
     return NULL;
 }
 
-lab_server *lab_server_start(const char *scenario_name, const char *scenarios_dir,
-                             const char *listen_on, char **err)
+void lab_server_run(lab_server *ls)
 {
-    struct lab_server *srv = server_new(scenario_name, scenarios_dir, listen_on, NULL, NULL,
-                                        NULL, NULL, err);
+    lab_loop_run(ls);
+}
+
+void lab_server_interrupt(lab_server *ls)
+{
+    atomic_store(&ls->stop, 1);
+    ssize_t r = write(ls->wake[1], "x", 1);
+    (void)r;   /* the pipe is full: the loop wakes anyway */
+}
+
+lab_server *lab_server_start(const lab_server_opts *o, char **err)
+{
+    struct lab_server *srv = lab_server_new(o, err);
     if (!srv)
         return NULL;
     /* The thread inherits this mask: a write to a vanished client must not
@@ -174,7 +182,7 @@ lab_server *lab_server_start(const char *scenario_name, const char *scenarios_di
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (rc != 0) {
         *err = xasprintf("cannot start the lab thread: %s", strerror(rc));
-        server_free(srv);
+        lab_server_free(srv);
         return NULL;
     }
     srv->threaded = true;
@@ -191,6 +199,21 @@ const char *lab_server_description(const lab_server *ls)
     return ls && ls->sc && ls->sc->description ? ls->sc->description : "";
 }
 
+const char *lab_server_article(const lab_server *ls)
+{
+    return ls && ls->sc ? ls->sc->article : NULL;
+}
+
+const char *lab_server_host(const lab_server *ls)
+{
+    return ls->host;
+}
+
+const char *lab_server_scenario(const lab_server *ls)
+{
+    return ls->sc->name;
+}
+
 void lab_server_stop(lab_server *ls)
 {
     if (!ls)
@@ -201,7 +224,7 @@ void lab_server_stop(lab_server *ls)
     }
     if (ls->threaded)
         pthread_join(ls->thread, NULL);
-    server_free(ls);
+    lab_server_free(ls);
 }
 
 static int cmp_info(const void *a, const void *b)
@@ -234,6 +257,8 @@ int lab_scenario_list(const char *dir, lab_scenario_info **out, char **err)
         *out = xrealloc(*out, (size_t)(n + 1) * sizeof **out);
         (*out)[n].name = xstrdup(sc->name);
         (*out)[n].description = xstrdup(sc->description);
+        (*out)[n].article = sc->article ? xstrdup(sc->article) : NULL;
+        (*out)[n].hostile = sc->hostile != LAB_HOSTILE_NONE;
         n++;
         lab_scenario_free(sc);
     }
@@ -249,98 +274,8 @@ void lab_scenario_list_free(lab_scenario_info *list, int n)
     for (int i = 0; i < n; i++) {
         free(list[i].name);
         free(list[i].description);
+        free(list[i].article);
     }
     free(list);
 }
 
-/* ---- CLI ---- */
-
-static struct lab_server *volatile cli_srv;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    struct lab_server *srv = cli_srv;
-    if (srv) {
-        atomic_store(&srv->stop, 1);
-        ssize_t r = write(srv->wake[1], "x", 1);
-        (void)r;
-    }
-}
-
-static void usage(FILE *f)
-{
-    fputs("usage: smtpwiz lab [--scenario NAME] [--listen ADDR:PORT] [--scenarios DIR]\n"
-          "                   [--cert FILE --key FILE] [--log FILE] [--keytab FILE]\n"
-          "       smtpwiz lab --list [--scenarios DIR]\n"
-          "Plays a (broken) Exchange server for training labs and tests, on a loopback\n"
-          "address only (default 127.0.0.1, a free port).  It never accepts mail.\n"
-          "Every scenario has the account labuser, password Lab-Pass-1234.\n"
-          "--keytab turns on Kerberos mode: AUTH and X-EXPS GSSAPI are verified for real\n"
-          "against the keytab: SMTPSVC/<hostname> for X-EXPS, smtp/<hostname> for AUTH\n"
-          "(MIT names are case-sensitive; Active Directory's are not).\n", f);
-}
-
-static int list_scenarios(const char *dir)
-{
-    lab_scenario_info *list;
-    char *err = NULL;
-    int n = lab_scenario_list(dir, &list, &err);
-    if (n < 0) {
-        fprintf(stderr, "smtpwiz lab: %s\n", err);
-        free(err);
-        return 3;
-    }
-    for (int i = 0; i < n; i++)
-        printf("%-20s %s\n", list[i].name, list[i].description);
-    lab_scenario_list_free(list, n);
-    return n ? 0 : 3;
-}
-
-int lab_main(int argc, char **argv)
-{
-    const char *name = LAB_DEFAULT_SCENARIO, *listen_on = NULL, *dir = NULL, *cert = NULL,
-               *key = NULL, *logpath = NULL, *keytab = NULL;
-    bool list = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char **slot = !strcmp(a, "--scenario") ? &name : !strcmp(a, "--listen") ? &listen_on
-                          : !strcmp(a, "--scenarios") ? &dir : !strcmp(a, "--cert") ? &cert
-                          : !strcmp(a, "--key") ? &key : !strcmp(a, "--log") ? &logpath
-                          : !strcmp(a, "--keytab") ? &keytab : NULL;
-        if (slot && i + 1 < argc) {
-            *slot = argv[++i];
-        } else if (!strcmp(a, "--list")) {
-            list = true;
-        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            usage(stdout);
-            return 0;
-        } else {
-            fprintf(stderr, "smtpwiz lab: %s '%s'\n", slot ? "missing value after" : "unknown option", a);
-            usage(stderr);
-            return 3;
-        }
-    }
-    if (list)
-        return list_scenarios(dir);
-    char *err = NULL;
-    struct lab_server *srv = server_new(name, dir, listen_on, cert, key, logpath, keytab,
-                                         &err);
-    if (!srv) {
-        fprintf(stderr, "smtpwiz lab: %s\n", err);
-        free(err);
-        return 3;
-    }
-    cli_srv = srv;
-    struct sigaction sa = {.sa_handler = on_signal};
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    printf("listening on %s:%d scenario %s\n", srv->host, srv->port, srv->sc->name);
-    fflush(stdout);
-    lab_loop_run(srv);
-    cli_srv = NULL;
-    server_free(srv);
-    return 0;
-}

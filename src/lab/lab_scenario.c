@@ -18,8 +18,6 @@
 #include "lab/lab_scenario.h"
 #include "base/util.h"
 
-#define LAB_USER "labuser"
-#define LAB_PASS "Lab-Pass-1234"
 
 static const char *const mech_names[LAB_NMECH] = {"PLAIN", "LOGIN", "NTLM", "GSSAPI", "EXCHANGEAUTH"};
 
@@ -216,6 +214,13 @@ static int key_scenario(load_ctx *c, const char *name, const char *value)
         else
             return bad(c, "unknown product '%s'%s (exchange-2003, exchange-2007+, exchange-5.5)", value, "");
         c->have_product = true;
+    } else if (!strcmp(name, "article")) {
+        if (strcmp(value, "none") != 0 &&
+            (strlen(value) < 4 || strlen(value) > 8 || strspn(value, "0123456789") != strlen(value)))
+            return bad(c, "article is the number of the KB article the scenario plays "
+                          "(843106), or none, not '%s'%s", value, "");
+        free(s->article);
+        s->article = strcmp(value, "none") ? xstrdup(value) : NULL;
     } else if (!strcmp(name, "os_version")) {
         unsigned a, b, d;
         char extra;
@@ -467,7 +472,7 @@ static void product_defaults(lab_scenario *s, const char *seen)
         lab_account *a = &s->accounts[s->naccounts++];
         memset(a, 0, sizeof *a);
         a->user = xstrdup(LAB_USER);
-        a->password = xstrdup(LAB_PASS);
+        a->password = xstrdup(LAB_PASSWORD);
     }
 }
 
@@ -553,6 +558,7 @@ void lab_scenario_free(lab_scenario *s)
         return;
     free(s->name);
     free(s->description);
+    free(s->article);
     free(s->hostname);
     free(s->nb_computer);
     free(s->nb_domain);

@@ -9,6 +9,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Every scenario has this account (added unless the file declares it). */
+#define LAB_USER "labuser"
+#define LAB_PASSWORD "Lab-Pass-1234"
+
 typedef enum { LAB_E2003, LAB_E2007, LAB_E55 } lab_product;
 
 /* What an AUTH / X-EXPS exchange ends with, or what XEXCH50 answers. */
@@ -53,6 +57,7 @@ typedef struct lab_account {
 typedef struct lab_scenario {
     char *name;                      /* file name without .ini */
     char *description;
+    char *article;                   /* "843106": the KB article it plays, or NULL */
     lab_product product;
     char *hostname;                  /* FQDN in banner and Hello line */
     char *nb_computer, *nb_domain, *dns_domain, *dns_tree;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/exitcode.h"
 #include "walk/report.h"
 #include "base/util.h"
 
@@ -165,9 +166,10 @@ int report_exit_status(const run_report *rr)
     int worst = 0;
     for (size_t i = 0; i < rr->nresults; i++) {
         const probe_result *r = &rr->results[i];
-        int v = r->could_not_run ? 3
-              : r->status == ST_WARN ? 1
-              : (r->status == ST_FAIL || r->status == ST_ERROR) ? 2 : 0;
+        int v = r->could_not_run ? SMTPWIZ_EXIT_UNKNOWN
+              : r->status == ST_WARN ? SMTPWIZ_EXIT_WARN
+              : (r->status == ST_FAIL || r->status == ST_ERROR) ? SMTPWIZ_EXIT_FAULT
+              : SMTPWIZ_EXIT_OK;
         if (v > worst)
             worst = v;
     }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/exitcode.h"
 #include "base/util.h"
 #include "probe/run.h"
 #include "walk/wizard.h"
@@ -274,10 +275,10 @@ int wiz_exit_status(const wiz *w)
 {
     const kb_step *c = wiz_conclusion(w);
     if (!c)
-        return 3;
+        return SMTPWIZ_EXIT_UNKNOWN;
     if (c->severity && strcmp(c->severity, "ok") == 0)
-        return 0;
-    return c->severity && strcmp(c->severity, "warn") == 0 ? 1 : 2;
+        return SMTPWIZ_EXIT_OK;
+    return c->severity && strcmp(c->severity, "warn") == 0 ? SMTPWIZ_EXIT_WARN : SMTPWIZ_EXIT_FAULT;
 }
 
 const char *wiz_reply_name(wiz_reply a)

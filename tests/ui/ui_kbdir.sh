@@ -59,8 +59,16 @@ wait_for 'kb999\.ini' 5
 tm send-keys -t w q
 wait_for 'rc=0'
 rm "$K/kb999.ini"
+# A second article of the same id is named (diagnose --kb must find one).
+cp "$K/kb843106.ini" "$K/kb9dup.ini"
+tm send-keys -t w "clear; $SMTPWIZ --kb-dir $K; echo rc=\$?" Enter
+wait_for 'Not loaded: kb9dup\.ini: a second article KB843106' 5
+tm send-keys -t w q
+wait_for 'rc=0'
+rm "$K/kb9dup.ini"
+# Each copy is an article of its own.
 i=100
-while [ "$i" -lt 133 ]; do cp "$K/kb843106.ini" "$K/kb$i.ini"; i=$((i + 1)); done
+while [ "$i" -lt 133 ]; do sed "s/^id = 843106\$/id = 900$i/" "$K/kb843106.ini" >"$K/kb$i.ini"; i=$((i + 1)); done
 tm send-keys -t w "clear; $SMTPWIZ --kb-dir $K; echo rc=\$?" Enter
 wait_for 'What do you want to do'
 wait_for 'Not loaded: kb132\.ini: past the 32 articles.*\(and 2 more\)' 5

@@ -20,6 +20,13 @@
 
 #include "lab/lab.h"
 
+/* lab_server_start with the three options these tests vary. */
+static lab_server *start_lab(const char *scenario, const char *dir, const char *listen, char **err)
+{
+    lab_server_opts o = {.scenario = scenario, .scenarios_dir = dir, .listen = listen};
+    return lab_server_start(&o, err);
+}
+
 static char dir[512];
 
 static int talk(int port, const char *send, char *buf, size_t cap)
@@ -52,7 +59,7 @@ static void test_start_stop(void **state)
 {
     (void)state;
     char *err = NULL, buf[8192];
-    lab_server *ls = lab_server_start("e2003-healthy", dir, NULL, &err);
+    lab_server *ls = start_lab("e2003-healthy", dir, NULL, &err);
     if (!ls)
         fail_msg("%s", err);
     int port = lab_server_port(ls);
@@ -65,7 +72,7 @@ static void test_start_stop(void **state)
     assert_non_null(strstr(buf, "503 5.5.2 Need rcpt command\r\n"));
     lab_server_stop(ls);
     /* a second lab in the same process (the wizard switches scenarios) */
-    ls = lab_server_start("clock-skew", dir, "127.0.0.1:0", &err);
+    ls = start_lab("clock-skew", dir, "127.0.0.1:0", &err);
     assert_non_null(ls);
     lab_server_stop(ls);
 }
@@ -83,7 +90,7 @@ static lab_server *start_text(const char *text, char *tdir, size_t cap)
     fputs(text, f);
     fclose(f);
     char *err = NULL;
-    lab_server *ls = lab_server_start("t", tdir, NULL, &err);
+    lab_server *ls = start_lab("t", tdir, NULL, &err);
     if (!ls)
         fail_msg("%s", err);
     return ls;
@@ -124,7 +131,7 @@ static void test_auth_answers(void **state)
 {
     (void)state;
     char *err = NULL, buf[8192];
-    lab_server *ls = lab_server_start("cross-org", dir, NULL, &err);
+    lab_server *ls = start_lab("cross-org", dir, NULL, &err);
     if (!ls)
         fail_msg("%s", err);
     assert_true(talk(lab_server_port(ls), "EHLO t\r\nX-EXPS GSSAPI\r\nX-EXPS NTLM\r\n", buf,
@@ -134,7 +141,7 @@ static void test_auth_answers(void **state)
         strstr(buf, "334"))
         fail_msg("X-EXPS against cross-org:\n%s", buf);
     lab_server_stop(ls);
-    ls = lab_server_start("e2010-healthy", dir, NULL, &err);
+    ls = start_lab("e2010-healthy", dir, NULL, &err);
     assert_non_null(ls);
     /* "foo" is no NTLM type-1 */
     assert_true(talk(lab_server_port(ls), "EHLO t\r\nAUTH NTLM Zm9v\r\n", buf, sizeof buf) > 0);
@@ -153,7 +160,7 @@ static void test_pix_fixup(void **state)
 {
     (void)state;
     char *err = NULL, buf[8192];
-    lab_server *ls = lab_server_start("firewall-fixup", dir, NULL, &err);
+    lab_server *ls = start_lab("firewall-fixup", dir, NULL, &err);
     if (!ls)
         fail_msg("%s", err);
     assert_true(talk(lab_server_port(ls), "EHLO t\r\nSTARTTLS\r\nXEXCH50 64 2\r\n", buf,
@@ -183,7 +190,7 @@ static void test_ssl_new_fails(void **state)
 {
     (void)state;
     char *err = NULL, buf[8192];
-    lab_server *ls = lab_server_start("e2010-healthy", dir, NULL, &err);
+    lab_server *ls = start_lab("e2010-healthy", dir, NULL, &err);
     if (!ls)
         fail_msg("%s", err);
     fail_ssl_new = 1;
@@ -245,15 +252,15 @@ static void test_refusals(void **state)
 {
     (void)state;
     char *err = NULL;
-    assert_null(lab_server_start("../etc/passwd", dir, NULL, &err));
+    assert_null(start_lab("../etc/passwd", dir, NULL, &err));
     assert_non_null(strstr(err, "not a scenario name"));
     free(err);
     err = NULL;
-    assert_null(lab_server_start("no-such-scenario", dir, NULL, &err));
+    assert_null(start_lab("no-such-scenario", dir, NULL, &err));
     assert_non_null(strstr(err, "no scenario 'no-such-scenario'"));
     free(err);
     err = NULL;
-    assert_null(lab_server_start("e2010-healthy", dir, "0.0.0.0:0", &err));
+    assert_null(start_lab("e2010-healthy", dir, "0.0.0.0:0", &err));
     assert_non_null(strstr(err, "loopback"));
     free(err);
 }

@@ -1,12 +1,14 @@
-/* engine: binds the screens to the decision-tree engine (src/wizard.h over
- * the articles of src/kb.h) and the Markdown report.
+/* walkview: the screens' view model, and ui/'s one bridge to src/.  It
+ * binds the screens to the walk (walk/wizard.h over the articles of
+ * kb/kb_catalog.h), the Markdown report, triage and the practice labs
+ * (lab/lab.h).  No curses here: tests/unit/test_walkview.c drives it.
  *
  * The wizard moves on as soon as a probe ran; the screens first show the
  * finding, then the next step on Enter.  So the adapter keeps a display
  * cursor: `shown` is the index in the wizard's path of the probe visit
  * whose finding is on screen, or -1 when the wizard's current step (or its
  * conclusion) is.  While the worker thread runs a probe, the UI thread
- * only sees a snapshot (uw_get) and never touches the wizard. */
+ * only sees a snapshot (wv_get) and never touches the wizard. */
 #include "config.h"
 
 #include <dirent.h>
@@ -15,35 +17,38 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ui/engine.h"
+#include "ui/walkview.h"
 #include "kb/kb.h"
+#include "kb/kb_catalog.h"
+#include "lab/lab.h"
 #include "walk/report.h"
 #include "walk/report_md.h"
 #include "kb/triage.h"
 #include "base/util.h"
 #include "walk/wizard.h"
 
-#define MAX_ARTS 32
-
-struct uw {
-    kb_article *arts[MAX_ARTS];
-    uw_article av[MAX_ARTS];
-    int narts;
-    char *dir;                 /* the knowledge base's directory (labs/ in it) */
+struct wv {
+    kb_catalog cat;            /* the articles, as every command loads them */
+    wv_article av[KB_CATALOG_MAX];
+    char *symptoms[KB_CATALOG_MAX];
     char *note;                /* the first article that did not load, and why */
-    int nnotes;                /* how many did not */
     const kb_article *art;     /* the walk's article */
     probe_opts o;
     wiz *w;
     bool busy;                 /* the worker runs: the wizard is its alone */
     bool rerun;
     long shown;                /* path index of the finding on screen, or -1 */
-    uw_view snap;              /* what uw_get returns while busy */
+    wv_view snap;              /* what wv_get returns while busy */
     char *path, *ask, *manual, *verdict, *why, *cause, *action;
-    char *symptoms[MAX_ARTS];
     char **facts;
     size_t nfacts;
     char *visited;             /* per article step: on the path ('*'), shown ('>') */
+    char *labs_dir;            /* the scenarios: labs/ of the articles' directory */
+    lab_scenario_info *labs;   /* read when first asked for */
+    wv_lab *lv;
+    int nlabs;
+    bool labs_loaded;
+    lab_server *lab;           /* the lab that runs, or NULL */
 };
 
 /* The KB files wrap their texts at 100 columns; the screens wrap to the
@@ -71,78 +76,41 @@ static void set_text(char **slot, const char *s)
 
 /* ---- loading the articles ---- */
 
-static int kb_filter(const struct dirent *de)
+wv *wv_open(const char *kb_dir, char **err)
 {
-    return kb_is_article_file(de->d_name);
-}
-
-/* What did not load: the first reason is kept, the others counted. */
-static void note_add(uw *e, char *why)
-{
-    if (e->nnotes++ == 0)
-        e->note = why;
-    else
-        free(why);
-}
-
-static void kb_load_one(uw *e, const char *dir, const char *name)
-{
-    if (e->narts == MAX_ARTS) {
-        note_add(e, xasprintf("%s: past the %d articles the wizard takes", name, MAX_ARTS));
-        return;
-    }
-    char *path = xasprintf("%s/%s", dir, name);
-    kb_errors errs = { 0 };
-    kb_article *a = kb_load(path, &errs);
-    if (a && errs.n == 0) {
-        e->arts[e->narts] = a;
-        e->symptoms[e->narts] = reflow(a->symptoms);
-        e->av[e->narts] = (uw_article){ a->id, a->title, e->symptoms[e->narts] };
-        e->narts++;
-    } else {
-        /* "DIR/kb1.ini:3: reason" -> "kb1.ini:3: reason": the line is short. */
-        const char *m = errs.n ? errs.v[0] : path;
-        size_t dl = strlen(dir);
-        if (strncmp(m, dir, dl) == 0 && m[dl] == '/')
-            m += dl + 1;
-        note_add(e, errs.n ? xstrdup(m) : xasprintf("%s: cannot be read", m));
-        kb_free(a);
-    }
-    kb_errors_free(&errs);
-    free(path);
-}
-
-uw *uw_open(const char *kb_dir, char **err)
-{
-    uw *e = xcalloc(1, sizeof *e);
+    wv *e = xcalloc(1, sizeof *e);
     e->shown = -1;
-    char *dir = kb_dir_find(kb_dir);
-    struct dirent **names = NULL;
-    int n = scandir(dir, &names, kb_filter, alphasort);
-    for (int i = 0; i < n; i++) {
-        kb_load_one(e, dir, names[i]->d_name);
-        free(names[i]);
-    }
-    free(names);
-    if (e->narts == 0) {
-        *err = e->note ? xasprintf("%s/%s", dir, e->note)
-                       : xasprintf("no kb*.ini article in %s (set SMTPWIZ_KBDIR)", dir);
-        free(e->note);
-        free(dir);
+    kb_catalog_open(&e->cat, kb_dir);
+    if (e->cat.n == 0) {
+        *err = xstrdup(e->cat.problems.n ? e->cat.problems.v[0] : "no article");
+        kb_catalog_free(&e->cat);
         free(e);
         return NULL;
     }
-    e->dir = dir;   /* a broken article: the others still work (uw_load_note) */
+    for (size_t i = 0; i < e->cat.n; i++) {
+        const kb_article *a = e->cat.v[i];
+        e->symptoms[i] = reflow(a->symptoms);
+        e->av[i] = (wv_article){ a->id, a->title, e->symptoms[i] };
+    }
+    if (e->cat.problems.n) {
+        /* "DIR/kb1.ini:3: reason" -> "kb1.ini:3: reason": the line is short. */
+        const char *m = e->cat.problems.v[0];
+        size_t dl = strlen(e->cat.dir);
+        if (strncmp(m, e->cat.dir, dl) == 0 && m[dl] == '/')
+            m += dl + 1;
+        e->note = xstrdup(m);
+    }
+    e->labs_dir = xasprintf("%s/labs", e->cat.dir);
     return e;
 }
 
-const char *uw_load_note(const uw *e, int *more)
+const char *wv_load_note(const wv *e, int *more)
 {
-    *more = e->nnotes > 1 ? e->nnotes - 1 : 0;
+    *more = e->cat.nbroken > 1 ? (int)e->cat.nbroken - 1 : 0;
     return e->note;
 }
 
-static void facts_free(uw *e)
+static void facts_free(wv *e)
 {
     for (size_t i = 0; i < e->nfacts; i++)
         free(e->facts[i]);
@@ -151,15 +119,17 @@ static void facts_free(uw *e)
     e->nfacts = 0;
 }
 
-void uw_free(uw *e)
+void wv_free(wv *e)
 {
     if (!e)
         return;
     wiz_free(e->w);
-    for (int i = 0; i < e->narts; i++) {
-        kb_free(e->arts[i]);
+    wv_lab_stop(e);
+    for (size_t i = 0; i < e->cat.n; i++)
         free(e->symptoms[i]);
-    }
+    kb_catalog_free(&e->cat);
+    lab_scenario_list_free(e->labs, e->nlabs);
+    free(e->lv);
     facts_free(e);
     free(e->why);
     free(e->cause);
@@ -169,35 +139,20 @@ void uw_free(uw *e)
     free(e->manual);
     free(e->verdict);
     free(e->visited);
-    free(e->dir);
     free(e->note);
+    free(e->labs_dir);
     free(e);
 }
 
-const char *uw_kb_dir(const uw *e)
-{
-    return e->dir;
-}
-
-int uw_articles(uw *e, const uw_article **out)
+int wv_articles(wv *e, const wv_article **out)
 {
     *out = e->av;
-    return e->narts;
+    return (int)e->cat.n;
 }
 
-static const kb_article *article_find(const uw *e, const char *id)
+bool wv_begin(wv *e, const char *article, const char *entry, const probe_opts *o, char **err)
 {
-    if (strncmp(id, "kb", 2) == 0 || strncmp(id, "KB", 2) == 0)
-        id += 2;
-    for (int i = 0; i < e->narts; i++)
-        if (strcmp(e->arts[i]->id, id) == 0)
-            return e->arts[i];
-    return NULL;
-}
-
-bool uw_begin(uw *e, const char *article, const char *entry, const probe_opts *o, char **err)
-{
-    const kb_article *a = article_find(e, article);
+    const kb_article *a = kb_catalog_find(&e->cat, article);
     if (!a) {
         *err = xasprintf("no article '%s' in the knowledge base", article);
         return false;
@@ -217,14 +172,14 @@ bool uw_begin(uw *e, const char *article, const char *entry, const probe_opts *o
     return true;
 }
 
-bool uw_started(const uw *e)
+bool wv_started(const wv *e)
 {
     return e->w != NULL;
 }
 
 /* ---- the view ---- */
 
-static void path_build(uw *e, const wiz_visit *p, size_t n, const kb_step *here)
+static void path_build(wv *e, const wiz_visit *p, size_t n, const kb_step *here)
 {
     strbuf sb = { 0 };
     memset(e->visited, ' ', e->art->nsteps);
@@ -240,7 +195,7 @@ static void path_build(uw *e, const wiz_visit *p, size_t n, const kb_step *here)
     e->path = sb_steal(&sb);
 }
 
-static void fact_lines(uw *e, const probe_result *r)
+static void fact_lines(wv *e, const probe_result *r)
 {
     facts_free(e);
     e->facts = xcalloc(r->nfacts + 1, sizeof *e->facts);
@@ -252,9 +207,9 @@ static void fact_lines(uw *e, const probe_result *r)
     e->nfacts = r->nfacts;
 }
 
-static void view_step(uw *e, uw_view *v, const kb_step *s)
+static void view_step(wv *e, wv_view *v, const kb_step *s)
 {
-    v->kind = s->kind == KB_QUESTION ? UW_QUESTION : UW_PROBE;
+    v->kind = s->kind == KB_QUESTION ? WV_QUESTION : WV_PROBE;
     v->step_id = s->id;
     v->title = s->title ? s->title : s->id;
     set_text(&e->why, s->why);
@@ -269,7 +224,7 @@ static void view_step(uw *e, uw_view *v, const kb_step *s)
 }
 
 /* What the finding of visit i means: where the walk goes, or why it stops. */
-static const char *verdict_of(uw *e, const wiz_visit *p, size_t n, size_t i)
+static const char *verdict_of(wv *e, const wiz_visit *p, size_t n, size_t i)
 {
     free(e->verdict);
     const kb_step *next = i + 1 < n ? p[i + 1].step : wiz_current_step(e->w);
@@ -287,10 +242,10 @@ static const char *verdict_of(uw *e, const wiz_visit *p, size_t n, size_t i)
     return e->verdict;
 }
 
-static void view_result(uw *e, uw_view *v, const wiz_visit *p, size_t n, size_t i)
+static void view_result(wv *e, wv_view *v, const wiz_visit *p, size_t n, size_t i)
 {
     view_step(e, v, p[i].step);
-    v->kind = UW_PROBE;
+    v->kind = WV_PROBE;
     const probe_result *r = p[i].step->probe ? wiz_result(e->w, p[i].step->probe) : NULL;
     if (r) {
         v->have_result = true;
@@ -304,9 +259,9 @@ static void view_result(uw *e, uw_view *v, const wiz_visit *p, size_t n, size_t 
     v->stopped = wiz_get_state(e->w) == WIZ_FAILED && i + 1 == n;
 }
 
-static void view_conclusion(uw *e, uw_view *v, const kb_step *c)
+static void view_conclusion(wv *e, wv_view *v, const kb_step *c)
 {
-    v->kind = UW_CONCLUSION;
+    v->kind = WV_CONCLUSION;
     v->concl_id = c->id;
     v->step_id = c->id;
     v->title = c->title ? c->title : c->id;
@@ -316,7 +271,7 @@ static void view_conclusion(uw *e, uw_view *v, const kb_step *c)
     v->action = e->action;
 }
 
-void uw_get(uw *e, uw_view *v)
+void wv_get(wv *e, wv_view *v)
 {
     if (e->busy) {
         *v = e->snap;
@@ -354,20 +309,20 @@ void uw_get(uw *e, uw_view *v)
 
 /* ---- moving ---- */
 
-void uw_probe_begin(uw *e, bool rerun)
+void wv_probe_begin(wv *e, bool rerun)
 {
-    uw_get(e, &e->snap);
+    wv_get(e, &e->snap);
     /* A re-run frees the finding shown (wiz_rerun_current): drop it. */
     e->snap.have_result = false;
     e->snap.summary = e->snap.verdict = NULL;
     e->snap.facts = NULL;
     e->snap.nfacts = 0;
-    e->snap.kind = UW_PROBE;
+    e->snap.kind = WV_PROBE;
     e->rerun = rerun;
     e->busy = true;
 }
 
-void uw_probe_end(uw *e)
+void wv_probe_end(wv *e)
 {
     e->busy = false;
     e->rerun = false;
@@ -376,14 +331,14 @@ void uw_probe_end(uw *e)
 /* A walk that concluded or stopped needs the server no more: close the
  * shared session now (QUIT), as diagnose does, rather than hold it open
  * until the wizard exits.  b or r reopens one when a probe needs it. */
-static void finish_if_over(uw *e)
+static void finish_if_over(wv *e)
 {
     wiz_state st = wiz_get_state(e->w);
     if (st == WIZ_DONE || st == WIZ_FAILED)
         wiz_finish(e->w);
 }
 
-static void run_current(uw *e)
+static void run_current(wv *e)
 {
     size_t n;
     wiz_path(e->w, &n);
@@ -394,7 +349,7 @@ static void run_current(uw *e)
     finish_if_over(e);
 }
 
-void uw_probe(uw *e)
+void wv_probe(wv *e)
 {
     if (!e->w)
         return;
@@ -405,7 +360,7 @@ void uw_probe(uw *e)
     run_current(e);
 }
 
-bool uw_next(uw *e)
+bool wv_next(wv *e)
 {
     if (e->busy || !e->w || e->shown < 0)
         return false;
@@ -417,7 +372,7 @@ bool uw_next(uw *e)
     return true;
 }
 
-bool uw_answer(uw *e, int yn)
+bool wv_answer(wv *e, int yn)
 {
     if (e->busy || !e->w || e->shown >= 0 || wiz_get_state(e->w) != WIZ_AT_QUESTION)
         return false;
@@ -430,7 +385,7 @@ bool uw_answer(uw *e, int yn)
     return true;
 }
 
-bool uw_back(uw *e)
+bool wv_back(wv *e)
 {
     if (e->busy || !e->w || wiz_back(e->w) != 0)
         return false;
@@ -438,16 +393,16 @@ bool uw_back(uw *e)
     return true;
 }
 
-const transcript *uw_transcript(uw *e)
+const transcript *wv_transcript(wv *e)
 {
     if (e->busy || !e->w)
         return NULL;   /* the worker appends to it */
     run_report rr;
     wiz_run_report(e->w, &rr);
-    return &rr.ctx->tr;
+    return rr.tr;
 }
 
-char **uw_outline(uw *e, size_t *n, int *cur)
+char **wv_outline(wv *e, size_t *n, int *cur)
 {
     *n = 0;
     *cur = -1;
@@ -469,10 +424,10 @@ char **uw_outline(uw *e, size_t *n, int *cur)
 
 /* Triage (src/triage.h): the article and entry step, and in the note
  * what the text is and the fields found in it (remote host, error code). */
-bool uw_triage(uw *e, const char *text, char **article, char **entry, char **why)
+bool wv_triage(wv *e, const char *text, char **article, char **entry, char **why)
 {
     triage_result r;
-    triage_run(text, e->arts, (size_t)e->narts, &r);
+    triage_run(text, e->cat.v, e->cat.n, &r);
     if (!r.matched || !r.kb || !r.step) {
         *why = r.suggest ? xasprintf("No known error in that text; the closest article is "
                                      "KB%s: choose it from the list.", r.suggest->id)
@@ -498,7 +453,7 @@ bool uw_triage(uw *e, const char *text, char **article, char **entry, char **why
     return true;
 }
 
-char *uw_report(uw *e)
+char *wv_report(wv *e)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -510,16 +465,50 @@ char *uw_report(uw *e)
     return buf;
 }
 
-const char *uw_article_for_lab(uw *e, const char *description)
+/* ---- the practice labs (src/lab) ---- */
+
+int wv_labs(wv *e, const wv_lab **out, char **err)
 {
-    const char *s = description ? strstr(description, "KB") : NULL;
-    if (!s || s[2] < '0' || s[2] > '9')
-        return NULL;
-    char id[16];
-    size_t n = 0;
-    for (s += 2; *s >= '0' && *s <= '9' && n + 1 < sizeof id; s++)
-        id[n++] = *s;
-    id[n] = '\0';
-    const kb_article *a = article_find(e, id);
-    return a ? a->id : NULL;
+    if (!e->labs_loaded) {
+        e->labs_loaded = true;
+        e->nlabs = lab_scenario_list(e->labs_dir, &e->labs, err);
+        if (e->nlabs < 0) {
+            e->nlabs = 0;
+            e->labs = NULL;
+            return -1;
+        }
+        e->lv = xcalloc((size_t)e->nlabs + 1, sizeof *e->lv);
+        for (int i = 0; i < e->nlabs; i++)
+            e->lv[i] = (wv_lab){e->labs[i].name, e->labs[i].description, e->labs[i].article,
+                                e->labs[i].hostile};
+    }
+    *out = e->lv;
+    return e->nlabs;
+}
+
+bool wv_lab_start(wv *e, const char *name, wv_lab_target *t, char **err)
+{
+    lab_server_opts lo = {.scenario = name, .scenarios_dir = e->labs_dir};
+    lab_server *ls = lab_server_start(&lo, err);
+    if (!ls)
+        return false;
+    wv_lab_stop(e);   /* another scenario: the worker is idle here */
+    e->lab = ls;
+    const char *art = lab_server_article(ls);
+    *t = (wv_lab_target){.host = lab_server_host(ls), .port = lab_server_port(ls),
+                         .user = LAB_USER, .password = LAB_PASSWORD,
+                         .article = art && kb_catalog_find(&e->cat, art) ? art : NULL};
+    return true;
+}
+
+void wv_lab_stop(wv *e)
+{
+    if (e->lab)
+        lab_server_stop(e->lab);
+    e->lab = NULL;
+}
+
+bool wv_lab_running(const wv *e)
+{
+    return e->lab != NULL;
 }

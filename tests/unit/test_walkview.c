@@ -1,0 +1,226 @@
+/* Unit tests of the wizard's view model (ui/walkview.c) without a terminal:
+ * the articles as the catalog loads them (a broken one is named, not
+ * dropped), the lab list with the article each scenario plays, and whole
+ * walks through the view against the real in-process lab, the way the
+ * screens drive it (probe begin/run/end, next, answer, back). */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ui/walkview.h"
+
+static void test_articles(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    wv *e = wv_open("kb", &err);
+    assert_non_null(e);
+    const wv_article *a;
+    int n = wv_articles(e, &a);
+    assert_true(n >= 2);
+    bool k843 = false, k979 = false;
+    for (int i = 0; i < n; i++) {
+        k843 |= strcmp(a[i].id, "843106") == 0;
+        k979 |= strcmp(a[i].id, "979174") == 0;
+        assert_non_null(a[i].symptom);
+    }
+    assert_true(k843 && k979);
+    int more = -1;
+    assert_null(wv_load_note(e, &more));
+    assert_int_equal(more, 0);
+    wv_free(e);
+}
+
+/* A broken article beside a good one: the good one loads, the broken one
+ * is named with its line. */
+static void test_broken_article(void **state)
+{
+    (void)state;
+    char dir[] = "tests/tmp/walkview.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[128];
+    snprintf(path, sizeof path, "%s/kb999.ini", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("[article]\nid = 999\n", f);
+    fclose(f);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "cp kb/kb843106.ini %s/", dir);
+    assert_int_equal(system(cmd), 0);
+    char *err = NULL;
+    wv *e = wv_open(dir, &err);
+    assert_non_null(e);
+    const wv_article *a;
+    assert_int_equal(wv_articles(e, &a), 1);
+    int more = -1;
+    const char *note = wv_load_note(e, &more);
+    assert_non_null(note);
+    assert_non_null(strstr(note, "kb999.ini"));
+    assert_null(strstr(note, dir));   /* shortened to the file name */
+    wv_free(e);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void test_labs(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    wv *e = wv_open("kb", &err);
+    const wv_lab *labs;
+    int n = wv_labs(e, &labs, &err);
+    assert_true(n > 10);
+    bool saw_sendas = false, saw_hostile = false;
+    for (int i = 0; i < n; i++) {
+        if (strcmp(labs[i].name, "sendas-denied") == 0) {
+            saw_sendas = true;
+            assert_string_equal(labs[i].article, "843106");
+            assert_false(labs[i].hostile);
+        }
+        if (strcmp(labs[i].name, "never-greets") == 0) {
+            saw_hostile = true;
+            assert_true(labs[i].hostile);
+            assert_null(labs[i].article);
+        }
+    }
+    assert_true(saw_sendas && saw_hostile);
+    wv_free(e);
+}
+
+/* Walk to the end through the view as the screens do: each probe step
+ * first shows the step, then (after the probe) its finding, and Enter
+ * moves on; questions take the given answer.  Returns the conclusion id
+ * (static copy) or "" if the walk stopped. */
+static const char *walk_all(wv *e, int answer, int *steps)
+{
+    static char concl[64];
+    wv_view v;
+    for (*steps = 0; *steps < 100; (*steps)++) {
+        wv_get(e, &v);
+        if (v.kind == WV_CONCLUSION) {
+            snprintf(concl, sizeof concl, "%s", v.concl_id);
+            return concl;
+        }
+        if (v.stopped)
+            return "";
+        if (v.kind == WV_QUESTION) {
+            assert_non_null(v.question);
+            assert_non_null(v.manual);
+            assert_true(wv_answer(e, answer));
+            continue;
+        }
+        if (!v.have_result) {
+            wv_probe_begin(e, false);
+            wv_get(e, &v);              /* a snapshot while the probe runs */
+            assert_false(v.have_result);
+            wv_probe(e);
+            wv_probe_end(e);
+            wv_get(e, &v);
+            assert_true(v.have_result);
+            assert_non_null(v.summary);
+            assert_non_null(v.verdict);
+            if (v.stopped)
+                return "";
+        }
+        assert_true(wv_next(e));
+    }
+    fail_msg("the walk did not end in 100 steps");
+    return NULL;
+}
+
+static void start(wv *e, const char *lab, const char *article, probe_opts *o,
+                  wv_lab_target *t)
+{
+    char *err = NULL;
+    if (!wv_lab_start(e, lab, t, &err))
+        fail_msg("lab %s: %s", lab, err);
+    assert_true(wv_lab_running(e));
+    assert_string_equal(t->host, "127.0.0.1");
+    assert_true(t->port > 0);
+    static char port[16];
+    snprintf(port, sizeof port, "%d", t->port);
+    *o = (probe_opts){.host = t->host, .port = port, .user = t->user, .password = t->password,
+                      .timeout_ms = 3000, .cancel_fd = -1, .dc = "none"};
+    if (!article)
+        article = t->article;
+    assert_non_null(article);
+    if (!wv_begin(e, article, NULL, o, &err))
+        fail_msg("begin %s: %s", article, err);
+    assert_true(wv_started(e));
+}
+
+static void test_walk_lab(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    wv *e = wv_open("kb", &err);
+    probe_opts o;
+    wv_lab_target t;
+    start(e, "iwa-disabled", NULL, &o, &t);
+    assert_string_equal(t.article, "843106");
+    int steps = 0;
+    const char *c = walk_all(e, 'n', &steps);
+    assert_true(steps > 3);
+    assert_string_equal(c, "iwa-disabled");
+    const transcript *tr = wv_transcript(e);
+    assert_non_null(tr);
+    assert_true(tr->n > 0);
+    char *md = wv_report(e);
+    assert_non_null(strstr(md, "iwa-disabled"));
+    free(md);
+    size_t n = 0;
+    int cur = -2;
+    char **outline = wv_outline(e, &n, &cur);
+    assert_true(n > 10);
+    for (size_t i = 0; i < n; i++)
+        free(outline[i]);
+    free(outline);
+    wv_lab_stop(e);
+    assert_false(wv_lab_running(e));
+    wv_free(e);
+}
+
+/* Back from a question goes to the previous question answered; answers
+ * change the path. */
+static void test_back(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    wv *e = wv_open("kb", &err);
+    probe_opts o;
+    wv_lab_target t;
+    start(e, "e2003-healthy", "843106", &o, &t);
+    wv_view v;
+    wv_get(e, &v);
+    assert_int_equal(v.kind, WV_QUESTION);   /* accompanying-symptoms */
+    const char *first = v.step_id;
+    assert_true(wv_answer(e, 'y'));
+    wv_get(e, &v);
+    assert_int_equal(v.kind, WV_PROBE);
+    assert_true(wv_back(e));
+    wv_get(e, &v);
+    assert_int_equal(v.kind, WV_QUESTION);
+    assert_string_equal(v.step_id, first);
+    wv_free(e);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_articles),
+        cmocka_unit_test(test_broken_article),
+        cmocka_unit_test(test_labs),
+        cmocka_unit_test(test_walk_lab),
+        cmocka_unit_test(test_back),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,99 @@
+/* walkview: the screens' view model and the one place ui/ binds to src/:
+ * the articles (kb/kb_catalog.h), the walk (walk/wizard.h), triage, the
+ * Markdown report and the practice labs (lab/lab.h).  The screens only see
+ * these small views; every pointer in a view is owned by the wv and stays
+ * valid until the next call that changes the walk.  No curses, no socket:
+ * tests/unit/test_walkview.c drives it without a terminal. */
+#ifndef SMTPWIZ_UI_WALKVIEW_H
+#define SMTPWIZ_UI_WALKVIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "probe/opts.h"
+#include "proto/transcript.h"
+
+typedef struct wv wv;
+
+typedef struct wv_article {
+    const char *id, *title, *symptom;
+} wv_article;
+
+typedef enum { WV_PROBE, WV_QUESTION, WV_CONCLUSION } wv_kind;
+
+typedef struct wv_view {
+    wv_kind kind;
+    const char *article_id;
+    int step_no;                 /* 1-based position in the path */
+    const char *path;            /* "banner > ehlo > auth" so far */
+    const char *step_id, *title, *why;
+    const char *question;        /* question steps: what is asked */
+    const char *manual;          /* question steps: how to check it by hand */
+    const char *probe;           /* probe steps: the probe's name */
+    bool have_result;            /* the probe ran */
+    int status;                  /* UI_ST_* */
+    const char *summary;
+    const char *const *facts;    /* "key: value" lines */
+    size_t nfacts;
+    const char *verdict;         /* what the wizard concludes from the result */
+    bool stopped;                /* the walk ended without a conclusion (verdict says why) */
+    const char *concl_id, *cause, *action;   /* conclusions */
+} wv_view;
+
+/* Load the articles of kb_dir (NULL: kb_dir_find's lookup). */
+wv *wv_open(const char *kb_dir, char **err);
+void wv_free(wv *e);
+/* The first article file that did not load and why ("kb1.ini:3: reason"),
+ * *more how many others did not; NULL when all did. */
+const char *wv_load_note(const wv *e, int *more);
+int wv_articles(wv *e, const wv_article **out);
+/* Start a walk of article (at entry, or its first step). */
+bool wv_begin(wv *e, const char *article, const char *entry, const probe_opts *o, char **err);
+bool wv_started(const wv *e);
+void wv_get(wv *e, wv_view *v);
+/* The blocking probe of the current step (the worker thread calls this).
+ * The UI thread calls wv_probe_begin before starting the worker (rerun:
+ * the probe whose result is shown, or that stopped the walk, runs again on a
+ * fresh session: wiz_rerun_current) and wv_probe_end after joining it; in
+ * between wv_get returns a snapshot and nothing else touches the walk. */
+void wv_probe_begin(wv *e, bool rerun);
+void wv_probe(wv *e);
+void wv_probe_end(wv *e);
+/* Enter after a probe: follow the branch its result chose. */
+bool wv_next(wv *e);
+/* Question steps: 'y', 'n' or '?'. */
+bool wv_answer(wv *e, int yn);
+bool wv_back(wv *e);
+const transcript *wv_transcript(wv *e);
+/* The article's steps as lines, the path taken marked: allocated array of
+ * allocated strings; *cur the index of the current step. */
+char **wv_outline(wv *e, size_t *n, int *cur);
+/* Triage pasted text: article and entry step (allocated) and a one-line
+ * explanation; false if nothing matched (*why says so). */
+bool wv_triage(wv *e, const char *text, char **article, char **entry, char **why);
+/* The Markdown report of the walk so far, allocated. */
+char *wv_report(wv *e);
+
+/* ---- practice labs ---- */
+
+typedef struct wv_lab {
+    const char *name, *description;
+    const char *article;         /* the article it plays, or NULL */
+    bool hostile;                /* a robustness fixture */
+} wv_lab;
+/* The scenarios, sorted by name (read on the first call); -1 with *err. */
+int wv_labs(wv *e, const wv_lab **out, char **err);
+
+typedef struct wv_lab_target {
+    const char *host;            /* where the lab listens */
+    int port;
+    const char *user, *password; /* the lab account */
+    const char *article;         /* the article it plays (one that loaded), or NULL */
+} wv_lab_target;
+/* Start scenario name in the background (stopping the lab that ran); the
+ * strings in *t stay valid while the lab runs.  false with *err. */
+bool wv_lab_start(wv *e, const char *name, wv_lab_target *t, char **err);
+void wv_lab_stop(wv *e);
+bool wv_lab_running(const wv *e);
+
+#endif
