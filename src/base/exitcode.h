@@ -9,6 +9,7 @@ enum {
     SMTPWIZ_EXIT_WARN = 1,     /* a warning / an expected condition / triage matched nothing */
     SMTPWIZ_EXIT_FAULT = 2,    /* a failure / a fault concluded */
     SMTPWIZ_EXIT_UNKNOWN = 3,  /* could not run: usage error, the server could not be examined */
+    SMTPWIZ_EXIT_INCONCLUSIVE = 4,   /* diagnose: what is known does not settle the cause */
 };
 
 #endif

@@ -73,6 +73,15 @@ int cli_target_option(const char *prog, int c, const char *arg, cli_target *t)
     case 'c': t->o.cafile = arg; return 1;
     case 'D': t->o.dc = arg; return 1;
     case 'R': t->o.realm = arg; return 1;
+    case 'O': t->o.domain = arg; return 1;
+    case 'A':
+        if (strcmp(arg, "server") != 0 && strcmp(arg, "user") != 0) {
+            fprintf(stderr, "%s: --as takes server (the credentials are an Exchange server's, "
+                            "such as its computer account NAME$) or user, not \"%s\"\n", prog, arg);
+            return -1;
+        }
+        t->o.as = arg;
+        return 1;
     case 'X':
         fprintf(stderr, "%s: a password on the command line would show in ps and shell "
                         "history; use --password-file F or SMTPWIZ_PASSWORD\n", prog);

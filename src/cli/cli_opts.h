@@ -9,19 +9,26 @@
 
 #include "probe/opts.h"
 
-/* getopt_long entries; the codes p s u P m r H t c D R X are taken. */
+/* getopt_long entries; the codes p s u P m r H t c D R O A X are taken. */
 #define CLI_TARGET_LONGOPTS \
     {"port", required_argument, NULL, 'p'}, {"starttls", required_argument, NULL, 's'}, \
     {"user", required_argument, NULL, 'u'}, {"password-file", required_argument, NULL, 'P'}, \
     {"mech", required_argument, NULL, 'm'}, {"rcpt", required_argument, NULL, 'r'}, \
     {"helo", required_argument, NULL, 'H'}, {"timeout", required_argument, NULL, 't'}, \
     {"cafile", required_argument, NULL, 'c'}, {"dc", required_argument, NULL, 'D'}, \
-    {"realm", required_argument, NULL, 'R'}, {"password", required_argument, NULL, 'X'}
+    {"realm", required_argument, NULL, 'R'}, {"password", required_argument, NULL, 'X'}, \
+    {"domain", required_argument, NULL, 'O'}, {"as", required_argument, NULL, 'A'}
 
 #define CLI_TARGET_USAGE \
     "  [-p PORT] [--starttls auto|always|never] [--user U] [--password-file F]\n" \
     "  [--mech M] [--rcpt ADDR] [--helo NAME] [--timeout S] [--cafile F]\n" \
     "  [--dc HOST[:PORT[,KPASSWD_PORT]] | --dc none] [--realm REALM]\n" \
+    "  [--domain DOMAIN] [--as server|user]\n" \
+    "--domain names your organisation's Windows domain (DNS or NetBIOS), to tell\n" \
+    "your servers from others; default the domain of --user (DOMAIN\\name or\n" \
+    "name@domain).  --as says whose credentials --user are: server (an Exchange\n" \
+    "server's, e.g. its computer account NAME$: default for a name ending in $)\n" \
+    "or user (an ordinary account, which Exchange refuses XEXCH50 and X-EXPS).\n" \
     "--dc takes several domain controllers separated by spaces (quote them).\n" \
     "Without --dc the Kerberos probes find domain controllers through DNS SRV\n" \
     "records of the server's domain; --dc none skips what needs one.  The\n" \

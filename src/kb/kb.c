@@ -29,6 +29,10 @@ typedef struct kb_loader {
     int headers;         /* [section] lines read so far */
     int opened;          /* sections the handler has opened */
     int header_line;     /* line of the last [section] */
+    /* The branch `because` and `rules_out` belong to: the last branch key
+     * of the current step (kept as where, not a pointer: whens move). */
+    enum { LB_NONE, LB_WHEN, LB_STATUS, LB_DEFAULT, LB_YES, LB_NO, LB_UNKNOWN } last;
+    size_t last_i;
 } kb_loader;
 
 void kb_errors_add(kb_errors *e, const char *file, int line, const char *fmt, ...)
@@ -91,14 +95,57 @@ static void set_text(char **slot, const char *value, bool cont)
     *slot = joined;
 }
 
-static void set_target(kb_loader *L, char **slot, int *line, const char *value)
+static void set_target(kb_loader *L, kb_branch *b, const char *value)
 {
-    if (*slot)
+    if (b->target)
         kb_errors_add(L->errs, L->a->file, L->lineno, "this branch is given twice (first at line %d)",
-                      *line);
-    free(*slot);
-    *slot = xstrdup(value);
-    *line = L->lineno;
+                      b->line);
+    free(b->target);
+    b->target = xstrdup(value);
+    b->line = L->lineno;
+}
+
+static void branch_free(kb_branch *b)
+{
+    free(b->target);
+    free(b->because);
+    for (size_t i = 0; i < b->nrules_out; i++)
+        free(b->rules_out[i]);
+    free(b->rules_out);
+}
+
+static kb_branch *last_branch(kb_loader *L, kb_step *s)
+{
+    switch (L->last) {
+    case LB_WHEN: return L->last_i < s->nwhens ? &s->whens[L->last_i].br : NULL;
+    case LB_STATUS: return &s->on[L->last_i];
+    case LB_DEFAULT: return &s->dflt;
+    case LB_YES: return &s->yes;
+    case LB_NO: return &s->no;
+    case LB_UNKNOWN: return &s->unknown;
+    default: return NULL;
+    }
+}
+
+/* `because = ...` and `rules_out = ID ...` describe the branch above them. */
+static void branch_note(kb_loader *L, kb_step *s, const char *k, const char *v)
+{
+    kb_branch *b = last_branch(L, s);
+    if (!b) {
+        kb_errors_add(L->errs, L->a->file, L->lineno, "`%s` must follow the branch it describes "
+                      "(a when, pass ... default, yes, no or unknown line)", k);
+        return;
+    }
+    if (strcmp(k, "because") == 0) {
+        set_text(&b->because, v, L->cont);
+        return;
+    }
+    char *copy = xstrdup(v), *save = NULL;
+    for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+        b->rules_out = xrealloc(b->rules_out, (b->nrules_out + 1) * sizeof *b->rules_out);
+        b->rules_out[b->nrules_out++] = xstrdup(w);
+    }
+    free(copy);
 }
 
 /* "when = COND [and COND]... -> STEP" */
@@ -111,13 +158,13 @@ static void add_when(kb_loader *L, kb_step *s, const char *value)
                       "`when = xexch50.reply_auth ~ ^504 -> sendas`");
         return;
     }
-    kb_when w = {.text = xstrndup(value, (size_t)(arrow - value)), .line = L->lineno};
+    kb_when w = {.text = xstrndup(value, (size_t)(arrow - value)), .br.line = L->lineno};
     char *t = w.text + strlen(w.text);
     while (t > w.text && (t[-1] == ' ' || t[-1] == '\t'))
         *--t = '\0';
     const char *tg = arrow + 2;
     tg += strspn(tg, " \t");
-    w.target = xstrdup(tg);
+    w.br.target = xstrdup(tg);
     char *copy = xstrdup(w.text), *p = copy;
     while (p) {
         char *next = strstr(p, " and ");
@@ -135,6 +182,8 @@ static void add_when(kb_loader *L, kb_step *s, const char *value)
     }
     free(copy);
     s->whens = xrealloc(s->whens, (s->nwhens + 1) * sizeof *s->whens);
+    L->last = LB_WHEN;
+    L->last_i = s->nwhens;
     s->whens[s->nwhens++] = w;
 }
 
@@ -156,6 +205,10 @@ static bool step_text_key(kb_loader *L, kb_step *s, const char *k, const char *v
     else if (strcmp(k, "how") == 0) slot = &s->how;
     else if (strcmp(k, "means") == 0) slot = &s->means;
     else if (strcmp(k, "fix") == 0) slot = &s->fix;
+    else if (strcmp(k, "because") == 0) {
+        branch_note(L, s, k, v);
+        return true;
+    }
     if (!slot)
         return false;
     set_text(slot, v, L->cont);
@@ -188,17 +241,29 @@ static void step_key(kb_loader *L, kb_step *s, const char *k, const char *v)
         s->probe = xstrdup(v);
         s->probe_line = L->lineno;
     } else if ((si = status_index(k)) >= 0) {
-        set_target(L, &s->on[si], &s->on_line[si], v);
+        set_target(L, &s->on[si], v);
+        L->last = LB_STATUS, L->last_i = (size_t)si;
     } else if (strcmp(k, "default") == 0) {
-        set_target(L, &s->dflt, &s->dflt_line, v);
+        set_target(L, &s->dflt, v);
+        L->last = LB_DEFAULT;
     } else if (strcmp(k, "when") == 0) {
         add_when(L, s, v);
     } else if (strcmp(k, "yes") == 0) {
-        set_target(L, &s->yes, &s->yes_line, v);
+        set_target(L, &s->yes, v);
+        L->last = LB_YES;
     } else if (strcmp(k, "no") == 0) {
-        set_target(L, &s->no, &s->no_line, v);
+        set_target(L, &s->no, v);
+        L->last = LB_NO;
     } else if (strcmp(k, "unknown") == 0) {
-        set_target(L, &s->unknown, &s->unknown_line, v);
+        set_target(L, &s->unknown, v);
+        L->last = LB_UNKNOWN;
+    } else if (strcmp(k, "rules_out") == 0) {
+        branch_note(L, s, k, v);
+    } else if (strcmp(k, "premise") == 0) {
+        if (strcmp(v, "yes") && strcmp(v, "no"))
+            kb_errors_add(L->errs, L->a->file, L->lineno, "premise is yes or no, not \"%s\"", v);
+        s->premise = strcmp(v, "yes") == 0;
+        s->premise_set = true;
     } else if (strcmp(k, "severity") == 0) {
         free(s->severity);
         s->severity = xstrdup(v);
@@ -253,6 +318,7 @@ static void open_section(kb_loader *L, const char *section)
         a->steps = xrealloc(a->steps, (a->nsteps + 1) * sizeof *a->steps);
         kb_step *s = &a->steps[a->nsteps];
         memset(s, 0, sizeof *s);
+        L->last = LB_NONE;
         s->id = xstrdup(section + 5);
         s->line = L->header_line;
         L->step = (long)a->nsteps++;
@@ -318,21 +384,21 @@ static void step_free(kb_step *s)
     free(s->why);
     free(s->probe);
     for (int i = 0; i < KB_NSTATUS; i++)
-        free(s->on[i]);
-    free(s->dflt);
+        branch_free(&s->on[i]);
+    branch_free(&s->dflt);
     for (size_t i = 0; i < s->nwhens; i++) {
         for (size_t j = 0; j < s->whens[i].nconds; j++)
             kb_cond_free(&s->whens[i].conds[j]);
         free(s->whens[i].conds);
         free(s->whens[i].text);
-        free(s->whens[i].target);
+        branch_free(&s->whens[i].br);
     }
     free(s->whens);
     free(s->ask);
     free(s->how);
-    free(s->yes);
-    free(s->no);
-    free(s->unknown);
+    branch_free(&s->yes);
+    branch_free(&s->no);
+    branch_free(&s->unknown);
     free(s->means);
     free(s->fix);
     free(s->severity);
@@ -382,13 +448,36 @@ const char *kb_kind_name(kb_kind k)
     }
 }
 
-const char *kb_step_route(const kb_step *s, probe_status st)
+const kb_branch *kb_step_route(const kb_step *s, probe_status st)
 {
-    if ((unsigned)st < KB_NSTATUS && s->on[st])
-        return s->on[st];
+    if ((unsigned)st < KB_NSTATUS && s->on[st].target)
+        return &s->on[st];
     if (st == ST_ERROR)
-        return KB_STOP;   /* a probe that could not run stops the walk, unless told */
-    return s->dflt;
+        return NULL;   /* a probe that could not run stops the walk, unless told */
+    return s->dflt.target ? &s->dflt : NULL;
+}
+
+bool kb_is_cause(const kb_step *s)
+{
+    return s->kind == KB_CONCLUSION && (!s->severity || strcmp(s->severity, "fail") == 0);
+}
+
+bool kb_is_finding(const kb_step *s)
+{
+    return s->kind == KB_CONCLUSION && !(s->severity && strcmp(s->severity, "ok") == 0);
+}
+
+bool kb_needs_premise(const kb_step *s)
+{
+    return kb_is_cause(s) && (!s->premise_set || s->premise);
+}
+
+bool kb_branch_rules_out(const kb_branch *b, const char *cause)
+{
+    for (size_t i = 0; i < b->nrules_out; i++)
+        if (strcmp(b->rules_out[i], cause) == 0)
+            return true;
+    return false;
 }
 
 bool kb_is_article_file(const char *name)

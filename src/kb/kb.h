@@ -19,9 +19,12 @@
 #include "probe/catalog.h"
 #include "probe/result.h"
 
-/* The reserved branch target: end the walk with an error outcome (the
- * server could not be examined), never a wrong conclusion. */
+/* The reserved branch targets: "stop" ends the walk with an error outcome
+ * (the server could not be examined), "inconclusive" ends it without a
+ * conclusion because what is known does not settle the cause; neither is
+ * ever a wrong conclusion. */
 #define KB_STOP "stop"
+#define KB_INCONCLUSIVE "inconclusive"
 
 typedef enum { KB_NONE = 0, KB_PROBE, KB_QUESTION, KB_CONCLUSION } kb_kind;
 
@@ -41,14 +44,24 @@ typedef struct kb_cond {
     bool has_re;
 } kb_cond;
 
+/* One way out of a step: where it goes, the sentence that says why (shown
+ * to the admin instead of the rule: `because = ...` right after it) and the
+ * causes taking it rules out (`rules_out = ID ...`). */
+typedef struct kb_branch {
+    char *target;      /* NULL: not given */
+    int line;
+    char *because;
+    char **rules_out;  /* conclusion ids */
+    size_t nrules_out;
+} kb_branch;
+
 /* "when = COND [and COND ...] -> STEP": tried in file order, before the
  * status branches. */
 typedef struct kb_when {
-    char *text;        /* the condition as written, for the path report */
+    char *text;        /* the condition as written, for kb check's messages */
     kb_cond *conds;
     size_t nconds;
-    char *target;
-    int line;
+    kb_branch br;
 } kb_when;
 
 enum { KB_NSTATUS = 5 };   /* pass warn fail skip error, as probe_status */
@@ -62,17 +75,18 @@ typedef struct kb_step {
     /* probe step */
     char *probe;
     int probe_line;
-    char *on[KB_NSTATUS];      /* target per probe status, or NULL */
-    int on_line[KB_NSTATUS];
-    char *dflt;                /* "default = STEP" */
-    int dflt_line;
+    kb_branch on[KB_NSTATUS];  /* per probe status (target NULL: none) */
+    kb_branch dflt;            /* "default = STEP" */
     kb_when *whens;
     size_t nwhens;
     /* question step */
     char *ask;
     char *how;         /* exact manual instructions */
-    char *yes, *no, *unknown;
-    int yes_line, no_line, unknown_line;
+    kb_branch yes, no, unknown;
+    bool premise;      /* question: it settles who the server is ("don't know"
+                        * here leaves every server fault unproven); conclusion:
+                        * it blames the server itself (see needs_premise) */
+    bool premise_set;  /* `premise` was given */
     /* conclusion step: the id is the stable conclusion id */
     char *means;
     char *fix;
@@ -124,8 +138,20 @@ kb_article *kb_load_reported(const char *path, FILE *err);
 
 const kb_step *kb_step_find(const kb_article *a, const char *id);
 const char *kb_kind_name(kb_kind k);
-/* The step's status target after the default: NULL if neither is set. */
-const char *kb_step_route(const kb_step *s, probe_status st);
+/* The branch for a probe status, the default's if it has none; NULL if
+ * neither is set (for error that means stop). */
+const kb_branch *kb_step_route(const kb_step *s, probe_status st);
+/* A conclusion that names a fault (severity fail): a cause the article
+ * must rule out before it finds no fault. */
+bool kb_is_cause(const kb_step *s);
+/* A conclusion that ends a walk with a finding: a cause or an expected
+ * condition (anything but the all-clear, severity ok). */
+bool kb_is_finding(const kb_step *s);
+bool kb_branch_rules_out(const kb_branch *b, const char *cause);
+/* A conclusion that blames the server itself, so that the walk must first
+ * have settled that it is an Exchange server of this organisation: every
+ * cause unless its step says `premise = no` (a fault of the path). */
+bool kb_needs_premise(const kb_step *s);
 /* The knowledge-base directory, the one lookup for the articles and the lab
  * scenarios (its labs/): explicit_dir (--kb-dir) if non-NULL, else
  * $SMTPWIZ_KBDIR, else ./kb when it holds a kb*.ini article, else kb/ next

@@ -8,13 +8,13 @@
 #include "probe/catalog.h"
 
 extern const probe_decl probe_decl_connect, probe_decl_banner, probe_decl_ehlo,
-    probe_decl_starttls, probe_decl_auth, probe_decl_exps, probe_decl_ntlm_info,
+    probe_decl_starttls, probe_decl_peer, probe_decl_auth, probe_decl_exps, probe_decl_ntlm_info,
     probe_decl_xexch50, probe_decl_clock, probe_decl_kdc_time, probe_decl_kerberos_ports,
     probe_decl_spn;
 
 const probe_decl *const probe_catalog[] = {
     &probe_decl_connect, &probe_decl_banner, &probe_decl_ehlo, &probe_decl_starttls,
-    &probe_decl_auth, &probe_decl_exps, &probe_decl_ntlm_info, &probe_decl_xexch50,
+    &probe_decl_peer, &probe_decl_auth, &probe_decl_exps, &probe_decl_ntlm_info, &probe_decl_xexch50,
     &probe_decl_clock, &probe_decl_kdc_time, &probe_decl_kerberos_ports, &probe_decl_spn,
     NULL,
 };

@@ -25,6 +25,11 @@ typedef struct probe_opts {
     const char *dc;            /* KDC: HOST[:PORT[,KPASSWD_PORT]]; NULL: DNS SRV;
                                   "none": no DC, no DNS lookup (labs, tests) */
     const char *realm;         /* Kerberos realm; NULL: from the NTLM/DNS domain */
+    const char *domain;        /* the admin's organisation (AD DNS or NetBIOS domain), or
+                                  NULL: the account's domain, else a question */
+    const char *as;            /* whose identity the credentials are: "server" (an Exchange
+                                  server's, e.g. its computer account NAME$) or "user";
+                                  NULL: "server" for a NAME$ account, else "user" */
 } probe_opts;
 
 #endif

@@ -100,6 +100,12 @@ bool probe_have_creds(const probe_ctx *ctx);
  * if given; GSSAPI only from a ticket cache (ccache: probe_krb_have_ccache),
  * any other only with a password. */
 bool probe_auth_usable(const probe_ctx *ctx, const char *mech, bool ccache);
+/* Whose identity the credentials are (probe_peer.c): "server" (an Exchange
+ * server's: --as server, or an account name ending in $), "user" or "none"
+ * (no account); *why says on what ground (static). */
+const char *probe_identity(const probe_ctx *ctx, const char **why);
+/* The domain of --user (DOMAIN\name or name@domain), allocated, or NULL. */
+char *probe_account_domain(const probe_ctx *ctx);
 /* Capabilities as facts keywords<suffix>, auth_mechs<suffix>,
  * exps_mechs<suffix> (probe_ehlo.c; starttls uses "_after"). */
 void probe_caps_facts(probe_result *r, const smtp_caps *c, const char *suffix);

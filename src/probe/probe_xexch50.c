@@ -31,9 +31,11 @@ static char *default_rcpt(probe_ctx *ctx)
 }
 
 /* The envelope and the verb on session s; returns the XEXCH50 reply line
- * (allocated) or NULL with *why set. */
+ * (allocated) or NULL with *why set.  A refused MAIL or RCPT (back
+ * pressure, greylisting, a policy) means XEXCH50 is not tested at all:
+ * *untested is set and the refusal recorded as mail_TAG / rcpt_TAG. */
 static char *xexch50_on(smtp_session *s, const char *rcpt, probe_result *r, const char *tag,
-                        char **why)
+                        bool *untested, char **why)
 {
     smtp_reply rep;
     char *err = NULL, *out = NULL;
@@ -48,8 +50,12 @@ static char *xexch50_on(smtp_session *s, const char *rcpt, probe_result *r, cons
             char key[32];
             snprintf(key, sizeof key, "%s_%s", i ? "rcpt" : "mail", tag);
             fact_str(r, key, l);
+            *why = xasprintf("the server refused %s (%s) before XEXCH50 could be tried",
+                             i ? "RCPT TO" : "MAIL FROM:<>", l);
+            *untested = true;
             free(l);
-            break;   /* still send XEXCH50: the server's 503 says it all */
+            smtp_cmd(s, "RSET", &rep, &err);
+            goto done;
         }
     }
     char *cmd = xasprintf("XEXCH50 %d 2", BLOB_BYTES);
@@ -112,8 +118,9 @@ static char *xexch50_authenticated(probe_ctx *ctx, const char *mech, const char 
     smtp_reply fin;
     smtp_reply_init(&fin);
     sasl_result res = sasl_authenticate(s, "AUTH", mech, fqdn, &cr, &fin, why);
+    bool untested = false;
     if (res == SASL_DONE && fin.code == 235) {
-        out = xexch50_on(s, rcpt, r, "auth", why);
+        out = xexch50_on(s, rcpt, r, "auth", &untested, why);
     } else if (!*why) {
         char *l = smtp_reply_line(&fin);
         *why = xasprintf("AUTH %s failed: %s", mech, l);
@@ -125,9 +132,11 @@ static char *xexch50_authenticated(probe_ctx *ctx, const char *mech, const char 
 }
 
 /* au: the reply after AUTH, or NULL; then auth_err says why it was not
- * tried (NULL: no credentials were given). */
+ * tried (NULL: no credentials were given).  server: the credentials are an
+ * Exchange server's; only then does a 504 after AUTH say anything about the
+ * right to send XEXCH50 (Exchange refuses it to every other account). */
 static probe_status judge(probe_result *r, bool offered, bool mangled, const char *un,
-                          const char *au, const char *auth_err)
+                          const char *au, const char *auth_err, bool server)
 {
     const char *last = au ? au : un;
     int code = atoi(last);
@@ -135,10 +144,15 @@ static probe_status judge(probe_result *r, bool offered, bool mangled, const cha
         probe_summary(r, "XEXCH50 is accepted%s", au ? " after AUTH" : " without authentication");
         return ST_PASS;
     }
-    if (code == 504 && au) {
-        probe_summary(r, "Authenticated, yet XEXCH50 is refused (%s): the session is not accepted "
-                         "as an Exchange server of this organisation (SendAs right, KB843106)", au);
+    if (code == 504 && au && server) {
+        probe_summary(r, "Authenticated with a server identity, yet XEXCH50 is refused (%s)", au);
         return ST_FAIL;
+    }
+    if (code == 504 && au) {
+        probe_summary(r, "Authenticated with an ordinary account, XEXCH50 is refused (%s), as every "
+                         "Exchange server refuses it to accounts that are not an Exchange "
+                         "server's: this does not test the sending server's rights", au);
+        return ST_WARN;
     }
     if (code == 504 && auth_err) {
         probe_summary(r, "XEXCH50 needs authentication first (%s); it was not tested after "
@@ -151,8 +165,8 @@ static probe_status judge(probe_result *r, bool offered, bool mangled, const cha
         return ST_WARN;
     }
     if (code == 505) {
-        probe_summary(r, "\"%s\": an Exchange 5.5 IMS of another e-mail domain, which does not "
-                         "speak XEXCH50", last);
+        probe_summary(r, "XEXCH50 is answered \"%s\", the reply of an Exchange 5.5 Internet Mail "
+                         "Service", last);
         return ST_FAIL;
     }
     /* Offered, or the path masked, yet refused as an unknown verb: something
@@ -212,12 +226,18 @@ static probe_status probe_xexch50(probe_ctx *ctx, probe_result *r)
     if (!fqdn)
         fqdn = xstrdup(ctx->o.host);
     char *err = NULL;
-    char *un = xexch50_on(s, rcpt, r, "unauth", &err);
+    bool untested = false;
+    char *un = xexch50_on(s, rcpt, r, "unauth", &untested, &err);
     /* Close this one before the authenticated session opens, so the
      * transcript reads as one conversation after another. */
     probe_session_drop(ctx);
     probe_status st = ST_ERROR;
-    if (!un) {
+    if (!un && untested) {
+        /* Never read as accepted: the line of the walk ends "not tested". */
+        fact_str(r, "untested", err);
+        probe_summary(r, "XEXCH50 was not tested: %s", err);
+        st = ST_SKIP;
+    } else if (!un) {
         probe_summary(r, "XEXCH50 could not be tried: %s", err);
     } else {
         fact_str(r, "reply_unauth", un);
@@ -231,7 +251,9 @@ static probe_status probe_xexch50(probe_ctx *ctx, probe_result *r)
         const smtp_caps *pc = probe_caps_plain(ctx);
         bool mangled = (b && b->masked) || (pc && pc->masked_lines > 0);
         fact_bool(r, "path_masked", mangled);
-        st = judge(r, offered, mangled, un, au, au ? NULL : err);
+        const char *idwhy;
+        bool server = strcmp(probe_identity(ctx, &idwhy), "server") == 0;
+        st = judge(r, offered, mangled, un, au, au ? NULL : err, server);
         free(au);
     }
     free(err);
@@ -243,6 +265,7 @@ static probe_status probe_xexch50(probe_ctx *ctx, probe_result *r)
 
 static const probe_fact_decl facts[] = {
     {"offered", FACT_BOOL, "XEXCH50 is offered in EHLO"},
+    {"untested", FACT_STR, "why XEXCH50 was not tried: the server refused MAIL or RCPT first"},
     {"reply_unauth", FACT_STR, "the reply to XEXCH50 without authentication"},
     {"reply_auth", FACT_STR, "the reply to XEXCH50 after AUTH"},
     {"auth_error", FACT_STR, "why it was not tried after AUTH"},

@@ -1,6 +1,7 @@
-/* report_md: the diagnose reports.  The Markdown one is meant to be pasted
- * into a ticket as is: target, the path with each probe's finding, the
- * conclusion and its fix, what stayed unanswered, the redacted transcript. */
+/* report_md: the Markdown report, meant to be pasted into a ticket as is:
+ * target, the outcome (a conclusion and its fix, or inconclusive with the
+ * checks still open), the path with what each step rested on and each
+ * probe's finding, the redacted transcript. */
 #include "config.h"
 
 #include <stdbool.h>
@@ -12,7 +13,6 @@
 #include "walk/report_md.h"
 #include "base/util.h"
 
-#define MD_MAX_UNANSWERED 64
 
 /* Summaries and errors quote the server: the characters that can open
  * Markdown inline markup (link or image brackets, emphasis, code span,
@@ -101,44 +101,84 @@ static void md_header(FILE *out, const wiz *w, const run_report *rr)
     fputs("\n\n", out);
 }
 
+/* The causes still open, each with the manual checks that settle it. */
+static void md_open(FILE *out, const wiz *w)
+{
+    const kb_step *open[REPORT_MAX_OPEN], *checks[REPORT_MAX_OPEN];
+    size_t n = wiz_open(w, open, REPORT_MAX_OPEN);
+    if (!n)
+        return;
+    fputs("**Not ruled out yet** (each check below settles one):\n\n", out);
+    for (size_t i = 0; i < n && i < REPORT_MAX_OPEN; i++) {
+        fprintf(out, "- `%s`: ", open[i]->id);
+        md_inline(out, open[i]->title);
+        fputc('\n', out);
+        size_t k = ev_checks_for(wiz_article(w), open[i], checks, REPORT_MAX_OPEN);
+        for (size_t j = 0; j < k && j < REPORT_MAX_OPEN; j++) {
+            fprintf(out, "  - `%s`: ", checks[j]->id);
+            md_inline(out, checks[j]->ask);
+            fputc('\n', out);
+        }
+    }
+    fputc('\n', out);
+}
+
+static void md_finding(FILE *out, const kb_step *c)
+{
+    fputs("**What it means.**\n", out);
+    md_block(out, c->means);
+    fputs("\n**What to do.**\n", out);
+    md_block(out, c->fix);
+    fputc('\n', out);
+}
+
 static void md_outcome(FILE *out, const wiz *w)
 {
     const kb_step *c = wiz_conclusion(w);
+    wiz_state st = wiz_get_state(w);
+    if (st == WIZ_INCONCLUSIVE) {
+        const kb_step *sus = wiz_suspected(w), *prem = wiz_premise_open(w);
+        fputs("## Outcome: inconclusive\n\n", out);
+        if (sus) {
+            fprintf(out, "The walk points to `%s` (", sus->id);
+            md_inline(out, sus->title);
+            fputs("), but it does not know yet that the server is an Exchange server of your "
+                  "organisation", out);
+            if (prem)
+                fprintf(out, ": answer `%s` (`--answer %s=yes|no`) to settle it", prem->id, prem->id);
+            fputs(".\n\n", out);
+        } else {
+            fputs("What smtpwiz measured and your answers do not settle the cause yet.\n\n", out);
+        }
+        md_open(out, w);
+        return;
+    }
     if (!c) {
-        fputs("## Outcome: the server could not be examined\n\n", out);
-        md_block(out, wiz_error(w) ? wiz_error(w) : "The walk did not finish.");
+        fputs(st == WIZ_FAILED ? "## Outcome: the server could not be examined\n\n"
+                               : "## Outcome: walk in progress\n\n", out);
+        md_block(out, wiz_error(w) ? wiz_error(w) : "The walk has not reached its end yet.");
         fputc('\n', out);
         return;
     }
     fprintf(out, "## Conclusion: `%s`: ", c->id);
     md_inline(out, c->title);
-    fputs("\n\n**What it means.**\n", out);
-    md_block(out, c->means);
-    fputs("\n**What to do.**\n", out);
-    md_block(out, c->fix);
-    fputc('\n', out);
-    const char *ids[MD_MAX_UNANSWERED];
-    size_t n = wiz_unanswered(w, ids, MD_MAX_UNANSWERED);
-    if (n) {
-        fputs("**Provisional:** these questions were not answered, so the walk took the "
-              "\"don't know\" branch. Answer them (`--answer STEP=yes|no`) to confirm:", out);
-        for (size_t i = 0; i < n && i < MD_MAX_UNANSWERED; i++)
-            fprintf(out, "%s `%s`", i ? "," : "", ids[i]);
-        fputs("\n\n", out);
-    }
+    fputs("\n\n", out);
+    md_finding(out, c);
+    if (kb_is_finding(c))
+        md_open(out, w);
 }
 
 static void md_path(FILE *out, const wiz *w, const run_report *rr)
 {
     size_t n;
     const wiz_visit *p = wiz_path(w, &n);
-    fputs("## Path taken\n\n| # | Step | Kind | Outcome | Finding |\n|---|---|---|---|---|\n", out);
+    fputs("## Path taken\n\n| # | Step | Basis | Why | Finding |\n|---|---|---|---|---|\n", out);
     for (size_t i = 0; i < n; i++) {
         const kb_step *s = p[i].step;
         fprintf(out, "| %zu | ", i + 1);
         md_inline(out, s->title ? s->title : s->id);
-        fprintf(out, " (`%s`) | %s | ", s->id, kb_kind_name(s->kind));
-        md_inline(out, p[i].outcome);
+        fprintf(out, " (`%s`) | %s | ", s->id, ev_basis_name(p[i].basis));
+        md_inline(out, p[i].br && p[i].br->because ? p[i].br->because : "");
         fputs(" | ", out);
         const probe_result *r = wiz_visit_result(w, &p[i]);
         if (r) {
@@ -195,110 +235,4 @@ void report_markdown(FILE *out, const wiz *w)
     md_outcome(out, w);
     md_path(out, w, &rr);
     md_transcript(out, &rr);
-}
-
-static void json_conclusion(strbuf *sb, const wiz *w)
-{
-    const kb_step *c = wiz_conclusion(w);
-    if (!c) {
-        sb_puts(sb, "null,\"error\":");
-        json_string(sb, wiz_error(w) ? wiz_error(w) : "the walk did not finish");
-        return;
-    }
-    sb_puts(sb, "{\"id\":");
-    json_string(sb, c->id);
-    sb_puts(sb, ",\"title\":");
-    json_string(sb, c->title);
-    sb_puts(sb, ",\"means\":");
-    json_string(sb, c->means);
-    sb_puts(sb, ",\"fix\":");
-    json_string(sb, c->fix);
-    sb_puts(sb, ",\"severity\":");
-    json_string(sb, c->severity ? c->severity : "fail");
-    sb_puts(sb, "},\"error\":null");
-}
-
-static void json_path(strbuf *sb, const wiz *w)
-{
-    size_t n;
-    const wiz_visit *p = wiz_path(w, &n);
-    sb_puts(sb, "[");
-    for (size_t i = 0; i < n; i++) {
-        sb_puts(sb, i ? ",\n  {\"step\":" : "\n  {\"step\":");
-        json_string(sb, p[i].step->id);
-        sb_printf(sb, ",\"kind\":\"%s\",\"outcome\":", kb_kind_name(p[i].step->kind));
-        json_string(sb, p[i].outcome);
-        const probe_result *r = wiz_visit_result(w, &p[i]);
-        if (r) {
-            sb_puts(sb, ",\"probe\":");
-            json_string(sb, r->name);
-            sb_printf(sb, ",\"status\":\"%s\",\"summary\":", probe_status_name(r->status));
-            json_string(sb, r->summary);
-        }
-        sb_puts(sb, "}");
-    }
-    sb_puts(sb, "]");
-}
-
-void report_diag_json(FILE *out, const wiz *w)
-{
-    run_report rr;
-    wiz_run_report(w, &rr);
-    strbuf sb = {0};
-    sb_puts(&sb, "{\"tool\":\"smtpwiz\",\"kb\":");
-    json_string(&sb, wiz_article(w)->id);
-    sb_puts(&sb, ",\"target\":{\"host\":");
-    json_string(&sb, rr.o->host);
-    sb_printf(&sb, ",\"port\":%d},\n \"outcome\":\"%s\",\"conclusion\":", atoi(rr.o->port),
-              wiz_conclusion(w) ? "conclusion" : "error");
-    json_conclusion(&sb, w);
-    sb_puts(&sb, ",\n \"path\":");
-    json_path(&sb, w);
-    sb_puts(&sb, ",\n \"unanswered\":[");
-    const char *ids[MD_MAX_UNANSWERED];
-    size_t n = wiz_unanswered(w, ids, MD_MAX_UNANSWERED);
-    for (size_t i = 0; i < n && i < MD_MAX_UNANSWERED; i++) {
-        if (i)
-            sb_puts(&sb, ",");
-        json_string(&sb, ids[i]);
-    }
-    sb_puts(&sb, "],\n \"probes\":");
-    report_json_probes(&sb, &rr);
-    sb_puts(&sb, ",\n \"transcript\":");
-    report_json_transcript(&sb, rr.tr);
-    sb_puts(&sb, "}\n");
-    fputs(sb.buf, out);
-    sb_free(&sb);
-}
-
-/* The terminal: the path as numbered lines, then the conclusion. */
-void report_diag_text(FILE *out, const wiz *w)
-{
-    run_report rr;
-    wiz_run_report(w, &rr);
-    size_t n;
-    const wiz_visit *p = wiz_path(w, &n);
-    fprintf(out, "KB%s: %s\nTarget: %s port %s\n\nPath:\n", wiz_article(w)->id,
-            wiz_article(w)->title, rr.o->host, rr.o->port);
-    for (size_t i = 0; i < n; i++) {
-        fprintf(out, "%3zu. %-22s %-10s %s\n", i + 1, p[i].step->id, kb_kind_name(p[i].step->kind),
-                p[i].outcome);
-        const probe_result *r = wiz_visit_result(w, &p[i]);
-        if (r)
-            fprintf(out, "     %s: %s\n", r->name, r->summary);
-    }
-    const kb_step *c = wiz_conclusion(w);
-    if (!c) {
-        fprintf(out, "\nNo conclusion: %s\n", wiz_error(w) ? wiz_error(w) : "the walk did not finish");
-        return;
-    }
-    fprintf(out, "\nConclusion: %s - %s\n\n%s\n\nWhat to do:\n%s\n", c->id, c->title, c->means, c->fix);
-    const char *ids[MD_MAX_UNANSWERED];
-    size_t nu = wiz_unanswered(w, ids, MD_MAX_UNANSWERED);
-    if (nu) {
-        fputs("\nUnanswered (taken as \"don't know\"; answer with --answer STEP=yes|no):", out);
-        for (size_t i = 0; i < nu && i < MD_MAX_UNANSWERED; i++)
-            fprintf(out, " %s", ids[i]);
-        fputc('\n', out);
-    }
 }

@@ -11,6 +11,7 @@
 #include "base/exitcode.h"
 #include "base/util.h"
 #include "probe/run.h"
+#include "walk/evidence.h"
 #include "walk/wizard.h"
 
 struct wiz {
@@ -27,6 +28,8 @@ struct wiz {
 };
 
 static void wiz_enter(wiz *w, const kb_step *s);
+
+static void wiz_go(wiz *w, const char *target);
 
 wiz *wiz_new_at(const kb_article *kb, const probe_opts *o, const char *step_id)
 {
@@ -91,16 +94,18 @@ static const kb_when *wiz_first_when(wiz *w, const kb_step *s)
     return NULL;
 }
 
-static void wiz_push(wiz *w, const kb_step *s, char *outcome)
+static void wiz_push(wiz *w, const kb_step *s, char *outcome, const kb_branch *br,
+                     ev_basis basis)
 {
     if (w->npath == w->cappath) {
         w->cappath = w->cappath ? w->cappath * 2 : 16;
         w->path = xrealloc(w->path, w->cappath * sizeof *w->path);
     }
-    w->path[w->npath++] = (wiz_visit){.step = s, .outcome = outcome};
+    w->path[w->npath++] = (wiz_visit){.step = s, .outcome = outcome, .br = br, .basis = basis};
 }
 
-/* Make s current; a conclusion ends the walk at once. */
+/* Make the target of a branch current; a conclusion ends the walk at once,
+ * as evidence.h's rules judge it. */
 static void wiz_enter(wiz *w, const kb_step *s)
 {
     w->cur = s;
@@ -112,11 +117,23 @@ static void wiz_enter(wiz *w, const kb_step *s)
         return;
     }
     if (s->kind == KB_CONCLUSION) {
-        wiz_push(w, s, xstrdup("reached"));
-        w->state = WIZ_DONE;
+        ev_outcome o = ev_judge(w->kb, w->path, w->npath, s);
+        wiz_push(w, s, xstrdup("reached"), NULL, EV_REACHED);
+        w->state = o == EV_CONCLUSION ? WIZ_DONE : WIZ_INCONCLUSIVE;
     } else {
         w->state = s->kind == KB_PROBE ? WIZ_AT_PROBE : WIZ_AT_QUESTION;
     }
+}
+
+/* The reserved target "inconclusive": the walk ends without a conclusion. */
+static void wiz_go(wiz *w, const char *target)
+{
+    if (strcmp(target, KB_INCONCLUSIVE) == 0) {
+        w->cur = NULL;
+        w->state = WIZ_INCONCLUSIVE;
+        return;
+    }
+    wiz_enter(w, kb_step_find(w->kb, target));
 }
 
 static void wiz_stop(wiz *w, const kb_step *s, const probe_result *r)
@@ -146,20 +163,15 @@ int wiz_run_probe(wiz *w)
     int ri = probe_runs_ensure(&w->runs, &w->ctx, s->probe);
     probe_status st = ri >= 0 ? w->runs.v[ri].status : ST_ERROR;
     const kb_when *hit = ri >= 0 ? wiz_first_when(w, s) : NULL;
-    const char *target;
-    char *outcome;
-    if (hit) {
-        target = hit->target;
-        outcome = xasprintf("%s, and %s", probe_status_name(st), hit->text);
-    } else {
-        target = kb_step_route(s, st);
-        outcome = xstrdup(probe_status_name(st));
-    }
-    wiz_push(w, s, outcome);
-    if (!target || strcmp(target, KB_STOP) == 0)
+    const kb_branch *br = hit ? &hit->br : kb_step_route(s, st);
+    /* A status branch for skip or error rests on nothing measured; so does
+     * the default standing in for them. */
+    ev_basis basis = hit || st < ST_SKIP ? EV_MEASURED : EV_UNTESTED;
+    wiz_push(w, s, xstrdup(probe_status_name(st)), br, basis);
+    if (!br || strcmp(br->target, KB_STOP) == 0)
         wiz_stop(w, s, wiz_result(w, s->probe));
     else
-        wiz_enter(w, kb_step_find(w->kb, target));
+        wiz_go(w, br->target);
     return 0;
 }
 
@@ -168,10 +180,11 @@ int wiz_answer(wiz *w, wiz_reply a)
     const kb_step *s = w->cur;
     if (w->state != WIZ_AT_QUESTION || !s)
         return -1;
-    const char *target = a == WIZ_YES ? s->yes : a == WIZ_NO ? s->no : s->unknown;
+    const kb_branch *br = a == WIZ_YES ? &s->yes : a == WIZ_NO ? &s->no : &s->unknown;
+    ev_basis basis = a == WIZ_YES ? EV_ANSWER_YES : a == WIZ_NO ? EV_ANSWER_NO : EV_ANSWER_UNKNOWN;
     w->step_first_res = SIZE_MAX;
-    wiz_push(w, s, xstrdup(wiz_reply_name(a)));
-    wiz_enter(w, kb_step_find(w->kb, target));
+    wiz_push(w, s, xstrdup(wiz_reply_name(a)), br, basis);
+    wiz_go(w, br->target);
     return 0;
 }
 
@@ -222,6 +235,24 @@ int wiz_back(wiz *w)
     return 0;
 }
 
+int wiz_back_step(wiz *w)
+{
+    /* The walk's end (a conclusion visit) goes first, with the step before
+     * it: from an end, back shows the last step that decided. */
+    if (w->npath && w->path[w->npath - 1].step->kind == KB_CONCLUSION)
+        free(w->path[--w->npath].outcome);
+    if (!w->npath)
+        return -1;
+    const kb_step *s = w->path[--w->npath].step;
+    free(w->path[w->npath].outcome);
+    w->step_first_res = SIZE_MAX;
+    w->cur = s;
+    w->state = s->kind == KB_QUESTION ? WIZ_AT_QUESTION : WIZ_AT_PROBE;
+    free(w->error);
+    w->error = NULL;
+    return 0;
+}
+
 wiz_state wiz_get_state(const wiz *w) { return w->state; }
 const kb_article *wiz_article(const wiz *w) { return w->kb; }
 
@@ -239,6 +270,34 @@ const wiz_visit *wiz_path(const wiz *w, size_t *n)
 const kb_step *wiz_conclusion(const wiz *w)
 {
     return w->state == WIZ_DONE && w->npath ? w->path[w->npath - 1].step : NULL;
+}
+
+const kb_step *wiz_suspected(const wiz *w)
+{
+    if (w->state != WIZ_INCONCLUSIVE || !w->npath)
+        return NULL;
+    const kb_step *c = w->path[w->npath - 1].step;
+    return c->kind == KB_CONCLUSION && kb_is_finding(c) ? c : NULL;
+}
+
+const kb_step *wiz_premise_open(const wiz *w)
+{
+    return ev_premise_open(w->path, w->npath);
+}
+
+size_t wiz_open(const wiz *w, const kb_step **out, size_t cap)
+{
+    return ev_open_causes(w->kb, w->path, w->npath, out, cap);
+}
+
+const char *wiz_outcome_name(const wiz *w)
+{
+    switch (w->state) {
+    case WIZ_DONE: return "conclusion";
+    case WIZ_INCONCLUSIVE: return "inconclusive";
+    case WIZ_FAILED: return "error";
+    default: return "in progress";
+    }
 }
 
 const char *wiz_error(const wiz *w)
@@ -273,6 +332,8 @@ void wiz_finish(wiz *w)
 
 int wiz_exit_status(const wiz *w)
 {
+    if (w->state == WIZ_INCONCLUSIVE)
+        return SMTPWIZ_EXIT_INCONCLUSIVE;
     const kb_step *c = wiz_conclusion(w);
     if (!c)
         return SMTPWIZ_EXIT_UNKNOWN;

@@ -6,9 +6,14 @@
  *   while state is WIZ_AT_PROBE     -> wiz_run_probe()  (blocking; may run
  *                                      on a worker thread: no globals)
  *   while state is WIZ_AT_QUESTION  -> wiz_answer(), or wiz_back()
- *   WIZ_DONE                        -> wiz_conclusion()
+ *   WIZ_DONE                        -> wiz_conclusion(): a finding, or the
+ *                                      all-clear with every cause ruled out
+ *   WIZ_INCONCLUSIVE                -> what is known does not settle the
+ *                                      cause: wiz_suspected(), wiz_open()
  *   WIZ_FAILED                      -> wiz_error(): a probe could not examine
  *                                      the server, so there is no conclusion.
+ * The rules that decide between a conclusion and inconclusive are
+ * walk/evidence.h's.
  *
  * The article and the probe_opts strings are borrowed and must outlive the
  * wizard.  Everything returned is owned by the wizard. */
@@ -19,17 +24,12 @@
 #include <stddef.h>
 
 #include "kb/kb.h"
+#include "walk/evidence.h"
 #include "probe/opts.h"
 #include "walk/report.h"
 
 typedef enum { WIZ_YES = 0, WIZ_NO, WIZ_UNKNOWN } wiz_reply;
-typedef enum { WIZ_AT_PROBE, WIZ_AT_QUESTION, WIZ_DONE, WIZ_FAILED } wiz_state;
-
-typedef struct wiz_visit {
-    const kb_step *step;
-    char *outcome;     /* probe: "pass" ... or "when COND"; question: yes/no/unknown;
-                        * conclusion: "reached"; a stop: "stop: STATUS" */
-} wiz_visit;
+typedef enum { WIZ_AT_PROBE, WIZ_AT_QUESTION, WIZ_DONE, WIZ_INCONCLUSIVE, WIZ_FAILED } wiz_state;
 
 typedef struct wiz wiz;
 
@@ -63,9 +63,22 @@ int wiz_rerun_current(wiz *w);
 /* Go back to the last question answered (probe results are kept).
  * 0, or -1 if no question was answered yet. */
 int wiz_back(wiz *w);
+/* Go back one step: the last visit is undone (a question is unanswered, a
+ * probe step will decide again from its kept result; a conclusion or an end
+ * is left).  0, or -1 at the first step. */
+int wiz_back_step(wiz *w);
 
 const wiz_visit *wiz_path(const wiz *w, size_t *n);
 const kb_step *wiz_conclusion(const wiz *w);    /* NULL unless WIZ_DONE */
+/* WIZ_INCONCLUSIVE: the finding the walk reached but could not stand by
+ * (the server's identity is not settled), or NULL (causes left open). */
+const kb_step *wiz_suspected(const wiz *w);
+/* The premise question whose "don't know" left the server's identity open. */
+const kb_step *wiz_premise_open(const wiz *w);
+/* The causes not ruled out so far (see ev_open_causes). */
+size_t wiz_open(const wiz *w, const kb_step **out, size_t cap);
+/* "conclusion", "inconclusive", "error" or "in progress". */
+const char *wiz_outcome_name(const wiz *w);
 const char *wiz_error(const wiz *w);            /* why WIZ_FAILED, else NULL */
 /* Question ids that were answered "unknown" on the path, in order. */
 size_t wiz_unanswered(const wiz *w, const char **ids, size_t cap);
@@ -78,8 +91,9 @@ const probe_result *wiz_visit_result(const wiz *w, const wiz_visit *v);
 void wiz_run_report(const wiz *w, run_report *rr);
 /* Close the shared session (the walk is finished). */
 void wiz_finish(wiz *w);
-/* Monitoring-plugins exit status: 0 no fault, 1 a warn conclusion, 2 a
- * fault concluded, 3 the server could not be examined. */
+/* Exit status (base/exitcode.h): 0 no fault (every cause ruled out), 1 an
+ * expected condition, 2 a fault concluded, 3 the server could not be
+ * examined, 4 inconclusive. */
 int wiz_exit_status(const wiz *w);
 const char *wiz_reply_name(wiz_reply a);
 int wiz_reply_parse(const char *s, wiz_reply *a);   /* yes|no|unknown; -1 else */

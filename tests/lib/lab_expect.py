@@ -107,7 +107,9 @@ elif sc == "iwa-disabled":
 elif sc == "sendas-denied":
     want(st["auth"] == "pass", "auth should pass")
     want(fact("xexch50", "reply_auth").startswith("504"), "reply_auth should be 504")
-    want(st["xexch50"] == "fail", "xexch50 should fail")
+    # labuser is an ordinary account: Exchange refuses it XEXCH50 whatever
+    # the SendAs rights, so the probe says so instead of failing.
+    want(st["xexch50"] == "warn", "xexch50 should warn (an ordinary account)")
 elif sc == "tls-without-auth":
     want(not fact("ehlo", "auth_mechs", []), "AUTH offered before TLS")
     want("LOGIN" in fact("starttls", "auth_mechs_after", []), "no AUTH after TLS")

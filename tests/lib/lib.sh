@@ -48,6 +48,8 @@ pfield() { jget "$T/$1.json" "[p for p in j['probes'] if p['name'] == '$2'][0]['
 pfact() { jget "$T/$1.json" "[p for p in j['probes'] if p['name'] == '$2'][0]['facts'].get('$3')"; }
 concl() { jget "$T/$1.json" 'j["conclusion"]["id"] if j["conclusion"] else "ERROR"'; }
 outcome() { jget "$T/$1.json" "([p['outcome'] for p in j['path'] if p['step'] == '$2'] + ['absent'])[0]"; }
+#   because NAME STEP       the sentence of the branch STEP took (its `because`)
+because() { jget "$T/$1.json" "([p.get('because', '').replace(chr(10), ' ') for p in j['path'] if p['step'] == '$2'] + ['absent'])[0]"; }
 # in_range VALUE LOW HIGH: VALUE is a number in [LOW, HIGH].
 in_range() {
     python3 -c 'import sys; v, lo, hi = map(float, sys.argv[1:]); sys.exit(not lo <= v <= hi)' \

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The wizard closes the walk's SMTP session as soon as the walk concludes
 # (as diagnose does), not when it exits: walking KB843106 against the
-# exps-logon-denied lab, whose last probe leaves the shared session open,
+# exps-logon-denied lab (answering as its admin would: only the event log
+# shows the failure), whose last probe leaves the shared session open,
 # QUIT is the last command in the transcript on the conclusion screen.
 . "$TOP/tests/lib/lib.sh"
 need tmux
@@ -16,7 +17,11 @@ n=0
 while wait_for 'r +re-run|y/n/\?|Conclusion:' 30; ! grep -q 'Conclusion:' "$T/screen"; do
     n=$((n + 1)); [ "$n" -le 30 ] || fail "no conclusion after 30 steps"
     settle
-    next_step y
+    # The truthful answers for this lab: its event log shows the X-EXPS
+    # failures (1704/1706), nothing else is wrong.
+    ans=n
+    grep -q '1704 or 1706' "$T/screen" && ans=y
+    next_step "$ans"
 done
 grep -q 'exps-auth-failed' "$T/screen" || { cat "$T/screen"; fail "did not conclude exps-auth-failed"; }
 tm send-keys -t w t End

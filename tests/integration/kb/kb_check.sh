@@ -55,14 +55,18 @@ probe = connect
 title = Reach
 why = W
 when = connect.failure = refused -> refused
+because = Nothing listens on that port.
 default = fine
+because = Something answered.
 error = fine
+because = The connection could not be tried.
 
 [step refused]
 kind = conclusion
 title = Refused
 means = M
 fix = F
+severity = warn
 
 [step fine]
 kind = conclusion
