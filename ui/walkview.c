@@ -429,10 +429,8 @@ bool wv_triage(wv *e, const char *text, char **article, char **entry, char **why
     triage_result r;
     triage_run(text, e->cat.v, e->cat.n, &r);
     if (!r.matched || !r.kb || !r.step) {
-        *why = r.suggest ? xasprintf("No known error in that text; the closest article is "
-                                     "KB%s: choose it from the list.", r.suggest->id)
-                         : xstrdup("Nothing in that text matched an article: choose one "
-                                   "from the list.");
+        *why = xstrdup("That text matches neither article (no event, queue error or reply "
+                       "of theirs was recognised): choose one from the list if you know it.");
         triage_result_free(&r);
         return false;
     }

@@ -25,6 +25,7 @@ static void triage_usage(FILE *f)
           "Get-Queue last error, or a bare SMTP reply, from FILE or standard input, and\n"
           "names the article (KB843106 or KB979174) and the step to start from.\n"
           "Then run: smtpwiz diagnose HOST --kb ARTICLE\n"
+          "A text that matches neither article gets no guess.\n"
           "Exit status: 0 matched, 1 nothing matched, 3 could not run.\n", f);
 }
 
@@ -58,10 +59,8 @@ static void print_text(const triage_result *r)
         printf("Article: KB%s - %s\nStart at: %s (%s)\nBecause: %s\n", r->kb->id, r->kb->title,
                r->step->id, r->step->title, r->pattern->what);
     } else {
-        printf("No known event, queue error or reply was recognised in this text.\n");
-        if (r->suggest)
-            printf("Closest article: KB%s - %s (start at its first step)\n", r->suggest->id,
-                   r->suggest->title);
+        printf("This text matches neither KB843106 nor KB979174: no event, queue error or reply\n"
+               "of theirs was recognised, so smtpwiz does not guess an article.\n");
     }
     if (r->nfields)
         printf("\nFound:\n");
@@ -71,17 +70,15 @@ static void print_text(const triage_result *r)
         if (d)
             printf("  %-16s %s\n", "", d);
     }
-    const kb_article *a = r->matched ? r->kb : r->suggest;
-    if (a)
-        printf("\nNext: smtpwiz diagnose HOST --kb %s\n", a->id);
+    if (r->matched)
+        printf("\nNext: smtpwiz diagnose HOST --kb %s\n", r->kb->id);
 }
 
 static void print_json(const triage_result *r)
 {
     strbuf sb = {0};
     sb_printf(&sb, "{\"matched\":%s,\"kb\":", r->matched ? "true" : "false");
-    const kb_article *a = r->matched ? r->kb : r->suggest;
-    if (a) json_string(&sb, a->id); else sb_puts(&sb, "null");
+    if (r->matched) json_string(&sb, r->kb->id); else sb_puts(&sb, "null");
     sb_puts(&sb, ",\"step\":");
     if (r->matched) json_string(&sb, r->step->id); else sb_puts(&sb, "null");
     sb_puts(&sb, ",\"pattern\":");

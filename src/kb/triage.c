@@ -17,6 +17,12 @@ static const struct { const char *keys; const char *text; } triage_codes[] = {
     {"0x8009030c LogonDenied SEC_E_LOGON_DENIED",
      "SEC_E_LOGON_DENIED: the logon was denied - the server refused the credentials "
      "(computer account password, secure channel: nltest /sc_verify)"},
+    {"0x80090308 InvalidToken SEC_E_INVALID_TOKEN",
+     "SEC_E_INVALID_TOKEN: the authentication token was refused as invalid - often a ticket "
+     "for the wrong account (duplicate or misplaced SPN) or a stale computer password"},
+    {"0x8009030e NoCredentials SEC_E_NO_CREDENTIALS",
+     "SEC_E_NO_CREDENTIALS: no credentials were available - the sending service could not "
+     "get a ticket (SPN, domain controller reachable, the computer account's password)"},
     {"0x80090303 TargetUnknown SEC_E_TARGET_UNKNOWN",
      "SEC_E_TARGET_UNKNOWN: no account holds the target's SPN (setspn -L <server>)"},
     {"0x80090311 NoAuthenticatingAuthority SEC_E_NO_AUTHENTICATING_AUTHORITY",
@@ -38,6 +44,9 @@ static const struct { const char *keys; const char *text; } triage_codes[] = {
      "KDC_ERR_C_PRINCIPAL_UNKNOWN (6): the client's account is unknown to the KDC"},
     {"KDC_ERR_PREAUTH_REQUIRED -1765328359",
      "KDC_ERR_PREAUTH_REQUIRED (25): pre-authentication required (normal first answer)"},
+    {"KRB_AP_ERR_MODIFIED 0x29 -1765328343",
+     "KRB_AP_ERR_MODIFIED (41): the ticket did not decrypt on the server - the SPN is on "
+     "another account (duplicate: setspn -X) or the server's key changed (replication)"},
     {"KRB_AP_ERR_BAD_INTEGRITY -1765328353",
      "KRB_AP_ERR_BAD_INTEGRITY (31): the ticket did not decrypt - a stale password or key"},
     {"KDC_ERR_WRONG_REALM -1765328316", "KDC_ERR_WRONG_REALM (68): wrong realm (domain)"},
@@ -138,25 +147,6 @@ static void infer_event(const char *text, triage_result *r)
         }
 }
 
-/* Nothing matched: point at the article whose vocabulary the text shares. */
-static const kb_article *closest(const char *text, kb_article *const *kbs, size_t nkbs)
-{
-    static const char *const w843106[] = {"xexch50", "504", "505", "7004", "7010", "1706", "exps",
-                                          "sendas", "IMS", "5.5", NULL};
-    static const char *const w979174[] = {"454", "4.7.0", "kerberos", "spn", "1035", "2017",
-                                          "exchangeauth", "queue", "clock", "time", NULL};
-    int s1 = 0, s2 = 0;
-    for (size_t i = 0; w843106[i]; i++)
-        s1 += util_stristr(text, w843106[i]) != NULL;
-    for (size_t i = 0; w979174[i]; i++)
-        s2 += util_stristr(text, w979174[i]) != NULL;
-    const char *want = s2 > s1 ? "979174" : "843106";
-    for (size_t i = 0; i < nkbs; i++)
-        if (kbs[i]->id && strcmp(kbs[i]->id, want) == 0)
-            return kbs[i];
-    return nkbs ? kbs[0] : NULL;
-}
-
 void triage_run(const char *text, kb_article *const *kbs, size_t nkbs, triage_result *out)
 {
     memset(out, 0, sizeof *out);
@@ -172,9 +162,9 @@ void triage_run(const char *text, kb_article *const *kbs, size_t nkbs, triage_re
             out->step = kb_step_find(kbs[k], p->step);
         }
     }
+    /* No pattern, no article: a guess from shared words would send an
+     * admin down an article that does not apply. */
     out->matched = out->pattern != NULL;
-    if (!out->matched)
-        out->suggest = closest(text, kbs, nkbs);
     extract_fields(text, out);
     infer_event(text, out);
 }

@@ -24,7 +24,6 @@ typedef struct triage_result {
     const kb_article *kb;        /* borrowed from the caller's list */
     const kb_step *step;         /* entry step */
     const kb_pattern *pattern;
-    const kb_article *suggest;   /* no match: the closest article, or NULL */
     triage_field fields[TRIAGE_MAX_FIELDS];
     size_t nfields;
 } triage_result;
