@@ -224,21 +224,29 @@ static void view_step(wv *e, wv_view *v, const kb_step *s)
 }
 
 /* What the finding of visit i means: where the walk goes, or why it stops. */
+/* What the finding of visit i means, in the branch's own sentence, and
+ * where the walk goes, or why it stops. */
 static const char *verdict_of(wv *e, const wiz_visit *p, size_t n, size_t i)
 {
     free(e->verdict);
     const kb_step *next = i + 1 < n ? p[i + 1].step : wiz_current_step(e->w);
+    char *because = reflow(p[i].br && p[i].br->because ? p[i].br->because : "");
+    const char *sep = *because ? " " : "";
     if (wiz_get_state(e->w) == WIZ_FAILED && i + 1 == n)
-        e->verdict = xasprintf("The walk stops here: %s. r runs the probe again.",
-                               wiz_error(e->w) ? wiz_error(e->w) : "no conclusion");
+        e->verdict = xasprintf("%s%sThe walk stops here: %s. r runs the probe again.", because,
+                               sep, wiz_error(e->w) ? wiz_error(e->w) : "no conclusion");
+    else if (wiz_get_state(e->w) == WIZ_INCONCLUSIVE && i + 1 >= n)
+        e->verdict = xasprintf("%s%sThat does not settle the cause. Enter shows what is still "
+                               "open.", because, sep);
     else if (next && next->kind == KB_CONCLUSION)
-        e->verdict = xasprintf("Result %s: this points to the cause \"%s\". Enter shows it.",
-                               p[i].outcome, next->title ? next->title : next->id);
+        e->verdict = xasprintf("%s%sThis points to \"%s\". Enter shows it.", because, sep,
+                               next->title ? next->title : next->id);
     else if (next)
-        e->verdict = xasprintf("Result %s. Next: %s. Enter goes on.", p[i].outcome,
+        e->verdict = xasprintf("%s%sNext: %s. Enter goes on.", because, sep,
                                next->title ? next->title : next->id);
     else
-        e->verdict = xasprintf("Result %s.", p[i].outcome);
+        e->verdict = xstrdup(*because ? because : "The walk ends here.");
+    free(because);
     return e->verdict;
 }
 
@@ -257,6 +265,42 @@ static void view_result(wv *e, wv_view *v, const wiz_visit *p, size_t n, size_t 
     }
     v->verdict = verdict_of(e, p, n, i);
     v->stopped = wiz_get_state(e->w) == WIZ_FAILED && i + 1 == n;
+}
+
+/* Inconclusive: what it points to (if anything) and every cause still open
+ * with the manual checks that settle it. */
+static void view_inconclusive(wv *e, wv_view *v)
+{
+    const kb_step *sus = wiz_suspected(e->w), *prem = wiz_premise_open(e->w);
+    v->kind = WV_CONCLUSION;
+    v->inconclusive = true;
+    v->concl_id = "inconclusive";
+    v->step_id = "inconclusive";
+    v->title = "Inconclusive: what is known does not settle the cause yet";
+    free(e->cause);
+    if (sus)
+        e->cause = xasprintf("The evidence points to \"%s\" (%s), but the walk does not know yet "
+                             "that the server is an Exchange server of your organisation%s%s%s.",
+                             sus->title, sus->id, prem ? ": answer \"" : "",
+                             prem ? prem->title : "", prem ? "\" first (b goes back to it)" : "");
+    else
+        e->cause = xstrdup("Some causes of the article were neither measured nor ruled out by "
+                           "an answer. The checks below settle them; answer them by hand, then "
+                           "walk again.");
+    strbuf sb = {0};
+    const kb_step *open[REPORT_MAX_OPEN], *checks[REPORT_MAX_OPEN];
+    size_t n = wiz_open(e->w, open, REPORT_MAX_OPEN);
+    for (size_t i = 0; i < n && i < REPORT_MAX_OPEN; i++) {
+        sb_printf(&sb, "%sNot ruled out: %s (%s)", i ? "\n\n" : "", open[i]->title, open[i]->id);
+        size_t k = ev_checks_for(wiz_article(e->w), open[i], checks, REPORT_MAX_OPEN);
+        for (size_t j = 0; j < k && j < REPORT_MAX_OPEN; j++)
+            sb_printf(&sb, "\n\nCheck: %s\n\n%s", checks[j]->ask, checks[j]->how);
+    }
+    free(e->action);
+    e->action = n ? reflow(sb.buf) : xstrdup("Nothing is open: answer the question above.");
+    sb_free(&sb);
+    v->cause = e->cause;
+    v->action = e->action;
 }
 
 static void view_conclusion(wv *e, wv_view *v, const kb_step *c)
@@ -292,12 +336,16 @@ void wv_get(wv *e, wv_view *v)
         view_result(e, v, p, n, i);
         return;
     }
+    bool ended = st == WIZ_DONE || st == WIZ_INCONCLUSIVE;
+    bool end_visit = ended && n && p[n - 1].step->kind == KB_CONCLUSION;
     const kb_step *cur = st == WIZ_DONE ? wiz_conclusion(e->w) : wiz_current_step(e->w);
-    path_build(e, p, st == WIZ_DONE && n ? n - 1 : n, cur);
+    path_build(e, p, end_visit ? n - 1 : n, cur);
     v->path = e->path;
-    v->step_no = (int)n + (st == WIZ_DONE ? 0 : 1);
+    v->step_no = (int)n + (ended ? 0 : 1);
     if (st == WIZ_DONE) {
         view_conclusion(e, v, cur);
+    } else if (st == WIZ_INCONCLUSIVE) {
+        view_inconclusive(e, v);
     } else if (cur) {
         view_step(e, v, cur);
     } else {
@@ -334,7 +382,7 @@ void wv_probe_end(wv *e)
 static void finish_if_over(wv *e)
 {
     wiz_state st = wiz_get_state(e->w);
-    if (st == WIZ_DONE || st == WIZ_FAILED)
+    if (st == WIZ_DONE || st == WIZ_INCONCLUSIVE || st == WIZ_FAILED)
         wiz_finish(e->w);
 }
 

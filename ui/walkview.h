@@ -37,6 +37,8 @@ typedef struct wv_view {
     size_t nfacts;
     const char *verdict;         /* what the wizard concludes from the result */
     bool stopped;                /* the walk ended without a conclusion (verdict says why) */
+    bool inconclusive;           /* the walk ended inconclusive (cause: what it points to;
+                                  * action: the causes still open and their checks) */
     const char *concl_id, *cause, *action;   /* conclusions */
 } wv_view;
 
