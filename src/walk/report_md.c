@@ -30,34 +30,42 @@ static void md_char(FILE *out, char c, bool line_start)
         fputc(c, out);
 }
 
+/* Every text goes through report_text first (controls, bidi, invalid
+ * UTF-8 escaped; newlines kept), the Markdown escaping on top. */
+
 /* Text in a table cell or a line: one line. */
-static void md_inline(FILE *out, const char *s)
+static void md_inline(FILE *out, const char *raw)
 {
-    for (const char *p = s; p && *p; p++) {
-        if (*p == '\n' || *p == '\r')
+    char *s = report_text(raw, false);
+    for (const char *p = s; *p; p++) {
+        if (*p == '\n')
             fputc(' ', out);
         else
             md_char(out, *p, p == s);
     }
+    free(s);
 }
 
 /* Multi-line text (KB paragraphs, the walk's error) as a paragraph; a blank
  * line stays a paragraph break. */
-static void md_block(FILE *out, const char *s)
+static void md_block(FILE *out, const char *raw)
 {
-    for (const char *p = s; p && *p; p++) {
-        if (*p == '\n' || *p == '\r')
+    char *s = report_text(raw, false);
+    for (const char *p = s; *p; p++) {
+        if (*p == '\n')
             fputc(*p, out);
         else
-            md_char(out, *p, p == s || p[-1] == '\n' || p[-1] == '\r');
+            md_char(out, *p, p == s || p[-1] == '\n');
     }
     fputc('\n', out);
+    free(s);
 }
 
 /* A code span (host, user name): backslashes are literal there, so no
  * escaping; the delimiter is one backtick longer than any run inside. */
-static void md_code(FILE *out, const char *s)
+static void md_code(FILE *out, const char *raw)
 {
+    char *s = report_text(raw, false);
     size_t run = 0, longest = 0;
     for (const char *p = s; p && *p; p++) {
         run = *p == '`' ? run + 1 : 0;
@@ -67,11 +75,12 @@ static void md_code(FILE *out, const char *s)
     for (size_t i = 0; i <= longest; i++)
         fputc('`', out);
     fputs(longest ? " " : "", out);
-    for (; s && *s; s++)
-        fputc(*s == '\n' || *s == '\r' ? ' ' : *s, out);
+    for (const char *p = s; *p; p++)
+        fputc(*p == '\n' ? ' ' : *p, out);
     fputs(longest ? " " : "", out);
     for (size_t i = 0; i <= longest; i++)
         fputc('`', out);
+    free(s);
 }
 
 static void md_header(FILE *out, const wiz *w, const run_report *rr)
@@ -167,7 +176,7 @@ static void md_transcript(FILE *out, const run_report *rr)
     FILE *mem = open_memstream(&text, &len);
     if (!mem)
         return;
-    report_transcript_text(mem, &rr->ctx->tr);
+    report_transcript_lines(mem, &rr->ctx->tr, false);   /* a file: UTF-8 kept */
     fclose(mem);
     size_t run = 0, longest = 0;
     for (size_t i = 0; i < len; i++) {
@@ -271,33 +280,66 @@ void report_diag_json(FILE *out, const wiz *w)
     sb_free(&sb);
 }
 
+/* fputs of s as the text output shows it: 7-bit ASCII (report_text). */
+static void put_text(FILE *out, const char *s)
+{
+    char *t = report_text(s, true);
+    fputs(t, out);
+    free(t);
+}
+
+static void diag_text_path(FILE *out, const wiz *w, const run_report *rr)
+{
+    size_t n;
+    const wiz_visit *p = wiz_path(w, &n);
+    for (size_t i = 0; i < n; i++) {
+        char *id = report_text(p[i].step->id, true), *oc = report_text(p[i].outcome, true);
+        fprintf(out, "%3zu. %-22s %-10s %s\n", i + 1, id, kb_kind_name(p[i].step->kind), oc);
+        free(id);
+        free(oc);
+        if (p[i].result >= 0 && (size_t)p[i].result < rr->nresults) {
+            fprintf(out, "     %s: ", rr->results[p[i].result].name);
+            put_text(out, rr->results[p[i].result].summary);
+            fputc('\n', out);
+        }
+    }
+}
+
 /* The terminal: the path as numbered lines, then the conclusion. */
 void report_diag_text(FILE *out, const wiz *w)
 {
     run_report rr;
     wiz_run_report(w, &rr);
-    size_t n;
-    const wiz_visit *p = wiz_path(w, &n);
-    fprintf(out, "KB%s: %s\nTarget: %s port %s\n\nPath:\n", wiz_article(w)->id,
-            wiz_article(w)->title, rr.ctx->o.host, rr.ctx->o.port);
-    for (size_t i = 0; i < n; i++) {
-        fprintf(out, "%3zu. %-22s %-10s %s\n", i + 1, p[i].step->id, kb_kind_name(p[i].step->kind),
-                p[i].outcome);
-        if (p[i].result >= 0 && (size_t)p[i].result < rr.nresults)
-            fprintf(out, "     %s: %s\n", rr.results[p[i].result].name, rr.results[p[i].result].summary);
-    }
+    fprintf(out, "KB%s: ", wiz_article(w)->id);
+    put_text(out, wiz_article(w)->title);
+    fputs("\nTarget: ", out);
+    put_text(out, rr.ctx->o.host);
+    fprintf(out, " port %s\n\nPath:\n", rr.ctx->o.port);
+    diag_text_path(out, w, &rr);
     const kb_step *c = wiz_conclusion(w);
     if (!c) {
-        fprintf(out, "\nNo conclusion: %s\n", wiz_error(w) ? wiz_error(w) : "the walk did not finish");
+        fputs("\nNo conclusion: ", out);
+        put_text(out, wiz_error(w) ? wiz_error(w) : "the walk did not finish");
+        fputc('\n', out);
         return;
     }
-    fprintf(out, "\nConclusion: %s - %s\n\n%s\n\nWhat to do:\n%s\n", c->id, c->title, c->means, c->fix);
+    const char *parts[] = {"\nConclusion: ", c->id, " - ", c->title, "\n\n", c->means,
+                           "\n\nWhat to do:\n", c->fix, "\n"};
+    /* Our own words at even places, the article's text at odd ones. */
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+        if (i % 2)
+            put_text(out, parts[i]);
+        else
+            fputs(parts[i], out);
+    }
     const char *ids[MD_MAX_UNANSWERED];
     size_t nu = wiz_unanswered(w, ids, MD_MAX_UNANSWERED);
     if (nu) {
         fputs("\nUnanswered (taken as \"don't know\"; answer with --answer STEP=yes|no):", out);
-        for (size_t i = 0; i < nu && i < MD_MAX_UNANSWERED; i++)
-            fprintf(out, " %s", ids[i]);
+        for (size_t i = 0; i < nu && i < MD_MAX_UNANSWERED; i++) {
+            fputc(' ', out);
+            put_text(out, ids[i]);
+        }
         fputc('\n', out);
     }
 }
