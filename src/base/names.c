@@ -78,34 +78,46 @@ bool names_realm(const char *s, size_t len, char **why)
     return dns_name(s, len, true, "Kerberos realm", why);
 }
 
+/* A one-word name (NetBIOS, SASL): letters (upper case only if upper),
+ * digits, hyphens and underscores, 1-max of them. */
+typedef struct word_rule {
+    const char *what;
+    size_t max;
+    bool upper, no_leading_hyphen;
+    const char *too_long, *bad_char;
+} word_rule;
+
+static bool word_name(const char *s, size_t len, const word_rule *w, char **why)
+{
+    if (len == 0)
+        return fail(why, w->what, s, len, "it is empty");
+    if (len > w->max)
+        return fail(why, w->what, s, len, w->too_long);
+    if (w->no_leading_hyphen && s[0] == '-')
+        return fail(why, w->what, s, len, "it begins with a hyphen");
+    for (size_t i = 0; i < len; i++) {
+        bool letter = w->upper ? is_upper(s[i]) : is_alpha(s[i]);
+        if (!letter && !is_digit(s[i]) && s[i] != '-' && s[i] != '_')
+            return fail(why, w->what, s, len, w->bad_char);
+    }
+    return true;
+}
+
 bool names_netbios(const char *s, size_t len, char **why)
 {
-    static const char what[] = "NetBIOS name";
-    if (len == 0)
-        return fail(why, what, s, len, "it is empty");
-    if (len > NAMES_NETBIOS_MAX)
-        return fail(why, what, s, len, "it is longer than 15 characters");
-    if (s[0] == '-')
-        return fail(why, what, s, len, "it begins with a hyphen");
-    for (size_t i = 0; i < len; i++)
-        if (!is_alpha(s[i]) && !is_digit(s[i]) && s[i] != '-' && s[i] != '_')
-            return fail(why, what, s, len,
-                        "it holds a character other than a letter, a digit, a hyphen or an "
-                        "underscore");
-    return true;
+    static const word_rule rule = {
+        "NetBIOS name", NAMES_NETBIOS_MAX, false, true, "it is longer than 15 characters",
+        "it holds a character other than a letter, a digit, a hyphen or an underscore",
+    };
+    return word_name(s, len, &rule, why);
 }
 
 bool names_sasl_mech(const char *s, size_t len, char **why)
 {
-    static const char what[] = "SASL mechanism name";
-    if (len == 0)
-        return fail(why, what, s, len, "it is empty");
-    if (len > NAMES_SASL_MAX)
-        return fail(why, what, s, len, "it is longer than 20 characters");
-    for (size_t i = 0; i < len; i++)
-        if (!is_upper(s[i]) && !is_digit(s[i]) && s[i] != '-' && s[i] != '_')
-            return fail(why, what, s, len,
-                        "it holds a character other than an upper-case letter, a digit, a "
-                        "hyphen or an underscore");
-    return true;
+    static const word_rule rule = {
+        "SASL mechanism name", NAMES_SASL_MAX, true, false, "it is longer than 20 characters",
+        "it holds a character other than an upper-case letter, a digit, a hyphen or an "
+        "underscore",
+    };
+    return word_name(s, len, &rule, why);
 }

@@ -5,6 +5,10 @@
 #   run NAME CMD...                     CMD with stdout, stderr and the exit
 #                                       status in $T/NAME.{out,err,rc}; fails
 #                                       on a sanitizer report
+#   hprobe NAME [ARGS]                  run NAME: smtpwiz probe of the peer
+#                                       (--timeout 5); with --json among ARGS
+#                                       the output is also $T/NAME.json, for
+#                                       pfield and pfact
 #   check WHAT ARGS...                  tests/lib/hostile_check.py WHAT ARGS
 #   make_evil_cert NAME                 $T/NAME.pem and $T/NAME.key: self-signed,
 #                                       escapes in its subject and a SAN
@@ -25,6 +29,12 @@ run() {
     "$@" </dev/null >"$T/$_n.out" 2>"$T/$_n.err"
     echo $? >"$T/$_n.rc"
     sanitizer_check "$_n"
+}
+hprobe() {
+    _h=$1
+    shift
+    run "$_h" timeout 60 "$SMTPWIZ" probe 127.0.0.1 -p "$HPORT" --timeout 5 "$@"
+    cp "$T/$_h.out" "$T/$_h.json"
 }
 check() {
     python3 "$TOP/tests/lib/hostile_check.py" "$@" || fail "hostile_check $1 failed"

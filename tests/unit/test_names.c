@@ -47,6 +47,31 @@ static char *name_of(size_t n, size_t label)
     return s;
 }
 
+/* One case: the name (its length, NULs included), and the reason it is
+ * refused (NULL: accepted). */
+typedef struct name_case {
+    const char *s;
+    size_t len;
+    const char *refused;
+} name_case;
+
+#define OK(lit) {lit, sizeof lit - 1, NULL}
+#define NO(lit, why) {lit, sizeof lit - 1, why}
+
+static void run_cases(validator v, const name_case *c, size_t n, const char *kind)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!c[i].refused)
+            good(v, c[i].s);
+        else
+            bad(v, c[i].s, c[i].len, c[i].refused);
+    }
+    char *why = NULL;
+    assert_false(v("a b", 3, &why));
+    assert_non_null(strstr(why, kind));
+    free(why);
+}
+
 static void test_host_and_domain_good(void **state)
 {
     (void)state;
@@ -74,24 +99,18 @@ static void test_host_and_domain_good(void **state)
 static void test_host_and_domain_bad(void **state)
 {
     (void)state;
-    const char *chars = "it holds a character other than";
-    bad(names_domain, "example.com\r\nDATA", 17, chars);
-    bad(names_domain, "example.com\rDATA", 16, chars);
-    bad(names_domain, "a\0b", 3, chars);
-    bad(names_domain, "ex ample.com", 12, chars);
-    bad(names_domain, "x;id", 4, chars);
-    bad(names_domain, "$(id).example", 13, chars);
-    bad(names_domain, "a_b.example", 11, chars);
-    bad(names_domain, "caf\xc3\xa9.example", 13, chars);
-    bad(names_domain, "", 0, "it is empty");
-    bad(names_domain, ".", 1, "it is empty");
-    bad(names_domain, "..", 2, "it is empty");
-    bad(names_domain, ".example.com", 12, "empty label");
-    bad(names_domain, "a..b", 4, "empty label");
-    bad(names_domain, "a.b..", 5, "empty label");
-    bad(names_domain, "-a.example", 10, "begins with a hyphen");
-    bad(names_domain, "a-.example", 10, "ends with a hyphen");
-    bad(names_domain, "a.example-", 10, "ends with a hyphen");
+#define CHARS "it holds a character other than"
+    static const name_case c[] = {
+        NO("example.com\r\nDATA", CHARS), NO("example.com\rDATA", CHARS), NO("a\0b", CHARS),
+        NO("ex ample.com", CHARS), NO("x;id", CHARS), NO("$(id).example", CHARS),
+        NO("a_b.example", CHARS), NO("caf\xc3\xa9.example", CHARS),
+        NO("", "it is empty"), NO(".", "it is empty"), NO("..", "it is empty"),
+        NO(".example.com", "empty label"), NO("a..b", "empty label"), NO("a.b..", "empty label"),
+        NO("-a.example", "begins with a hyphen"), NO("a-.example", "ends with a hyphen"),
+        NO("a.example-", "ends with a hyphen"),
+    };
+#undef CHARS
+    run_cases(names_domain, c, sizeof c / sizeof *c, "invalid DNS domain");
     char *s = name_of(254, 63);
     bad(names_domain, s, 254, "longer than 253");
     free(s);
@@ -125,59 +144,39 @@ static void test_messages(void **state)
 static void test_realm(void **state)
 {
     (void)state;
-    good(names_realm, "FABRIKAM.COM");
-    good(names_realm, "EXAMPLE");
-    good(names_realm, "AD-1.EXAMPLE.ORG");
-    bad(names_realm, "fabrikam.com", 12, "lower-case");
-    bad(names_realm, "FABRIKAM.COM.", 13, "ends with a dot");
-    bad(names_realm, "FAB\rRIKAM", 9, "character other than");
-    bad(names_realm, "FAB@RIKAM", 9, "character other than");
-    bad(names_realm, "", 0, "empty");
-    char *why = NULL;
-    assert_false(names_realm("a", 1, &why));
-    assert_non_null(strstr(why, "invalid Kerberos realm"));
-    free(why);
+    static const name_case c[] = {
+        OK("FABRIKAM.COM"), OK("EXAMPLE"), OK("AD-1.EXAMPLE.ORG"),
+        NO("fabrikam.com", "lower-case"), NO("FABRIKAM.COM.", "ends with a dot"),
+        NO("FAB\rRIKAM", "character other than"), NO("FAB@RIKAM", "character other than"),
+        NO("", "empty"),
+    };
+    run_cases(names_realm, c, sizeof c / sizeof *c, "invalid Kerberos realm");
 }
 
 static void test_netbios(void **state)
 {
     (void)state;
-    good(names_netbios, "MAIL1");
-    good(names_netbios, "FABRIKAM");
-    good(names_netbios, "EX_2003-SRV");
-    good(names_netbios, "ABCDEFGHIJKLMNO");         /* 15 */
-    bad(names_netbios, "ABCDEFGHIJKLMNOP", 16, "longer than 15");
-    bad(names_netbios, "", 0, "empty");
-    bad(names_netbios, "-L", 2, "begins with a hyphen");
-    bad(names_netbios, "MAIL\r\nRSET", 10, "character other than");
-    bad(names_netbios, "A&B", 3, "character other than");
-    bad(names_netbios, "A$B", 3, "character other than");
-    bad(names_netbios, "A.B", 3, "character other than");
-    char *why = NULL;
-    assert_false(names_netbios("A^B", 3, &why));
-    assert_non_null(strstr(why, "invalid NetBIOS name"));
-    free(why);
+    static const name_case c[] = {
+        OK("MAIL1"), OK("FABRIKAM"), OK("EX_2003-SRV"), OK("ABCDEFGHIJKLMNO"),
+        NO("ABCDEFGHIJKLMNOP", "longer than 15"), NO("", "empty"),
+        NO("-L", "begins with a hyphen"), NO("MAIL\r\nRSET", "character other than"),
+        NO("A&B", "character other than"), NO("A$B", "character other than"),
+        NO("A.B", "character other than"), NO("A^B", "character other than"),
+    };
+    run_cases(names_netbios, c, sizeof c / sizeof *c, "invalid NetBIOS name");
 }
 
 static void test_sasl(void **state)
 {
     (void)state;
-    good(names_sasl_mech, "PLAIN");
-    good(names_sasl_mech, "CRAM-MD5");
-    good(names_sasl_mech, "GSS-SPNEGO");
-    good(names_sasl_mech, "SCRAM-SHA-256");
-    good(names_sasl_mech, "X_1");
-    good(names_sasl_mech, "ABCDEFGHIJKLMNOPQRST");   /* 20 */
-    bad(names_sasl_mech, "ABCDEFGHIJKLMNOPQRSTU", 21, "longer than 20");
-    bad(names_sasl_mech, "", 0, "empty");
-    bad(names_sasl_mech, "plain", 5, "other than an upper-case letter");
-    bad(names_sasl_mech, "NTLM;X", 6, "other than");
-    bad(names_sasl_mech, "A B", 3, "other than");
-    bad(names_sasl_mech, "\x1b[2J", 4, "other than");
-    char *why = NULL;
-    assert_false(names_sasl_mech("a", 1, &why));
-    assert_non_null(strstr(why, "invalid SASL mechanism name"));
-    free(why);
+    static const name_case c[] = {
+        OK("PLAIN"), OK("CRAM-MD5"), OK("GSS-SPNEGO"), OK("SCRAM-SHA-256"), OK("X_1"),
+        OK("ABCDEFGHIJKLMNOPQRST"),
+        NO("ABCDEFGHIJKLMNOPQRSTU", "longer than 20"), NO("", "empty"),
+        NO("plain", "other than an upper-case letter"), NO("NTLM;X", "other than"),
+        NO("A B", "other than"), NO("\x1b[2J", "other than"),
+    };
+    run_cases(names_sasl_mech, c, sizeof c / sizeof *c, "invalid SASL mechanism name");
 }
 
 int main(void)

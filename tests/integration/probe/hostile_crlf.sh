@@ -11,8 +11,7 @@
 . "$TOP/tests/lib/hostile.sh"
 for sc in crlf_helo ntlm_names; do
     start_hostile "$sc"
-    run "$sc" timeout 60 "$SMTPWIZ" probe 127.0.0.1 -p "$HPORT" --timeout 5 --json
-    cp "$T/$sc.out" "$T/$sc.json"
+    hprobe "$sc" --json
     run "$sc-md" timeout 60 "$SMTPWIZ" diagnose 127.0.0.1 -p "$HPORT" --timeout 5 --kb 843106 --markdown
     check wire "$T/wire-$sc.log"
     grep -q "^b'MAIL FROM:<>" "$T/wire-$sc.log" || fail "$sc: xexch50 never got as far as MAIL"

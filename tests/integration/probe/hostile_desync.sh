@@ -8,9 +8,8 @@
 . "$TOP/tests/lib/hostile.sh"
 for sc in unsolicited double_mail; do
     start_hostile "$sc"
-    run "$sc" timeout 60 "$SMTPWIZ" probe 127.0.0.1 -p "$HPORT" --timeout 5 --json
-    cp "$T/$sc.out" "$T/$sc.json"
-    run "$sc-text" timeout 60 "$SMTPWIZ" probe 127.0.0.1 -p "$HPORT" --timeout 5
+    hprobe "$sc" --json
+    hprobe "$sc-text"
     grep -q 'the server sends unsolicited replies' "$T/$sc-text.out" ||
         { cat "$T/$sc-text.out"; fail "$sc: the unsolicited replies are not reported"; }
     ! grep -q 'XEXCH50 is accepted' "$T/$sc-text.out" "$T/$sc.out" ||
