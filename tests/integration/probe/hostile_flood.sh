@@ -8,7 +8,7 @@
 . "$TOP/tests/lib/hostile.sh"
 start_hostile flood
 RSS_MAX=32768
-if ldd "$SMTPWIZ" 2>/dev/null | grep -q 'libasan'; then RSS_MAX=262144; fi
+if ldd "$SMTPWIZ" 2>/dev/null | grep -q 'libasan'; then RSS_MAX=131072; fi
 export SMTPWIZ_PASSWORD='Flood-Test-Pass-1'
 C="127.0.0.1 -p $HPORT --timeout 5 --user u"
 # measure NAME ARGS...: one run under tests/lib/measure.py.
