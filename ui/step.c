@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ui/ui_int.h"
+#include "base/secret.h"
 #include "base/util.h"
 
 static void probe_thread(void *arg)
@@ -64,6 +65,7 @@ void step_begin(ui_state *u)
     o.starttls = f->tls == 1 ? TLS_ALWAYS : f->tls == 2 ? TLS_NEVER : TLS_AUTO;
     o.user = f->user[0] ? f->user : NULL;
     o.password = f->user[0] && f->pass[0] ? f->pass : NULL;
+    secret_add(o.user, o.password);   /* cut from the transcript, facts, report */
     /* Used by the Kerberos probes.  A lab's domain (fabrikam.com) is real on
      * the Internet: unless a DC is named (typed in, --dc or $SMTPWIZ_DC), a
      * practice run asks none and never looks one up in DNS. */

@@ -15,6 +15,7 @@
 
 #include "base/exitcode.h"
 #include "ui/ui_int.h"
+#include "base/secret.h"
 #include "base/util.h"
 
 static void usage(FILE *f)
@@ -222,6 +223,7 @@ static void session_free(ui_state *u)
     free(u->entry);
     free(u->triage_note);
     OPENSSL_cleanse(u->form.pass, sizeof u->form.pass);
+    secret_clear();
 }
 
 /* Where the session opens, from the command line. */

@@ -1,7 +1,6 @@
 /* util: see util.h. */
 #include "config.h"
 
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,7 +83,7 @@ double util_now_ms(void)
     return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
-static void sb_reserve(strbuf *sb, size_t extra)
+void sb_reserve(strbuf *sb, size_t extra)
 {
     if (sb->len + extra + 1 <= sb->cap)
         return;
@@ -137,57 +136,6 @@ void sb_free(strbuf *sb)
     free(sb->buf);
     sb->buf = NULL;
     sb->len = sb->cap = 0;
-}
-
-/* Length of a valid UTF-8 sequence at s (2..4 bytes) that encodes a printable
- * code point, or 0.  C1 controls (U+0080..U+009F) are rejected: some
- * terminals act on them. */
-static size_t utf8_len(const unsigned char *s, size_t left)
-{
-    size_t n;
-    uint32_t cp;
-    if (s[0] >= 0xC2 && s[0] <= 0xDF) { n = 2; cp = s[0] & 0x1F; }
-    else if (s[0] >= 0xE0 && s[0] <= 0xEF) { n = 3; cp = s[0] & 0x0F; }
-    else if (s[0] >= 0xF0 && s[0] <= 0xF4) { n = 4; cp = s[0] & 0x07; }
-    else return 0;
-    if (n > left)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF) || cp < 0xA0 || cp == 0x2028 || cp == 0x2029)
-        return 0;
-    return n;
-}
-
-char *util_escape(const char *s, size_t len)
-{
-    strbuf sb = {0};
-    const unsigned char *u = (const unsigned char *)s;
-    sb_reserve(&sb, len);
-    for (size_t i = 0; i < len;) {
-        unsigned char c = u[i];
-        if (c >= 0x20 && c < 0x7F) {
-            sb_putc(&sb, (char)c);
-            i++;
-        } else if (c == 0x1B) {
-            sb_puts(&sb, "\\e");
-            i++;
-        } else {
-            size_t n = c >= 0x80 ? utf8_len(u + i, len - i) : 0;
-            if (n) {
-                sb_append(&sb, s + i, n);
-                i += n;
-            } else {
-                sb_printf(&sb, "\\x%02X", c);
-                i++;
-            }
-        }
-    }
-    return sb_steal(&sb);
 }
 
 static int lower(int c)

@@ -1,5 +1,5 @@
 /* util: allocation wrappers that never return NULL, a growable string buffer,
- * a monotonic clock, and escaping of untrusted bytes for display.
+ * a monotonic clock, and (escape.c, escape.h) escaping of untrusted bytes.
  * Every char * returned here is allocated and owned by the caller (free()). */
 #ifndef SMTPWIZ_UTIL_H
 #define SMTPWIZ_UTIL_H
@@ -7,6 +7,8 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "base/escape.h"   /* util_escape and its variants */
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
@@ -25,6 +27,8 @@ typedef struct strbuf {
     size_t cap;
 } strbuf;
 
+/* Room for extra more bytes (and the NUL) without another allocation. */
+void sb_reserve(strbuf *sb, size_t extra);
 void sb_append(strbuf *sb, const char *s, size_t n);
 void sb_puts(strbuf *sb, const char *s);
 void sb_putc(strbuf *sb, char c);
@@ -32,10 +36,6 @@ void sb_printf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2
 char *sb_steal(strbuf *sb); /* returns the buffer ("" if empty), resets sb */
 void sb_free(strbuf *sb);
 
-/* Untrusted bytes made safe for a terminal, a log or JSON text: printable
- * ASCII and valid UTF-8 are kept, ESC becomes \e and every other byte (TAB
- * included) \xNN.  Never returns NULL. */
-char *util_escape(const char *s, size_t len);
 
 /* ASCII case-insensitive helpers that do not depend on the locale. */
 bool util_strieq(const char *a, const char *b);

@@ -8,6 +8,7 @@
 
 #include "cli/cli_opts.h"
 #include "cli/creds.h"
+#include "base/secret.h"
 #include "base/util.h"
 
 void cli_target_init(cli_target *t)
@@ -101,6 +102,8 @@ int cli_target_finish(const char *prog, cli_target *t, bool may_prompt)
         return -1;
     }
     t->o.password = t->password;
+    /* Whoever sends it back (a server echoing AUTH), it is cut from all output. */
+    secret_add(t->o.user, t->password);
     /* The EHLO name's default is probe_ctx_init's (the wizard's too). */
     return 0;
 }
@@ -108,6 +111,7 @@ int cli_target_finish(const char *prog, cli_target *t, bool may_prompt)
 void cli_target_free(cli_target *t)
 {
     creds_free(t->password);
+    secret_clear();
     free(t->helo);
     memset(t, 0, sizeof *t);
 }

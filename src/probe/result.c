@@ -45,8 +45,8 @@ void probe_summary(probe_result *r, const char *fmt, ...)
     char *raw = xvasprintf(fmt, ap);
     va_end(ap);
     free(r->summary);
-    /* Summaries quote server text: keep them free of control bytes. */
-    r->summary = util_escape(raw, strlen(raw));
+    /* Summaries quote server text: escaped, and bounded (a 64 KiB reply). */
+    r->summary = util_escape_capped(raw, strlen(raw), 2048);
     free(raw);
 }
 
@@ -77,7 +77,7 @@ void fact_str(probe_result *r, const char *key, const char *val)
 {
     fact *f = fact_slot(r, key);
     f->type = FACT_STR;
-    f->str = util_escape(val ? val : "", val ? strlen(val) : 0);
+    f->str = util_escape_capped(val ? val : "", val ? strlen(val) : 0, 2048);
 }
 
 void fact_num(probe_result *r, const char *key, double val)
@@ -96,12 +96,20 @@ void fact_bool(probe_result *r, const char *key, bool val)
 
 void fact_list(probe_result *r, const char *key, char *const *items, size_t n)
 {
+    /* Bounded: 512 bytes an item, and the items past 16 KiB in all are
+     * only counted, in a last item. */
+    enum { ITEM_CAP = 512, LIST_CAP = 16384 };
     fact *f = fact_slot(r, key);
     f->type = FACT_LIST;
-    f->list = xcalloc(n ? n : 1, sizeof *f->list);
-    for (size_t i = 0; i < n; i++)
-        f->list[i] = util_escape(items[i], strlen(items[i]));
-    f->nlist = n;
+    f->list = xcalloc(n ? n + 1 : 1, sizeof *f->list);
+    size_t total = 0, i = 0;
+    for (; i < n && total < LIST_CAP; i++) {
+        f->list[i] = util_escape_capped(items[i], strlen(items[i]), ITEM_CAP);
+        total += strlen(f->list[i]);
+    }
+    f->nlist = i;
+    if (i < n)
+        f->list[f->nlist++] = xasprintf("(%zu more not kept)", n - i);
 }
 
 char *fact_text(const fact *f)

@@ -1,6 +1,7 @@
 /* ehlo: turns a 250 EHLO reply into capability flags and lists.  The input
  * is bounded by reply.c (1000 lines, 64 KiB); the mechanism lists get their
- * own cap so that a hostile server cannot make de-duplication quadratic. */
+ * own cap (ehlo.h) so that a hostile server cannot make de-duplication
+ * quadratic, nor the probes open one session per name it invents. */
 #include "config.h"
 
 #include <limits.h>
@@ -8,10 +9,8 @@
 #include <string.h>
 
 #include "proto/ehlo.h"
+#include "base/names.h"
 #include "base/util.h"
-
-/* No real server offers more; anything beyond is noise or an attack. */
-#define EHLO_MECHS_MAX 64
 
 static const struct {
     const char *kw;
@@ -66,23 +65,57 @@ static bool is_space(char ch)
     return ch == ' ' || ch == '\t';
 }
 
+static bool listed(char *const *list, size_t count, const char *word)
+{
+    for (size_t i = 0; i < count; i++)
+        if (!strcmp(list[i], word))
+            return true;
+    return false;
+}
+
 /* Appends an upper-cased copy of word[0..n) unless it is already listed. */
 static void list_add(char ***list, size_t *count, const char *word, size_t n)
 {
     char *up = xstrndup(word, n);
     util_upper(up);
-    for (size_t i = 0; i < *count; i++) {
-        if (!strcmp((*list)[i], up)) {
-            free(up);
-            return;
-        }
+    if (listed(*list, *count, up)) {
+        free(up);
+        return;
     }
     *list = xrealloc(*list, (*count + 1) * sizeof **list);
     (*list)[(*count)++] = up;
 }
 
+typedef struct mech_list {
+    char ***names;
+    size_t *count, *invalid, *over;
+} mech_list;
+
+/* One word of an AUTH or X-EXPS line: kept if it is a SASL name, new, and
+ * there is room; otherwise counted.  Names are matched in upper case (RFC
+ * 4954 clients upper-case what the server sends). */
+static void mech_add(const mech_list *m, const char *word, size_t n)
+{
+    char up[NAMES_SASL_MAX + 1];
+    if (n > NAMES_SASL_MAX) {
+        (*m->invalid)++;
+        return;
+    }
+    memcpy(up, word, n);
+    up[n] = '\0';
+    util_upper(up);
+    if (!names_sasl_mech(up, n, NULL))
+        (*m->invalid)++;
+    else if (listed(*m->names, *m->count, up))
+        return;
+    else if (*m->count >= EHLO_MECHS_MAX)
+        (*m->over)++;
+    else
+        list_add(m->names, m->count, up, n);
+}
+
 /* Adds the words of s (space separated) to a mechanism list. */
-static void add_mechs(char ***list, size_t *count, const char *s)
+static void add_mechs(const mech_list *m, const char *s)
 {
     while (*s) {
         while (is_space(*s))
@@ -90,8 +123,8 @@ static void add_mechs(char ***list, size_t *count, const char *s)
         size_t n = 0;
         while (s[n] && !is_space(s[n]))
             n++;
-        if (n > 0 && *count < EHLO_MECHS_MAX)
-            list_add(list, count, s, n);
+        if (n > 0)
+            mech_add(m, s, n);
         s += n;
     }
 }
@@ -122,13 +155,10 @@ static void take_mechs(smtp_caps *c, const char *kw, const char *line, size_t kw
     size_t eq = auth ? 4 : 6;
     /* "AUTH=LOGIN PLAIN": the first mechanism is glued to the keyword. */
     const char *rest = kw[eq] == '=' ? line + eq + 1 : line + kwlen;
-    if (auth) {
-        c->flags |= CAP_AUTH;
-        add_mechs(&c->auth_mechs, &c->nauth, rest);
-    } else {
-        c->flags |= CAP_X_EXPS;
-        add_mechs(&c->exps_mechs, &c->nexps, rest);
-    }
+    mech_list m = auth ? (mech_list){&c->auth_mechs, &c->nauth, &c->auth_invalid, &c->auth_over}
+                       : (mech_list){&c->exps_mechs, &c->nexps, &c->exps_invalid, &c->exps_over};
+    c->flags |= auth ? CAP_AUTH : CAP_X_EXPS;
+    add_mechs(&m, rest);
 }
 
 static void take_line(smtp_caps *c, const char *line)

@@ -1,5 +1,8 @@
 /* ehlo: the EHLO capability parser (RFC 5321 4.1.1.1 plus Exchange's own
- * keywords).  Pure: takes a parsed reply, fills a caps struct it owns. */
+ * keywords).  Pure: takes a parsed reply, fills a caps struct it owns.
+ * Mechanism names become fact keys and AUTH commands: only valid SASL names
+ * (base/names.h) are kept, at most EHLO_MECHS_MAX per list; the words
+ * dropped are counted, so a finding can say so. */
 #ifndef SMTPWIZ_EHLO_H
 #define SMTPWIZ_EHLO_H
 
@@ -7,6 +10,9 @@
 #include <stddef.h>
 
 #include "proto/reply.h"
+
+/* No real server offers more than a handful of mechanisms. */
+#define EHLO_MECHS_MAX 16
 
 enum smtp_cap {
     CAP_STARTTLS       = 1u << 0,
@@ -36,10 +42,15 @@ typedef struct smtp_caps {
     char *hello_text;      /* whole first line */
     char **keywords;       /* upper case, first word of each later line, in order, no duplicates */
     size_t nkeywords;
-    char **auth_mechs;     /* upper case, union of AUTH and AUTH= lines, no duplicates */
+    char **auth_mechs;     /* upper case, union of AUTH and AUTH= lines, no duplicates,
+                              valid SASL names only, at most EHLO_MECHS_MAX */
     size_t nauth;
-    char **exps_mechs;     /* upper case, union of X-EXPS and X-EXPS= lines */
+    char **exps_mechs;     /* upper case, union of X-EXPS and X-EXPS= lines, the same */
     size_t nexps;
+    size_t auth_invalid;   /* AUTH words dropped: not a SASL name (RFC 4422 3.1) */
+    size_t auth_over;      /* AUTH names dropped: past EHLO_MECHS_MAX */
+    size_t exps_invalid;   /* the same for X-EXPS */
+    size_t exps_over;
     long long size_limit;  /* SIZE parameter, -1 if absent or not a number */
     size_t masked_lines;   /* lines that look masked by a middlebox ("XXXXXXXA", "****") */
 } smtp_caps;

@@ -212,6 +212,28 @@ int net_timeout_ms(const conn *c) { return c->o.timeout_ms; }
 void net_set_timeout(conn *c, int timeout_ms) { c->o.timeout_ms = timeout_ms; }
 size_t net_pending(const conn *c) { return c->len; }
 
+void net_read_nowait(conn *c, const char **data, size_t *len)
+{
+    if (c->len == 0)
+        c->off = 0;
+    size_t end = c->off + c->len;
+    if (end < NET_BUF) {
+        if (c->ssl) {
+            ERR_clear_error();
+            int n = SSL_read(c->ssl, c->buf + end, (int)(NET_BUF - end));
+            if (n > 0)
+                c->len += (size_t)n;
+            ERR_clear_error();   /* a failure shows at the next read or write */
+        } else {
+            ssize_t n = recv(c->fd, c->buf + end, NET_BUF - end, MSG_DONTWAIT);
+            if (n > 0)
+                c->len += (size_t)n;
+        }
+    }
+    *data = c->buf + c->off;
+    *len = c->len;
+}
+
 void net_attach_ssl(conn *c, SSL *ssl)
 {
     c->ssl = ssl;

@@ -51,6 +51,13 @@ net_err net_write(conn *c, const void *data, size_t len, char **err);
 /* Bytes already buffered but not yet returned (a STARTTLS reply followed by
  * pipelined data must not be mixed with the TLS stream). */
 size_t net_pending(const conn *c);
+/* Without waiting: pulls in whatever has already arrived (one recv, or one
+ * SSL_read, that never blocks), then points *data at the unread bytes the
+ * connection holds (*len of them; valid until the next read).  TLS records
+ * that carry no application data (TLS 1.3 session tickets, key updates) are
+ * consumed by OpenSSL and not counted.  A closed or failed connection is not
+ * reported here: the next read or write reports it. */
+void net_read_nowait(conn *c, const char **data, size_t *len);
 
 /* TLS plumbing for tls.c: wait for the fd per SSL_get_error, honouring the
  * deadline and cancel fd; attach/detach the SSL object. */

@@ -35,9 +35,9 @@ static int is_digit(char c)
 /* An allocated, terminal-safe copy of the start of a bad line. */
 static char *quote_line(const char *line, size_t len)
 {
-    size_t n = len > REPLY_QUOTE_MAX ? REPLY_QUOTE_MAX : len;
-    char *esc = util_escape(line, n);
-    char *q = xasprintf("\"%s%s\"", esc, n < len ? "..." : "");
+    /* Cut after escaping, not before: a secret is found in the whole line. */
+    char *esc = util_escape_capped(line, len, REPLY_QUOTE_MAX);
+    char *q = xasprintf("\"%s\"", esc);
     free(esc);
     return q;
 }

@@ -1,6 +1,7 @@
 /* smtp: see smtp.h. */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,7 @@ smtp_err smtp_read_reply(smtp_session *s, smtp_reply *r, char **err)
     int timeout = net_timeout_ms(s->c);
     double deadline = util_now_ms() + timeout;
     smtp_err result = SMTP_OK;
+    s->last_err = SMTP_OK;
     smtp_reply_free(r);
     for (;;) {
         double left = deadline - util_now_ms();
@@ -91,6 +93,7 @@ smtp_err smtp_read_reply(smtp_session *s, smtp_reply *r, char **err)
         }
     }
     net_set_timeout(s->c, timeout);
+    s->last_err = result;
     if (result != SMTP_OK) {
         s->broken = true;
         tr_note(s->tr, s->tls, "%s", *err);
@@ -98,14 +101,94 @@ smtp_err smtp_read_reply(smtp_session *s, smtp_reply *r, char **err)
     return result;
 }
 
+/* How much of a refused line or of unsolicited data a message quotes. */
+#define SMTP_QUOTE_MAX 120
+
+bool smtp_line_check(const char *line, size_t len, bool quote, char **err)
+{
+    const char *what = NULL;
+    for (size_t i = 0; i < len && !what; i++) {
+        if (line[i] == '\r' || line[i] == '\n')
+            what = "a line break taken from the server (or from an option): a CR or LF there "
+                   "would end the command early and make the rest a command of its own";
+        else if (line[i] == '\0')
+            what = "a NUL byte: the server would see the command cut there";
+    }
+    if (!what)
+        return true;
+    char *q = quote ? util_escape_capped(line, len, SMTP_QUOTE_MAX) : NULL;
+    *err = q ? xasprintf("refused to send a command holding %s: \"%s\"", what, q)
+             : xasprintf("refused to send a command holding %s", what);
+    free(q);
+    return false;
+}
+
+smtp_err smtp_line_build(char **out, char **err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *line = xvasprintf(fmt, ap);
+    va_end(ap);
+    size_t len = strlen(line);
+    *out = NULL;
+    if (!smtp_line_check(line, len, true, err)) {
+        free(line);
+        return SMTP_EREFUSED;
+    }
+    if (len > SMTP_CMD_MAX) {
+        char *q = util_escape_capped(line, len, SMTP_QUOTE_MAX);
+        *err = xasprintf("refused to send a command of %zu bytes, over SMTP's %d (a name taken "
+                         "from the server is too long): \"%s\"", len, SMTP_CMD_MAX, q);
+        free(q);
+        free(line);
+        return SMTP_EREFUSED;
+    }
+    *out = line;
+    return SMTP_OK;
+}
+
+/* Data the server sent before this command: shown in the transcript as it
+ * came, and the session ended.  Returns true if there was any. */
+static bool unsolicited(smtp_session *s, char **err)
+{
+    const char *data;
+    size_t len;
+    net_read_nowait(s->c, &data, &len);
+    if (len == 0)
+        return false;
+    for (size_t i = 0; i < len;) {
+        const char *nl = memchr(data + i, '\n', len - i);
+        size_t n = nl ? (size_t)(nl - (data + i)) : len - i;
+        size_t body = n && data[i + n - 1] == '\r' ? n - 1 : n;
+        tr_add(s->tr, TR_SERVER, s->tls, data + i, body);
+        i += n + (nl ? 1 : 0);
+    }
+    char *q = util_escape_capped(data, len, SMTP_QUOTE_MAX);
+    *err = xasprintf("the server sends unsolicited replies: \"%s\" arrived before the next "
+                     "command was sent (smtpwiz never pipelines), so no later reply can be "
+                     "matched to its command; this session is ended", q);
+    free(q);
+    s->unsolicited = true;
+    s->broken = true;
+    tr_note(s->tr, s->tls, "%s", *err);
+    return true;
+}
+
 smtp_err smtp_send(smtp_session *s, const char *line, int secret, size_t shown, char **err)
 {
+    s->last_err = SMTP_OK;
     if (s->broken) {
         /* A late reply to the failed command would be read as this one's. */
         *err = xstrdup("the session is out of step after an earlier error; not sending more");
         return SMTP_EPROTO;
     }
     size_t len = strlen(line);
+    if (!smtp_line_check(line, len, secret != SMTP_SECRET, err)) {
+        tr_note(s->tr, s->tls, "%s", *err);
+        return s->last_err = SMTP_EREFUSED;
+    }
+    if (unsolicited(s, err))
+        return s->last_err = SMTP_EUNSOLICITED;
     if (secret == SMTP_SECRET) {
         if (shown > len)
             shown = len;
@@ -128,9 +211,23 @@ smtp_err smtp_send(smtp_session *s, const char *line, int secret, size_t shown, 
         s->last_net = e;
         s->broken = true;
         tr_note(s->tr, s->tls, "%s", *err);
-        return SMTP_ENET;
+        return s->last_err = SMTP_ENET;
     }
     return SMTP_OK;
+}
+
+/* EHLO or HELO with the name: built and checked like any command. */
+static smtp_err greet_cmd(smtp_session *s, const char *verb, const char *helo, smtp_reply *r,
+                          char **err)
+{
+    char *cmd = NULL;
+    if (smtp_line_build(&cmd, err, "%s %s", verb, helo) != SMTP_OK) {
+        tr_note(s->tr, s->tls, "%s", *err);
+        return s->last_err = SMTP_EREFUSED;
+    }
+    smtp_err e = smtp_cmd(s, cmd, r, err);
+    free(cmd);
+    return e;
 }
 
 smtp_err smtp_cmd(smtp_session *s, const char *line, smtp_reply *r, char **err)
@@ -141,9 +238,7 @@ smtp_err smtp_cmd(smtp_session *s, const char *line, smtp_reply *r, char **err)
 
 smtp_err smtp_ehlo(smtp_session *s, const char *helo, smtp_reply *r, char **err)
 {
-    char *cmd = xasprintf("EHLO %s", helo);
-    smtp_err e = smtp_cmd(s, cmd, r, err);
-    free(cmd);
+    smtp_err e = greet_cmd(s, "EHLO", helo, r, err);
     if (e != SMTP_OK)
         return e;
     smtp_caps_free(&s->caps);
@@ -156,9 +251,7 @@ smtp_err smtp_ehlo(smtp_session *s, const char *helo, smtp_reply *r, char **err)
     }
     if (r->code >= 500 && r->code <= 502) {
         /* An old or locked-down server: HELO still greets, with no extensions. */
-        cmd = xasprintf("HELO %s", helo);
-        e = smtp_cmd(s, cmd, r, err);
-        free(cmd);
+        e = greet_cmd(s, "HELO", helo, r, err);
         if (e == SMTP_OK && r->code == 250) {
             s->used_helo = true;
             s->ehlo_done = true;
@@ -198,6 +291,10 @@ smtp_err smtp_starttls(smtp_session *s, const char *verb, const tls_opts *o,
 
 char *smtp_describe(smtp_session *s, smtp_err e, const char *err)
 {
+    /* These messages are whole sentences already. */
+    if (e == SMTP_EREFUSED || e == SMTP_EUNSOLICITED ||
+        (s && (s->last_err == SMTP_EREFUSED || s->last_err == SMTP_EUNSOLICITED)))
+        return xstrdup(err ? err : "a command was not sent");
     if (e == SMTP_EPROTO)
         return xasprintf("the server broke the SMTP protocol: %s", err ? err : "bad reply");
     switch (s ? s->last_net : NET_EIO) {

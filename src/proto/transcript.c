@@ -23,14 +23,8 @@ void tr_free(transcript *t)
     memset(t, 0, sizeof *t);
 }
 
-static void tr_push(transcript *t, tr_dir dir, bool tls, char *line)
+static void tr_append(transcript *t, tr_dir dir, bool tls, char *line)
 {
-    if (t->n >= TR_MAX_ENTRIES) {
-        /* Bounded: a server flooding replies cannot grow memory without end. */
-        t->dropped++;
-        free(line);
-        return;
-    }
     if (t->n == t->cap) {
         t->cap = t->cap ? t->cap * 2 : 64;
         t->v = xrealloc(t->v, t->cap * sizeof *t->v);
@@ -40,9 +34,50 @@ static void tr_push(transcript *t, tr_dir dir, bool tls, char *line)
     };
 }
 
+/* A line over the budget: counted in the note that stands in its place
+ * (a new note if the last entry is not one), or only counted once even
+ * when the entries are used up. */
+static void tr_elide(transcript *t, bool tls, size_t raw_len)
+{
+    t->dropped++;
+    t->dropped_bytes += raw_len;
+    if (t->elide_at == 0 || t->elide_at != t->n) {
+        if (t->n >= TR_MAX_ENTRIES)
+            return;
+        t->elide_lines = t->elide_bytes = 0;
+        tr_append(t, TR_NOTE, tls, NULL);
+        t->elide_at = t->n;
+    }
+    t->elide_lines++;
+    t->elide_bytes += raw_len;
+    tr_entry *e = &t->v[t->elide_at - 1];
+    free(e->line);
+    e->line = xasprintf("(%zu line%s, %zu bytes not kept)", t->elide_lines,
+                        t->elide_lines == 1 ? "" : "s", t->elide_bytes);
+}
+
+static void tr_push(transcript *t, tr_dir dir, bool tls, const char *raw, size_t len)
+{
+    size_t budget = dir == TR_SERVER ? TR_BUDGET : TR_BUDGET + TR_RESERVE;
+    /* Bounded: a server flooding replies cannot grow memory without end. */
+    if (t->n >= TR_MAX_ENTRIES || t->bytes >= budget) {
+        tr_elide(t, tls, len);
+        return;
+    }
+    char *line = util_escape_capped(raw, len, TR_LINE_SHOWN);
+    size_t n = strlen(line);
+    if (n > budget - t->bytes) {
+        free(line);
+        tr_elide(t, tls, len);
+        return;
+    }
+    t->bytes += n;
+    tr_append(t, dir, tls, line);
+}
+
 void tr_add(transcript *t, tr_dir dir, bool tls, const char *line, size_t len)
 {
-    tr_push(t, dir, tls, util_escape(line, len));
+    tr_push(t, dir, tls, line, len);
 }
 
 void tr_note(transcript *t, bool tls, const char *fmt, ...)
@@ -51,7 +86,7 @@ void tr_note(transcript *t, bool tls, const char *fmt, ...)
     va_start(ap, fmt);
     char *raw = xvasprintf(fmt, ap);
     va_end(ap);
-    tr_push(t, TR_NOTE, tls, util_escape(raw, strlen(raw)));
+    tr_push(t, TR_NOTE, tls, raw, strlen(raw));
     free(raw);
 }
 

@@ -2,26 +2,61 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/exitcode.h"
 #include "walk/report.h"
+#include "base/secret.h"
 #include "base/util.h"
 
+/* One code point as JSON escapes: a UTF-16 surrogate pair past the BMP. */
+static void json_u(strbuf *sb, uint32_t cp)
+{
+    if (cp < 0x10000) {
+        sb_printf(sb, "\\u%04x", (unsigned)cp);
+    } else {
+        cp -= 0x10000;
+        sb_printf(sb, "\\u%04x\\u%04x", 0xD800 + (unsigned)(cp >> 10),
+                  0xDC00 + (unsigned)(cp & 0x3FF));
+    }
+}
+
+/* Valid UTF-8 JSON whatever the bytes: printable text as it is; controls,
+ * DEL, C1, bidi and format characters as \u escapes (the value kept, the
+ * file free of them); a byte that is not valid UTF-8 as the text "\xNN"
+ * (JSON cannot carry it); a registered secret as <redacted>. */
 void json_string(strbuf *sb, const char *s)
 {
+    const unsigned char *u = (const unsigned char *)s;
+    size_t len = strlen(s), k = 0;
+    secret_span *sp = NULL;
+    size_t nsp = secret_find(s, len, &sp);
     sb_putc(sb, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            sb_printf(sb, "\\%c", *p);
-        else if (*p < 0x20)
-            sb_printf(sb, "\\u%04x", *p);
+    for (size_t i = 0; i < len;) {
+        if (k < nsp && i >= sp[k].start) {
+            sb_puts(sb, SECRET_MARK);
+            i = sp[k++].end;
+            continue;
+        }
+        uint32_t cp;
+        size_t n = util_utf8_decode(u + i, (k < nsp ? sp[k].start : len) - i, &cp);
+        if (n == 0)
+            sb_printf(sb, "\\\\x%02X", u[i]);
+        else if (cp == '"' || cp == '\\')
+            sb_printf(sb, "\\%c", (char)cp);
+        else if (cp == '\n')
+            sb_puts(sb, "\\n");
+        else if (util_cp_hidden(cp))
+            json_u(sb, cp);
         else
-            sb_putc(sb, (char)*p);
+            sb_append(sb, s + i, n);
+        i += n ? n : 1;
     }
     sb_putc(sb, '"');
+    free(sp);
 }
 
 static void json_number(strbuf *sb, double v)
@@ -120,17 +155,40 @@ void report_json(FILE *out, const run_report *rr)
     sb_free(&sb);
 }
 
-void report_transcript_text(FILE *out, const transcript *tr)
+char *report_text(const char *s, bool ascii)
+{
+    return util_escape_ex(s ? s : "", s ? strlen(s) : 0, SIZE_MAX,
+                          UTIL_ESC_KEEP_NL | (ascii ? UTIL_ESC_ASCII : 0));
+}
+
+/* fputs of report_text(s, true). */
+static void put_text(FILE *out, const char *s)
+{
+    char *t = report_text(s, true);
+    fputs(t, out);
+    free(t);
+}
+
+void report_transcript_lines(FILE *out, const transcript *tr, bool ascii)
 {
     for (size_t i = 0; i < tr->n; i++) {
         const tr_entry *e = &tr->v[i];
         /* swaks draws "<-" / " ->" in clear and "<~" / " ~>" inside TLS. */
         const char *arrow = e->dir == TR_SERVER ? (e->tls ? "<~ " : "<- ")
                           : e->dir == TR_CLIENT ? (e->tls ? " ~>" : " ->") : "===";
-        fprintf(out, "%8.1f ms %s %s\n", e->t_ms, arrow, e->line);
+        char *line = util_escape_ex(e->line, strlen(e->line), SIZE_MAX,
+                                    ascii ? UTIL_ESC_ASCII : 0);
+        fprintf(out, "%8.1f ms %s %s\n", e->t_ms, arrow, line);
+        free(line);
     }
     if (tr->dropped)
-        fprintf(out, "(%zu more transcript lines were not kept)\n", tr->dropped);
+        fprintf(out, "(%zu transcript lines, %zu bytes, were not kept in all)\n", tr->dropped,
+                tr->dropped_bytes);
+}
+
+void report_transcript_text(FILE *out, const transcript *tr)
+{
+    report_transcript_lines(out, tr, true);
 }
 
 static const char *status_label(probe_status s)
@@ -139,24 +197,35 @@ static const char *status_label(probe_status s)
     return (unsigned)s < 5 ? l[s] : "ERROR";
 }
 
+/* Keys too: a key may have been made of a server's word. */
 static void human_facts(FILE *out, const probe_result *r)
 {
     for (size_t j = 0; j < r->nfacts; j++) {
+        char *k = report_text(r->facts[j].key, true);
         char *v = fact_text(&r->facts[j]);
-        fprintf(out, "    %-18s %s\n", r->facts[j].key, v);
+        char *vt = report_text(v, true);
+        fprintf(out, "    %-18s %s\n", k, vt);
+        free(vt);
         free(v);
+        free(k);
     }
 }
 
+/* The terminal's charset is not known (nor trusted): the text output is
+ * 7-bit ASCII, every non-ASCII character in the \u{XXXX} notation. */
 void report_human(FILE *out, const run_report *rr)
 {
-    fprintf(out, "Transcript (%s port %s)\n", rr->o->host, rr->o->port);
+    fputs("Transcript (", out);
+    put_text(out, rr->o->host);
+    fprintf(out, " port %s)\n", rr->o->port);
     report_transcript_text(out, rr->tr);
     fputs("\nFindings\n", out);
     for (size_t i = 0; i < rr->nresults; i++) {
         const probe_result *r = &rr->results[i];
+        char *sum = report_text(r->summary, true);
         fprintf(out, "  %-5s %-10s %s (%.0f ms)\n", status_label(r->status), r->name,
-                r->summary, r->elapsed_ms);
+                sum, r->elapsed_ms);
+        free(sum);
         human_facts(out, r);
     }
 }

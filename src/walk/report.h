@@ -1,9 +1,12 @@
 /* report: a finished run rendered for people (transcript with swaks-style
  * arrows, then a findings table) and for scripts (one JSON object).
- * Everything it prints was escaped and redacted on the way in. */
+ * Everything it prints was escaped and redacted on the way in, and is
+ * escaped again on the way out: the text output is 7-bit ASCII whatever the
+ * locale, the JSON output valid UTF-8 whatever the bytes. */
 #ifndef SMTPWIZ_REPORT_H
 #define SMTPWIZ_REPORT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "base/util.h"
@@ -24,7 +27,12 @@ void report_json(FILE *out, const run_report *rr);
  * transcript array, and a transcript in text. */
 void report_json_probes(strbuf *sb, const run_report *rr);
 void report_json_transcript(strbuf *sb, const transcript *tr);
-void report_transcript_text(FILE *out, const transcript *tr);
+void report_transcript_text(FILE *out, const transcript *tr);   /* 7-bit ASCII */
+/* The transcript in text; ascii false keeps printable UTF-8 (for a file). */
+void report_transcript_lines(FILE *out, const transcript *tr, bool ascii);
+/* s escaped for a text report (allocated): newlines kept; with ascii, every
+ * non-ASCII character as \u{XXXX}.  NULL gives "". */
+char *report_text(const char *s, bool ascii);
 /* The address connected to (the connect probe's fact), or NULL. */
 const char *report_target_address(const run_report *rr);
 void json_string(strbuf *sb, const char *s);

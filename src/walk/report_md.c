@@ -30,34 +30,42 @@ static void md_char(FILE *out, char c, bool line_start)
         fputc(c, out);
 }
 
+/* Every text goes through report_text first (controls, bidi, invalid
+ * UTF-8 escaped; newlines kept), the Markdown escaping on top. */
+
 /* Text in a table cell or a line: one line. */
-static void md_inline(FILE *out, const char *s)
+static void md_inline(FILE *out, const char *raw)
 {
-    for (const char *p = s; p && *p; p++) {
-        if (*p == '\n' || *p == '\r')
+    char *s = report_text(raw, false);
+    for (const char *p = s; *p; p++) {
+        if (*p == '\n')
             fputc(' ', out);
         else
             md_char(out, *p, p == s);
     }
+    free(s);
 }
 
 /* Multi-line text (KB paragraphs, the walk's error) as a paragraph; a blank
  * line stays a paragraph break. */
-static void md_block(FILE *out, const char *s)
+static void md_block(FILE *out, const char *raw)
 {
-    for (const char *p = s; p && *p; p++) {
-        if (*p == '\n' || *p == '\r')
+    char *s = report_text(raw, false);
+    for (const char *p = s; *p; p++) {
+        if (*p == '\n')
             fputc(*p, out);
         else
-            md_char(out, *p, p == s || p[-1] == '\n' || p[-1] == '\r');
+            md_char(out, *p, p == s || p[-1] == '\n');
     }
     fputc('\n', out);
+    free(s);
 }
 
 /* A code span (host, user name): backslashes are literal there, so no
  * escaping; the delimiter is one backtick longer than any run inside. */
-static void md_code(FILE *out, const char *s)
+static void md_code(FILE *out, const char *raw)
 {
+    char *s = report_text(raw, false);
     size_t run = 0, longest = 0;
     for (const char *p = s; p && *p; p++) {
         run = *p == '`' ? run + 1 : 0;
@@ -67,11 +75,12 @@ static void md_code(FILE *out, const char *s)
     for (size_t i = 0; i <= longest; i++)
         fputc('`', out);
     fputs(longest ? " " : "", out);
-    for (; s && *s; s++)
-        fputc(*s == '\n' || *s == '\r' ? ' ' : *s, out);
+    for (const char *p = s; *p; p++)
+        fputc(*p == '\n' ? ' ' : *p, out);
     fputs(longest ? " " : "", out);
     for (size_t i = 0; i <= longest; i++)
         fputc('`', out);
+    free(s);
 }
 
 static void md_header(FILE *out, const wiz *w, const run_report *rr)
@@ -207,7 +216,7 @@ static void md_transcript(FILE *out, const run_report *rr)
     FILE *mem = open_memstream(&text, &len);
     if (!mem)
         return;
-    report_transcript_text(mem, rr->tr);
+    report_transcript_lines(mem, rr->tr, false);   /* a file: UTF-8 kept */
     fclose(mem);
     size_t run = 0, longest = 0;
     for (size_t i = 0; i < len; i++) {

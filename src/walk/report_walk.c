@@ -148,6 +148,23 @@ void report_diag_json(FILE *out, const wiz *w)
 
 /* ---- text ---- */
 
+/* fputs of s as the text output shows it: 7-bit ASCII (report_text), since
+ * the terminal's charset is neither known nor trusted. */
+static void put_text(FILE *out, const char *s)
+{
+    char *t = report_text(s ? s : "", true);
+    fputs(t, out);
+    free(t);
+}
+
+/* "  LABEL TEXT\n" with TEXT through put_text. */
+static void put_line(FILE *out, const char *label, const char *text)
+{
+    fputs(label, out);
+    put_text(out, text);
+    fputc('\n', out);
+}
+
 static void text_open(FILE *out, const wiz *w)
 {
     const kb_step *open[REPORT_MAX_OPEN], *checks[REPORT_MAX_OPEN];
@@ -157,10 +174,13 @@ static void text_open(FILE *out, const wiz *w)
     fputs("\nNot ruled out yet (each check settles one; answer with --answer STEP=yes|no):\n",
           out);
     for (size_t i = 0; i < n && i < REPORT_MAX_OPEN; i++) {
-        fprintf(out, "  %s: %s\n", open[i]->id, open[i]->title);
+        fprintf(out, "  %s: ", open[i]->id);
+        put_line(out, "", open[i]->title);
         size_t k = ev_checks_for(wiz_article(w), open[i], checks, REPORT_MAX_OPEN);
-        for (size_t j = 0; j < k && j < REPORT_MAX_OPEN; j++)
-            fprintf(out, "    %s: %s\n", checks[j]->id, checks[j]->ask);
+        for (size_t j = 0; j < k && j < REPORT_MAX_OPEN; j++) {
+            fprintf(out, "    %s: ", checks[j]->id);
+            put_line(out, "", checks[j]->ask);
+        }
     }
 }
 
@@ -170,21 +190,25 @@ static void text_outcome(FILE *out, const wiz *w)
     if (wiz_get_state(w) == WIZ_INCONCLUSIVE) {
         const kb_step *sus = wiz_suspected(w), *prem = wiz_premise_open(w);
         fputs("\nOutcome: inconclusive\n", out);
-        if (sus)
-            fprintf(out, "The walk points to %s (%s), but it does not know yet that the server is "
-                         "an Exchange server of your organisation%s%s%s.\n", sus->id, sus->title,
-                    prem ? ": answer " : "", prem ? prem->id : "", prem ? " to settle it" : "");
-        else
+        if (sus) {
+            fprintf(out, "The walk points to %s (", sus->id);
+            put_text(out, sus->title);
+            fprintf(out, "), but it does not know yet that the server is an Exchange server of "
+                         "your organisation%s%s%s.\n", prem ? ": answer " : "",
+                    prem ? prem->id : "", prem ? " to settle it" : "");
+        } else
             fputs("What smtpwiz measured and your answers do not settle the cause yet.\n", out);
         text_open(out, w);
         return;
     }
     if (!c) {
-        fprintf(out, "\nNo conclusion: %s\n", wiz_error(w) ? wiz_error(w) : "the walk did not finish");
+        put_line(out, "\nNo conclusion: ", wiz_error(w) ? wiz_error(w) : "the walk did not finish");
         return;
     }
-    fprintf(out, "\nConclusion: %s - %s\n\n%s\n\nWhat to do:\n%s\n", c->id, c->title, c->means,
-            c->fix);
+    fprintf(out, "\nConclusion: %s - ", c->id);
+    put_line(out, "", c->title);
+    put_line(out, "\n", c->means);
+    put_line(out, "\nWhat to do:\n", c->fix);
     if (kb_is_finding(c))
         text_open(out, w);
 }
@@ -195,16 +219,21 @@ void report_diag_text(FILE *out, const wiz *w)
     wiz_run_report(w, &rr);
     size_t n;
     const wiz_visit *p = wiz_path(w, &n);
-    fprintf(out, "KB%s: %s\nTarget: %s port %s\n\nPath:\n", wiz_article(w)->id,
-            wiz_article(w)->title, rr.o->host, rr.o->port);
+    fprintf(out, "KB%s: ", wiz_article(w)->id);
+    put_line(out, "", wiz_article(w)->title);
+    put_text(out, "Target: ");
+    put_text(out, rr.o->host);
+    fprintf(out, " port %s\n\nPath:\n", rr.o->port);
     for (size_t i = 0; i < n; i++) {
         fprintf(out, "%3zu. %-22s %-10s %s\n", i + 1, p[i].step->id, ev_basis_name(p[i].basis),
                 p[i].outcome);
         const probe_result *r = wiz_visit_result(w, &p[i]);
-        if (r)
-            fprintf(out, "     %s: %s\n", r->name, r->summary);
+        if (r) {
+            fprintf(out, "     %s: ", r->name);
+            put_line(out, "", r->summary);
+        }
         if (p[i].br && p[i].br->because)
-            fprintf(out, "     -> %s\n", p[i].br->because);
+            put_line(out, "     -> ", p[i].br->because);
     }
     text_outcome(out, w);
 }

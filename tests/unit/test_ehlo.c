@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -224,6 +225,56 @@ static void test_not_250(void **state)
     smtp_caps_free(&c);
 }
 
+/* Mechanism names become fact keys and AUTH commands: a word that is not a
+ * SASL name (RFC 4422: A-Z 0-9 - _, 1-20) is dropped and counted. */
+static void test_mechs_invalid_dropped(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "250-host\r\n"
+        "250-AUTH PLAIN \x1b]0;title\x07 LOGIN \xc2\x9b" "2J NTLM;rm A.B "
+        "ABCDEFGHIJKLMNOPQRSTU ABCDEFGHIJKLMNOPQRST gss_spnego\r\n"
+        "250 X-EXPS GSSAPI $(id) NTLM\r\n";
+    static const char *const auth[] = {"PLAIN", "LOGIN", "ABCDEFGHIJKLMNOPQRST", "GSS_SPNEGO"};
+    static const char *const exps[] = {"GSSAPI", "NTLM"};
+    smtp_caps c;
+    parse_caps(text, &c, 0);
+    assert_list(c.auth_mechs, c.nauth, auth, 4);
+    assert_list(c.exps_mechs, c.nexps, exps, 2);
+    /* ESC..BEL, the C1 CSI, "NTLM;rm", "A.B", the 21-character name. */
+    assert_int_equal(c.auth_invalid, 5);
+    assert_int_equal(c.auth_over, 0);
+    assert_int_equal(c.exps_invalid, 1);
+    assert_int_equal(c.exps_over, 0);
+    smtp_caps_free(&c);
+}
+
+/* At most EHLO_MECHS_MAX names per list; the rest counted, duplicates not. */
+static void test_mechs_capped(void **state)
+{
+    (void)state;
+    char text[4096];
+    size_t n = (size_t)snprintf(text, sizeof text, "250-host\r\n250-AUTH");
+    for (int i = 0; i < 64; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n, " M%02d", i);
+    n += (size_t)snprintf(text + n, sizeof text - n, " M00 m01\r\n250 X-EXPS=");
+    for (int i = 0; i < 20; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n, "%sX%02d", i ? " " : "", i);
+    snprintf(text + n, sizeof text - n, "\r\n");
+    smtp_caps c;
+    parse_caps(text, &c, 0);
+    assert_int_equal(c.nauth, EHLO_MECHS_MAX);
+    assert_string_equal(c.auth_mechs[0], "M00");
+    assert_string_equal(c.auth_mechs[EHLO_MECHS_MAX - 1], "M15");
+    assert_int_equal(c.auth_over, 64 - EHLO_MECHS_MAX);
+    assert_int_equal(c.auth_invalid, 0);
+    assert_int_equal(c.nexps, EHLO_MECHS_MAX);
+    assert_int_equal(c.exps_over, 20 - EHLO_MECHS_MAX);
+    assert_true(c.flags & CAP_AUTH);
+    assert_true(c.flags & CAP_X_EXPS);
+    smtp_caps_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -235,6 +286,8 @@ int main(void)
         cmocka_unit_test(test_size_values),
         cmocka_unit_test(test_hello_only_and_bare),
         cmocka_unit_test(test_not_250),
+        cmocka_unit_test(test_mechs_invalid_dropped),
+        cmocka_unit_test(test_mechs_capped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
