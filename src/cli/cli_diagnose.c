@@ -29,15 +29,43 @@ typedef struct diag_args {
     int json, markdown;
 } diag_args;
 
+/* Each article's question ids, from the articles themselves: the
+ * --answer interface cannot drift from the knowledge base. */
+static void diag_usage_questions(FILE *f)
+{
+    kb_catalog c;
+    kb_catalog_open(&c, NULL);
+    for (size_t i = 0; i < c.n; i++) {
+        fprintf(f, "Questions of KB%s:", c.v[i]->id);
+        int col = 19;
+        for (size_t k = 0; k < c.v[i]->nsteps; k++) {
+            const kb_step *s = &c.v[i]->steps[k];
+            if (s->kind != KB_QUESTION)
+                continue;
+            int w = (int)strlen(s->id) + 1;
+            if (col + w > 78) {
+                fputs("\n ", f);
+                col = 1;
+            }
+            fprintf(f, " %s", s->id);
+            col += w;
+        }
+        fputc('\n', f);
+    }
+    kb_catalog_free(&c);
+}
+
 static void diag_usage(FILE *f)
 {
     fputs("usage: smtpwiz diagnose HOST --kb 843106|979174\n"
           "  [--answer STEP=yes|no|unknown ...] [--json | --markdown]\n" CLI_TARGET_USAGE
           "Walks the article's decision tree with live probes of HOST. A question without\n"
-          "--answer counts as \"don't know\" and is listed as unanswered.\n"
+          "--answer counts as \"don't know\" and is listed as unanswered; \"don't know\"\n"
+          "never concludes a fault, and the all-clear needs every cause ruled out.\n"
           "--kb also takes a path to an article file.\n"
           "Exit status: 0 no fault found, 1 an expected condition, 2 a fault concluded,\n"
-          "3 the server could not be examined or bad usage.\n", f);
+          "3 the server could not be examined or bad usage, 4 inconclusive.\n", f);
+    diag_usage_questions(f);
 }
 
 static int diag_option(int c, diag_args *a)
