@@ -187,6 +187,8 @@ static probe_status probe_peer(probe_ctx *ctx, probe_result *r)
     fact_str(r, "identity", id);
     if (c && (c->dns_domain || c->nb_domain))
         fact_str(r, "server_domain", c->dns_domain ? c->dns_domain : c->nb_domain);
+    if (c && c->nb_computer)
+        fact_str(r, "server_name", c->nb_computer);
     if (acct_dom)
         fact_str(r, "account_domain", acct_dom);
     char **lines = NULL;
@@ -226,6 +228,7 @@ static const probe_fact_decl facts[] = {
                                "yours (--domain, or the account's)"},
     {"identity", FACT_STR, "whose credentials the run uses: server, user or none"},
     {"server_domain", FACT_STR, "the server's Windows domain (NTLM)"},
+    {"server_name", FACT_STR, "the server's NetBIOS computer name (NTLM)"},
     {"account_domain", FACT_STR, "the domain of --user (DOMAIN\\name or name@domain)"},
     {"evidence", FACT_LIST, "what each answer rests on, one sentence each"},
     {NULL, FACT_STR, NULL},

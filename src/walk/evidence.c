@@ -70,3 +70,28 @@ const char *ev_basis_name(ev_basis b)
     static const char *const n[] = {"measured", "not tested", "yes", "no", "unknown", "reached"};
     return (unsigned)b < sizeof n / sizeof *n ? n[b] : "?";
 }
+
+ev_mark ev_visit_mark(const kb_article *a, const wiz_visit *v)
+{
+    if (v->basis == EV_REACHED)
+        return kb_is_finding(v->step) ? EV_MARK_FOUND : EV_MARK_CHECKED;
+    if (!v->br || strcmp(v->br->target, KB_STOP) == 0)
+        return EV_MARK_NOT_RUN;
+    const kb_step *t = kb_step_find(a, v->br->target);
+    if (t && kb_is_finding(t))
+        return EV_MARK_FOUND;
+    if (v->br->nrules_out)
+        return EV_MARK_RULED_OUT;
+    if (v->basis == EV_UNTESTED)
+        return EV_MARK_NOT_TESTED;
+    if (v->basis == EV_ANSWER_UNKNOWN)
+        return EV_MARK_NOT_KNOWN;
+    return EV_MARK_CHECKED;
+}
+
+const char *ev_mark_name(ev_mark m)
+{
+    static const char *const n[] = {"fault found here", "ruled out", "not tested",
+                                    "could not run", "not known", "checked"};
+    return (unsigned)m < sizeof n / sizeof *n ? n[m] : "?";
+}

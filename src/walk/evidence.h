@@ -57,4 +57,15 @@ size_t ev_open_causes(const kb_article *a, const wiz_visit *path, size_t n,
 size_t ev_checks_for(const kb_article *a, const kb_step *cause, const kb_step **out, size_t cap);
 const char *ev_basis_name(ev_basis b);   /* "measured", "not tested", "yes" ... */
 
+/* What a visit means for the diagnosis, for the mark a reader sees (the
+ * probe's own status is secondary to it): its branch concludes a finding,
+ * rules a cause out, tested nothing, could not run (the walk stopped on
+ * it), was answered "don't know", or was checked and led on. */
+typedef enum {
+    EV_MARK_FOUND = 0, EV_MARK_RULED_OUT, EV_MARK_NOT_TESTED, EV_MARK_NOT_RUN,
+    EV_MARK_NOT_KNOWN, EV_MARK_CHECKED,
+} ev_mark;
+ev_mark ev_visit_mark(const kb_article *a, const wiz_visit *v);
+const char *ev_mark_name(ev_mark m);   /* "fault found here", "ruled out" ... */
+
 #endif
