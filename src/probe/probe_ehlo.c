@@ -2,6 +2,7 @@
  * admin needs it (Exchange Server authentication keywords, IWA mechanisms). */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
