@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "probe/probe.h"
+#include "probe/probe_krb.h"
 #include "base/util.h"
 
 const probe_def probe_table[] = {
@@ -113,6 +114,7 @@ void probe_ctx_free(probe_ctx *ctx)
     free(ctx->ntlm_error);
     free(ctx->auth_ok_mech);
     free(ctx->auth_refusal);
+    probe_krb_forget(ctx);
     tr_free(&ctx->tr);
 }
 

@@ -90,6 +90,7 @@ typedef struct probe_ctx {
     char *auth_refusal;        /* no mechanism authenticated and this was the last
                                   refusal: the credentials are not to be tried
                                   again (each failure counts towards an AD lockout) */
+    struct probe_krb_memo *krb_memo;   /* probe_krb.c: kdc-time's checks for kerberos-ports */
 } probe_ctx;
 
 typedef probe_status (*probe_fn)(probe_ctx *ctx, probe_result *r);
