@@ -45,6 +45,8 @@ static bool got_clock(const kdc_reply *r, kdc_check which, void *arg)
     if (krb_error_parse(r->buf, r->len, cw->msg, &cw->perr[which]) == 0) {
         cw->ok = true;
         cw->which = which;
+    } else {
+        krb_error_msg_free(cw->msg);
     }
     return cw->ok;
 }
@@ -164,6 +166,32 @@ static probe_status conclude(probe_result *r, const kdc_target *t, double local,
     return ss > sl ? ss : sl;
 }
 
+/* The first domain controller that answers: one that is down must not
+ * hide the clock of the others (kerberos-ports reports each of them).
+ * NULL if none did; *notes says why for each, *nunresolved counts those
+ * whose name does not resolve. */
+static const kdc_target *first_clock(probe_ctx *ctx, const kdc_list *dcs, const char *realm,
+                                     kdc_clock *kc, strbuf *notes, size_t *nunresolved)
+{
+    for (size_t i = 0; i < dcs->n; i++) {
+        bool unresolved = false;
+        char *why = NULL;
+        kdc_reply_free(&kc->rep);
+        krb_error_msg_free(&kc->msg);
+        memset(kc, 0, sizeof *kc);
+        if (read_kdc_clock(ctx, &dcs->v[i], realm, kc, &why, &unresolved))
+            return &dcs->v[i];
+        if (unresolved)
+            sb_printf(notes, "%s%s", notes->len ? "; " : "", why);
+        else
+            sb_printf(notes, "%s%s port %s: %s", notes->len ? "; " : "", dcs->v[i].host,
+                      dcs->v[i].port, why);
+        *nunresolved += unresolved;
+        free(why);
+    }
+    return NULL;
+}
+
 probe_status probe_kdc_time(probe_ctx *ctx, probe_result *r)
 {
     kdc_list dcs;
@@ -179,28 +207,10 @@ probe_status probe_kdc_time(probe_ctx *ctx, probe_result *r)
     fact_str(r, "realm", realm);
     fact_str(r, "dc_source", dcs.source);
     kdc_clock kc = {0};
-    const kdc_target *t = NULL;
     probe_status st = ST_ERROR;
-    /* The first domain controller that answers: one that is down must not
-     * hide the clock of the others (kerberos-ports reports each of them). */
     strbuf notes = {0};
     size_t nunresolved = 0;
-    for (size_t i = 0; i < dcs.n && !t; i++) {
-        bool unresolved = false;
-        kdc_reply_free(&kc.rep);
-        krb_error_msg_free(&kc.msg);
-        memset(&kc, 0, sizeof kc);
-        if (read_kdc_clock(ctx, &dcs.v[i], realm, &kc, &why, &unresolved))
-            t = &dcs.v[i];
-        else if (unresolved)
-            sb_printf(&notes, "%s%s", notes.len ? "; " : "", why);
-        else
-            sb_printf(&notes, "%s%s port %s: %s", notes.len ? "; " : "", dcs.v[i].host,
-                      dcs.v[i].port, why);
-        nunresolved += unresolved;
-        free(why);
-        why = NULL;
-    }
+    const kdc_target *t = first_clock(ctx, &dcs, realm, &kc, &notes, &nunresolved);
     if (!t && nunresolved == dcs.n) {
         /* Not the KDC's fault, nor a firewall's: its name is the problem. */
         fact_bool(r, "kdc_answered", false);
