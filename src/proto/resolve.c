@@ -74,10 +74,13 @@ static resolve_err run(ares_channel ch, const bool *done, const resolve_wait *w)
             return RESOLVE_ETIMEOUT;
         ares_socket_t socks[ARES_GETSOCK_MAXNUM];
         struct pollfd p[ARES_GETSOCK_MAXNUM + 1];
-        int bits = ares_getsock(ch, socks, ARES_GETSOCK_MAXNUM), n = 0;
+        /* The bits by hand: ARES_GETSOCK_WRITABLE shifts a signed 1 into
+         * the sign bit for the last socket. */
+        unsigned bits = (unsigned)ares_getsock(ch, socks, ARES_GETSOCK_MAXNUM);
+        int n = 0;
         for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-            short ev = (short)((ARES_GETSOCK_READABLE(bits, i) ? POLLIN : 0) |
-                               (ARES_GETSOCK_WRITABLE(bits, i) ? POLLOUT : 0));
+            short ev = (short)((bits >> i & 1u ? POLLIN : 0) |
+                               (bits >> (i + ARES_GETSOCK_MAXNUM) & 1u ? POLLOUT : 0));
             if (ev)
                 p[n++] = (struct pollfd){.fd = socks[i], .events = ev};
         }

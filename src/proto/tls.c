@@ -184,40 +184,36 @@ static net_err ssl_wait(conn *c, SSL *ssl, int ret, double until, char **err)
     }
 }
 
-static net_err tls_read(conn *c, void *state, void *buf, size_t cap, size_t *got,
-                        double until, char **err)
+/* One SSL_read or SSL_write that moves at least a byte, waiting as the
+ * library asks (never past until_ms or the run's deadline). */
+static net_err tls_io(conn *c, SSL *ssl, bool wr, void *buf, size_t len, size_t *done,
+                      double until, char **err)
 {
-    SSL *ssl = state;
+    int n = len > INT_MAX ? INT_MAX : (int)len;
     for (;;) {
         ERR_clear_error();
         errno = 0;
-        int n = SSL_read(ssl, buf, cap > INT_MAX ? INT_MAX : (int)cap);
-        if (n > 0) {
-            *got = (size_t)n;
+        int k = wr ? SSL_write(ssl, buf, n) : SSL_read(ssl, buf, n);
+        if (k > 0) {
+            *done = (size_t)k;
             return NET_OK;
         }
-        net_err e = ssl_wait(c, ssl, n, until, err);
+        net_err e = ssl_wait(c, ssl, k, until, err);
         if (e != NET_OK)
             return e;
     }
 }
 
+static net_err tls_read(conn *c, void *state, void *buf, size_t cap, size_t *got,
+                        double until, char **err)
+{
+    return tls_io(c, state, false, buf, cap, got, until, err);
+}
+
 static net_err tls_write(conn *c, void *state, const void *buf, size_t len, size_t *put,
                          double until, char **err)
 {
-    SSL *ssl = state;
-    for (;;) {
-        ERR_clear_error();
-        errno = 0;
-        int n = SSL_write(ssl, buf, len > INT_MAX ? INT_MAX : (int)len);
-        if (n > 0) {
-            *put = (size_t)n;
-            return NET_OK;
-        }
-        net_err e = ssl_wait(c, ssl, n, until, err);
-        if (e != NET_OK)
-            return e;
-    }
+    return tls_io(c, state, true, (void *)buf, len, put, until, err);
 }
 
 static void tls_free(void *state)

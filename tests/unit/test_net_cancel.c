@@ -28,18 +28,25 @@
 
 #define TIMEOUT_MS 1500
 
-/* A silent server on 127.0.0.1: *port gets its port. */
-static int listener(char *port, size_t cap)
+/* A socket of type bound on 127.0.0.1 that never answers (a TCP one
+ * listens): *port gets its port. */
+static int silent_socket(int type, char *port, size_t cap)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int fd = socket(AF_INET, type, 0);
     struct sockaddr_in sa = {.sin_family = AF_INET};
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t sl = sizeof sa;
     assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-    assert_int_equal(listen(fd, 1), 0);
+    if (type == SOCK_STREAM)
+        assert_int_equal(listen(fd, 1), 0);
     assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
     snprintf(port, cap, "%d", ntohs(sa.sin_port));
     return fd;
+}
+
+static int listener(char *port, size_t cap)
+{
+    return silent_socket(SOCK_STREAM, port, cap);
 }
 
 /* Connect with cancel_fd, let spoil() break it, read a line that never
@@ -149,24 +156,11 @@ static void test_timeout_before_deadline(void **state)
     free(err);
 }
 
-/* A UDP port that takes datagrams and never answers: *port gets it. */
-static int udp_sink(char *port, size_t cap)
-{
-    int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    struct sockaddr_in sa = {.sin_family = AF_INET};
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t sl = sizeof sa;
-    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
-    snprintf(port, cap, "%d", ntohs(sa.sin_port));
-    return fd;
-}
-
 /* The UDP check of kdc_check_run against the sink under o. */
 static kdc_outcome kdc_udp_silent(const net_opts *o, double *took, char **why)
 {
     char port[16];
-    int sink = udp_sink(port, sizeof port);
+    int sink = silent_socket(SOCK_DGRAM, port, sizeof port);
     kdc_target t = {"127.0.0.1", port, NULL};
     bool want[KDC_NCHECKS] = {false, true, false};
     kdc_reply r[KDC_NCHECKS];
