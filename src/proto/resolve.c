@@ -201,15 +201,6 @@ static resolve_err finish(int kind, const char *name, ares_channel ch, lookup *l
 
 /* ---- host names -------------------------------------------------------- */
 
-bool resolve_is_numeric(const char *host)
-{
-    struct addrinfo hints = {.ai_flags = AI_NUMERICHOST}, *res = NULL;
-    if (getaddrinfo(host, NULL, &hints, &res) != 0)
-        return false;
-    freeaddrinfo(res);
-    return true;
-}
-
 void resolve_addr_set_port(resolve_addr *a, unsigned port)
 {
     if (a->family == AF_INET6)

@@ -63,8 +63,6 @@ void resolve_list_free(resolve_list *l);
 void resolve_addr_set_port(resolve_addr *a, unsigned port);
 /* The address as numeric text ("127.0.0.1", "::1") into buf; returns its port. */
 int resolve_addr_text(const resolve_addr *a, char *buf, size_t cap);
-/* True if host is a numeric IPv4 or IPv6 address (no lookup needed). */
-bool resolve_is_numeric(const char *host);
 
 /* The SRV records of name (e.g. "_kerberos._tcp.contoso.com"); records
  * whose target is "." or whose port is 0 ("no service here") are left out.
