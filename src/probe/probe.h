@@ -34,6 +34,8 @@ typedef struct probe_ctx {
     transcript tr;
     probe_sess *ss;            /* owned by session.c */
     const probe_runs *runs;    /* the results so far (set by probe_runs_ensure) */
+    struct probe_krb_memo *krb_memo;   /* owned by probe_krb.c: what kdc-time measured of
+                                        * each KDC, for kerberos-ports */
 } probe_ctx;
 
 void probe_ctx_init(probe_ctx *ctx, const probe_opts *o);

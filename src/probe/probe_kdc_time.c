@@ -28,10 +28,46 @@ typedef struct kdc_clock {
     double skew;             /* KDC minus local, seconds */
 } kdc_clock;
 
-/* TCP first (refusals show at once), then UDP.  true once a KRB-ERROR with a
- * clock came back; else *why says what went wrong on each. */
+/* What the checks of one KDC found while they ran: the first KRB-ERROR
+ * that parses gives the clock and ends the others. */
+typedef struct clock_wait {
+    krb_error_msg *msg;
+    kdc_check which;
+    bool ok;
+    char *perr[KDC_NCHECKS];   /* an answer that is not a KRB-ERROR */
+} clock_wait;
+
+static bool got_clock(const kdc_reply *r, kdc_check which, void *arg)
+{
+    clock_wait *cw = arg;
+    if (cw->ok || which == KDC_CHECK_KPASSWD || r->outcome != KDC_ANSWERED)
+        return cw->ok;
+    if (krb_error_parse(r->buf, r->len, cw->msg, &cw->perr[which]) == 0) {
+        cw->ok = true;
+        cw->which = which;
+    } else {
+        krb_error_msg_free(cw->msg);
+    }
+    return cw->ok;
+}
+
+/* "TCP: why; UDP: why" for a KDC that gave no clock. */
+static char *no_clock(const kdc_reply r[KDC_NCHECKS], char *const perr[KDC_NCHECKS])
+{
+    strbuf notes = {0};
+    for (int i = KDC_CHECK_TCP; i <= KDC_CHECK_UDP; i++) {
+        const char *w = perr[i] ? perr[i] : r[i].why ? r[i].why : kdc_outcome_name(r[i].outcome);
+        sb_printf(&notes, "%s%s: %s", notes.len ? "; " : "", i == KDC_CHECK_TCP ? "TCP" : "UDP",
+                  w);
+    }
+    return sb_steal(&notes);
+}
+
+/* TCP and UDP at once (and kpasswd, for kerberos-ports to reuse): true
+ * once a KRB-ERROR with a clock came back; else *why says what went wrong
+ * on each, or only why the name does not resolve (*unresolved). */
 static bool read_kdc_clock(probe_ctx *ctx, const kdc_target *t, const char *realm,
-                           kdc_clock *kc, char **why)
+                           kdc_clock *kc, char **why, bool *unresolved)
 {
     size_t len = 0;
     uint32_t nonce = (uint32_t)getpid() ^ (uint32_t)(probe_wall_now() * 1000);
@@ -40,32 +76,28 @@ static bool read_kdc_clock(probe_ctx *ctx, const kdc_target *t, const char *real
         *why = xasprintf("the realm \"%s\" is empty or too long", realm);
         return false;
     }
-    strbuf notes = {0};
-    bool ok = false;
-    for (int tcp = 1; tcp >= 0 && !ok; tcp--) {
-        kdc_reply_free(&kc->rep);
-        krb_error_msg_free(&kc->msg);
-        kc->transport = tcp ? "tcp" : "udp";
-        kdc_exchange(t->host, t->port, tcp, req, len, ctx->o.timeout_ms, ctx->o.cancel_fd,
-                     &kc->rep);
-        char *perr = NULL;
-        if (kc->rep.outcome != KDC_ANSWERED)
-            perr = xstrdup(kc->rep.why ? kc->rep.why : kdc_outcome_name(kc->rep.outcome));
-        else if (krb_error_parse(kc->rep.buf, kc->rep.len, &kc->msg, &perr) == 0)
-            ok = true;
-        if (perr)
-            sb_printf(&notes, "%s%s: %s", notes.len ? "; " : "", tcp ? "TCP" : "UDP", perr);
-        free(perr);
-    }
+    kdc_reply r[KDC_NCHECKS];
+    bool want[KDC_NCHECKS] = {true, true, t->kpasswd_port != NULL};
+    clock_wait cw = {.msg = &kc->msg};
+    net_opts no = probe_krb_net_opts(ctx);
+    kdc_check_run(t, req, len, &no, want, got_clock, &cw, r);
     free(req);
-    if (ok) {
+    probe_krb_remember(ctx, t, r);
+    *unresolved = r[KDC_CHECK_TCP].outcome == KDC_UNRESOLVED;
+    if (cw.ok) {
+        kc->rep = r[cw.which];
+        memset(&r[cw.which], 0, sizeof r[cw.which]);
+        kc->transport = cw.which == KDC_CHECK_TCP ? "tcp" : "udp";
         double mid = (kc->rep.sent_wall + kc->rep.recv_wall) / 2;
         kc->skew = (double)kc->msg.stime + kc->msg.susec / 1e6 - mid;
-        sb_free(&notes);
     } else {
-        *why = sb_steal(&notes);
+        *why = *unresolved ? xstrdup(r[KDC_CHECK_TCP].why) : no_clock(r, cw.perr);
     }
-    return ok;
+    for (int i = 0; i < KDC_NCHECKS; i++) {
+        kdc_reply_free(&r[i]);
+        free(cw.perr[i]);
+    }
+    return cw.ok;
 }
 
 /* The SMTP server's clock minus ours, as the clock probe measures it
@@ -135,6 +167,32 @@ static probe_status conclude(probe_result *r, const kdc_target *t, double local,
     return ss > sl ? ss : sl;
 }
 
+/* The first domain controller that answers: one that is down must not
+ * hide the clock of the others (kerberos-ports reports each of them).
+ * NULL if none did; *notes says why for each, *nunresolved counts those
+ * whose name does not resolve. */
+static const kdc_target *first_clock(probe_ctx *ctx, const kdc_list *dcs, const char *realm,
+                                     kdc_clock *kc, strbuf *notes, size_t *nunresolved)
+{
+    for (size_t i = 0; i < dcs->n; i++) {
+        bool unresolved = false;
+        char *why = NULL;
+        kdc_reply_free(&kc->rep);
+        krb_error_msg_free(&kc->msg);
+        memset(kc, 0, sizeof *kc);
+        if (read_kdc_clock(ctx, &dcs->v[i], realm, kc, &why, &unresolved))
+            return &dcs->v[i];
+        if (unresolved)
+            sb_printf(notes, "%s%s", notes->len ? "; " : "", why);
+        else
+            sb_printf(notes, "%s%s port %s: %s", notes->len ? "; " : "", dcs->v[i].host,
+                      dcs->v[i].port, why);
+        *nunresolved += unresolved;
+        free(why);
+    }
+    return NULL;
+}
+
 static probe_status probe_kdc_time(probe_ctx *ctx, probe_result *r)
 {
     kdc_list dcs;
@@ -150,24 +208,18 @@ static probe_status probe_kdc_time(probe_ctx *ctx, probe_result *r)
     fact_str(r, "realm", realm);
     fact_str(r, "dc_source", dcs.source);
     kdc_clock kc = {0};
-    const kdc_target *t = NULL;
     probe_status st = ST_ERROR;
-    /* The first domain controller that answers: one that is down must not
-     * hide the clock of the others (kerberos-ports reports each of them). */
     strbuf notes = {0};
-    for (size_t i = 0; i < dcs.n && !t; i++) {
-        kdc_reply_free(&kc.rep);
-        krb_error_msg_free(&kc.msg);
-        memset(&kc, 0, sizeof kc);
-        if (read_kdc_clock(ctx, &dcs.v[i], realm, &kc, &why))
-            t = &dcs.v[i];
-        else
-            sb_printf(&notes, "%s%s port %s: %s", notes.len ? "; " : "", dcs.v[i].host,
-                      dcs.v[i].port, why);
-        free(why);
-        why = NULL;
-    }
-    if (!t) {
+    size_t nunresolved = 0;
+    const kdc_target *t = first_clock(ctx, &dcs, realm, &kc, &notes, &nunresolved);
+    if (!t && nunresolved == dcs.n) {
+        /* Not the KDC's fault, nor a firewall's: its name is the problem. */
+        fact_bool(r, "kdc_answered", false);
+        probe_summary(r, "The KDC's clock was not read: the domain controller's name does not "
+                      "resolve (%s). Check the name%s, or give the controller's IP address",
+                      notes.buf, strcmp(dcs.source, "--dc") == 0 ? " given with --dc" : "");
+        r->could_not_run = true;
+    } else if (!t) {
         fact_bool(r, "kdc_answered", false);
         probe_summary(r, "No KDC answered the clock request: %s", notes.buf);
     } else {

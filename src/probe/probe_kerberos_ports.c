@@ -17,6 +17,8 @@
 
 typedef struct ports_run {
     strbuf lines_bad;        /* sentences for the summary */
+    strbuf unresolved;       /* the domain controllers whose name does not resolve */
+    size_t nunresolved;
     char **lines;            /* one per check, for the fact list */
     size_t nlines;
     bool kdc_bad, kpasswd_bad;
@@ -36,46 +38,59 @@ static const char *meaning(kdc_outcome o)
     }
 }
 
-static void record(ports_run *pr, int slot, const kdc_target *t, const char *proto,
-                   const char *port, const kdc_reply *rep)
+static const char *const check_proto[KDC_NCHECKS] = {"TCP", "UDP", "TCP"};
+
+/* One check's line; reused: when and by whom it was measured. */
+static void record(ports_run *pr, kdc_check slot, const kdc_target *t, const kdc_reply *rep,
+                   double age_ms)
 {
     kdc_outcome o = rep->outcome;
+    const char *port = slot == KDC_CHECK_KPASSWD ? t->kpasswd_port : t->port;
+    char *when = age_ms >= 0 ? xasprintf(", measured by kdc-time %.1f s before", age_ms / 1000)
+                             : xstrdup("");
     pr->lines = xrealloc(pr->lines, (pr->nlines + 1) * sizeof *pr->lines);
-    pr->lines[pr->nlines++] = xasprintf("%s %s/%s: %s (%.0f ms)", t->host, proto, port,
-                                        kdc_outcome_name(o), rep->rtt_ms);
-    bool ok = o == KDC_ANSWERED || (slot == 2 && o == KDC_OPEN);
+    pr->lines[pr->nlines++] = xasprintf("%s %s/%s: %s (%.0f ms%s)", t->host, check_proto[slot],
+                                        port, kdc_outcome_name(o), rep->rtt_ms, when);
+    free(when);
+    bool ok = o == KDC_ANSWERED || (slot == KDC_CHECK_KPASSWD && o == KDC_OPEN);
     if (ok)
         return;
     if (pr->worst[slot] == KDC_ANSWERED)
         pr->worst[slot] = o;
-    *(slot == 2 ? &pr->kpasswd_bad : &pr->kdc_bad) = true;
+    if (o == KDC_UNRESOLVED || o == KDC_CANCELLED)
+        return;   /* nothing was measured: not a blocked port */
+    *(slot == KDC_CHECK_KPASSWD ? &pr->kpasswd_bad : &pr->kdc_bad) = true;
     sb_printf(&pr->lines_bad, "%s%s %s %s is %s", pr->lines_bad.len ? "; " : "", t->host,
-              proto, port, meaning(o));
+              check_proto[slot], port, meaning(o));
 }
 
-/* An answer counts only if it is a Kerberos message. */
-static void ask(probe_ctx *ctx, ports_run *pr, const kdc_target *t, bool tcp,
-                const unsigned char *req, size_t len)
-{
-    kdc_reply rep;
-    kdc_exchange(t->host, t->port, tcp, req, len, ctx->o.timeout_ms, ctx->o.cancel_fd, &rep);
-    if (rep.outcome == KDC_ANSWERED && krb_msg_type(rep.buf, rep.len) < 0)
-        rep.outcome = KDC_BADREPLY;
-    record(pr, tcp ? 0 : 1, t, tcp ? "TCP" : "UDP", t->port, &rep);
-    kdc_reply_free(&rep);
-}
-
+/* The three checks at once, less those kdc-time already made of this
+ * domain controller in this run.  An answer counts only if it is a
+ * Kerberos message. */
 static void check_target(probe_ctx *ctx, ports_run *pr, const kdc_target *t,
                          const unsigned char *req, size_t len)
 {
-    ask(ctx, pr, t, true, req, len);
-    ask(ctx, pr, t, false, req, len);
-    if (!t->kpasswd_port)
-        return;
-    kdc_reply rep;
-    kdc_tcp_open(t->host, t->kpasswd_port, ctx->o.timeout_ms, ctx->o.cancel_fd, &rep);
-    record(pr, 2, t, "TCP", t->kpasswd_port, &rep);
-    kdc_reply_free(&rep);
+    kdc_reply seen[KDC_NCHECKS], now[KDC_NCHECKS];
+    double age = probe_krb_recall(ctx, t, seen);
+    bool want[KDC_NCHECKS];
+    for (int i = 0; i < KDC_NCHECKS; i++)
+        want[i] = seen[i].outcome == KDC_PENDING && (i != KDC_CHECK_KPASSWD || t->kpasswd_port);
+    net_opts no = probe_krb_net_opts(ctx);
+    kdc_check_run(t, req, len, &no, want, NULL, NULL, now);
+    for (int i = 0; i < KDC_NCHECKS; i++) {
+        bool reused = !want[i] && seen[i].outcome != KDC_PENDING;
+        kdc_reply *rep = reused ? &seen[i] : &now[i];
+        if (i == KDC_CHECK_KPASSWD && !t->kpasswd_port)
+            continue;
+        if (i != KDC_CHECK_KPASSWD && rep->outcome == KDC_ANSWERED &&
+            krb_msg_type(rep->buf, rep->len) < 0)
+            rep->outcome = KDC_BADREPLY;
+        record(pr, (kdc_check)i, t, rep, reused ? age : -1);
+        if (i == KDC_CHECK_TCP && rep->outcome == KDC_UNRESOLVED)
+            sb_printf(&pr->unresolved, "%s%s", pr->nunresolved++ ? "; " : "", rep->why);
+        kdc_reply_free(&seen[i]);
+        kdc_reply_free(&now[i]);
+    }
 }
 
 static probe_status conclude(probe_result *r, ports_run *pr, const kdc_list *dcs)
@@ -88,6 +103,14 @@ static probe_status conclude(probe_result *r, ports_run *pr, const kdc_list *dcs
     fact_list(r, "checks", pr->lines, pr->nlines);
     fact_bool(r, "blocked", pr->kdc_bad);
     const char *who = dcs->n == 1 ? dcs->v[0].host : "the domain controllers";
+    if (pr->nunresolved == dcs->n) {
+        probe_summary(r, "Kerberos ports were not checked: the domain controller's name does "
+                      "not resolve (%s). Check the name%s, or give the controller's IP address",
+                      pr->unresolved.buf, strcmp(dcs->source, "--dc") == 0 ?
+                      " given with --dc" : "");
+        r->could_not_run = true;
+        return ST_ERROR;
+    }
     if (pr->kdc_bad) {
         probe_summary(r, "Kerberos is blocked between this machine and %s: %s. Exchange "
                       "servers then fall back from Kerberos or fail to authenticate; open "
@@ -98,6 +121,11 @@ static probe_status conclude(probe_result *r, ports_run *pr, const kdc_list *dcs
     if (pr->kpasswd_bad) {
         probe_summary(r, "The KDC answers on %s, but kpasswd does not: %s (password changes "
                       "over Kerberos fail)", who, pr->lines_bad.buf);
+        return ST_WARN;
+    }
+    if (pr->nunresolved) {
+        probe_summary(r, "Kerberos answers on the domain controllers whose names resolve, but "
+                      "not on all of them: %s", pr->unresolved.buf);
         return ST_WARN;
     }
     probe_summary(r, "Kerberos answers on %s: TCP and UDP %s answered an AS-REQ%s", who,
@@ -139,6 +167,7 @@ static probe_status probe_kerberos_ports(probe_ctx *ctx, probe_result *r)
         free(pr.lines[i]);
     free(pr.lines);
     sb_free(&pr.lines_bad);
+    sb_free(&pr.unresolved);
     free(names);
     free(req);
     free(realm);

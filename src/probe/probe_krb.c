@@ -62,6 +62,174 @@ char *probe_krb_realm(probe_ctx *ctx)
     return dom;
 }
 
+/* ---- what one probe learnt for the next -------------------------------- */
+
+typedef struct kdc_seen {
+    char *host, *port, *kpasswd;
+    kdc_reply r[KDC_NCHECKS];
+    double at_ms;
+} kdc_seen;
+
+struct probe_krb_memo {
+    kdc_seen *v;
+    size_t n;
+    char *srv_domain;        /* the SRV lookup kdc-time made, NULL if none */
+    kdc_list srv;
+    char *srv_why;           /* why it failed, or NULL */
+    double srv_at_ms;
+};
+
+static struct probe_krb_memo *memo(probe_ctx *ctx)
+{
+    if (!ctx->krb_memo)
+        ctx->krb_memo = xcalloc(1, sizeof *ctx->krb_memo);
+    return ctx->krb_memo;
+}
+
+static bool same_str(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static void seen_free(kdc_seen *s)
+{
+    free(s->host);
+    free(s->port);
+    free(s->kpasswd);
+    for (int i = 0; i < KDC_NCHECKS; i++)
+        kdc_reply_free(&s->r[i]);
+}
+
+static kdc_seen *seen_find(struct probe_krb_memo *m, const kdc_target *t)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (same_str(m->v[i].host, t->host) && same_str(m->v[i].port, t->port) &&
+            same_str(m->v[i].kpasswd, t->kpasswd_port))
+            return &m->v[i];
+    return NULL;
+}
+
+static void seen_drop(struct probe_krb_memo *m, kdc_seen *s)
+{
+    seen_free(s);
+    *s = m->v[--m->n];
+}
+
+static void reply_copy(kdc_reply *to, const kdc_reply *from)
+{
+    *to = *from;
+    to->buf = from->buf ? xmalloc(from->len) : NULL;
+    if (from->buf)
+        memcpy(to->buf, from->buf, from->len);
+    to->why = from->why ? xstrdup(from->why) : NULL;
+}
+
+void probe_krb_remember(probe_ctx *ctx, const kdc_target *t, const kdc_reply r[KDC_NCHECKS])
+{
+    struct probe_krb_memo *m = memo(ctx);
+    kdc_seen *s = seen_find(m, t);
+    if (s)
+        seen_drop(m, s);
+    m->v = xrealloc(m->v, (m->n + 1) * sizeof *m->v);
+    s = &m->v[m->n++];
+    memset(s, 0, sizeof *s);
+    s->host = xstrdup(t->host);
+    s->port = t->port ? xstrdup(t->port) : NULL;
+    s->kpasswd = t->kpasswd_port ? xstrdup(t->kpasswd_port) : NULL;
+    s->at_ms = util_now_ms();
+    for (int i = 0; i < KDC_NCHECKS; i++) {
+        if (r[i].outcome == KDC_PENDING || r[i].outcome == KDC_CANCELLED)
+            s->r[i].outcome = KDC_PENDING;   /* not measured: nothing to hand on */
+        else
+            reply_copy(&s->r[i], &r[i]);
+    }
+}
+
+double probe_krb_recall(probe_ctx *ctx, const kdc_target *t, kdc_reply r[KDC_NCHECKS])
+{
+    for (int i = 0; i < KDC_NCHECKS; i++) {
+        memset(&r[i], 0, sizeof r[i]);
+        r[i].outcome = KDC_PENDING;
+    }
+    kdc_seen *s = ctx->krb_memo ? seen_find(ctx->krb_memo, t) : NULL;
+    if (!s)
+        return -1;
+    double age = util_now_ms() - s->at_ms;
+    if (age <= PROBE_KRB_RECALL_MS)
+        for (int i = 0; i < KDC_NCHECKS; i++) {
+            r[i] = s->r[i];
+            memset(&s->r[i], 0, sizeof s->r[i]);
+        }
+    seen_drop(ctx->krb_memo, s);
+    return age <= PROBE_KRB_RECALL_MS ? age : -1;
+}
+
+void probe_krb_forget(probe_ctx *ctx)
+{
+    struct probe_krb_memo *m = ctx->krb_memo;
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->n; i++)
+        seen_free(&m->v[i]);
+    free(m->v);
+    free(m->srv_domain);
+    kdc_list_free(&m->srv);
+    free(m->srv_why);
+    free(m);
+    ctx->krb_memo = NULL;
+}
+
+net_opts probe_krb_net_opts(const probe_ctx *ctx)
+{
+    return (net_opts){.timeout_ms = ctx->o.timeout_ms, .cancel_fd = ctx->o.cancel_fd};
+}
+
+static void list_copy(kdc_list *to, const kdc_list *from)
+{
+    memset(to, 0, sizeof *to);
+    to->v = xcalloc(from->n ? from->n : 1, sizeof *to->v);
+    for (size_t i = 0; i < from->n; i++) {
+        const kdc_target *t = &from->v[i];
+        to->v[i] = (kdc_target){xstrdup(t->host), xstrdup(t->port),
+                                t->kpasswd_port ? xstrdup(t->kpasswd_port) : NULL};
+    }
+    to->n = from->n;
+    to->source = from->source ? xstrdup(from->source) : NULL;
+}
+
+/* The SRV lookup of the domain: taken once from the previous probe's if
+ * recent, else asked now and kept for the next. */
+static int srv_targets(probe_ctx *ctx, const char *dom, kdc_list *out, char **why)
+{
+    struct probe_krb_memo *m = memo(ctx);
+    if (m->srv_domain && strcmp(m->srv_domain, dom) == 0 &&
+        util_now_ms() - m->srv_at_ms <= PROBE_KRB_RECALL_MS) {
+        int rc = m->srv_why ? -1 : 0;
+        if (rc == 0)
+            list_copy(out, &m->srv);
+        else
+            *why = xstrdup(m->srv_why);
+        if (rc != 0)
+            memset(out, 0, sizeof *out);
+        free(m->srv_domain);
+        m->srv_domain = NULL;
+        return rc;
+    }
+    net_opts no = probe_krb_net_opts(ctx);
+    int rc = kdc_list_from_srv(dom, &no, out, why);
+    free(m->srv_domain);
+    kdc_list_free(&m->srv);
+    free(m->srv_why);
+    m->srv_why = NULL;
+    m->srv_domain = xstrdup(dom);
+    m->srv_at_ms = util_now_ms();
+    if (rc == 0)
+        list_copy(&m->srv, out);
+    else
+        m->srv_why = xstrdup(*why);
+    return rc;
+}
+
 int probe_krb_targets(probe_ctx *ctx, kdc_list *out, char **why)
 {
     if (ctx->o.dc && strcmp(ctx->o.dc, "none") == 0) {
@@ -80,7 +248,7 @@ int probe_krb_targets(probe_ctx *ctx, kdc_list *out, char **why)
                        "(EHLO, banner, NTLM); give one with --dc HOST");
         return -1;
     }
-    int rc = kdc_list_from_srv(dom, out, why);
+    int rc = srv_targets(ctx, dom, out, why);
     free(dom);
     return rc;
 }

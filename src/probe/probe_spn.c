@@ -6,7 +6,12 @@
  * krb5, the library Cyrus SASL's GSSAPI plugin already loads.  The lookups
  * run on a private MEMORY copy of the cache's ticket-granting tickets, so the
  * KDC answers each one (a service ticket cached earlier, by X-EXPS GSSAPI say,
- * would hide an SPN deleted since) and nothing is stored back. */
+ * would hide an SPN deleted since) and nothing is stored back.
+ * With --dc, libkrb5 does not reach the KDC itself (its own schedule takes
+ * up to 3 s per UDP server and pass plus 14 s, and 10 s more per TCP
+ * connection, whatever --timeout says, and ignores Esc): a pre-send hook
+ * hands each request for the realm to the named domain controllers through
+ * krb_kdc_io.c, within the timeout and cancellable. */
 #include "config.h"
 
 #include <ctype.h>
@@ -15,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proto/krb_der.h"
 #include "probe/probe_krb.h"
 #include "base/util.h"
 
@@ -32,7 +38,71 @@ typedef struct spn_run {
     char *fqdn;
     spn_state st[NSVC];
     char *msg[NSVC];       /* krb5's own message for each failure */
+    probe_ctx *ctx;
+    kdc_list dcs;            /* --dc: where the send hook takes requests */
+    bool unreach;            /* a request found no KDC */
 } spn_run;
+
+#define KRB_ERR_RESPONSE_TOO_BIG 52
+
+/* An answer is taken over TCP always, over UDP unless it says "too big for
+ * UDP" (TCP then carries the real one). */
+static bool kdc_answered(const kdc_reply *r, kdc_check which, void *arg)
+{
+    (void)arg;
+    if (which == KDC_CHECK_KPASSWD || r->outcome != KDC_ANSWERED)
+        return false;
+    if (which == KDC_CHECK_TCP)
+        return true;
+    krb_error_msg m;
+    char *err = NULL;
+    bool big = krb_error_parse(r->buf, r->len, &m, &err) == 0 &&
+               m.error_code == KRB_ERR_RESPONSE_TOO_BIG;
+    krb_error_msg_free(&m);
+    free(err);
+    return !big;
+}
+
+/* libkrb5's pre-send hook: the request goes to the --dc controllers in
+ * turn, each within one timeout; requests for another realm (a referral)
+ * are left to libkrb5. */
+static krb5_error_code KRB5_CALLCONV send_hook(krb5_context kc, void *data,
+                                               const krb5_data *realm,
+                                               const krb5_data *message,
+                                               krb5_data **new_message, krb5_data **reply)
+{
+    (void)new_message;
+    spn_run *s = data;
+    if (realm->length != strlen(s->realm) || memcmp(realm->data, s->realm, realm->length) != 0)
+        return 0;
+    net_opts no = probe_krb_net_opts(s->ctx);
+    strbuf why = {0};
+    krb5_error_code ret = KRB5_KDC_UNREACH;
+    for (size_t i = 0; i < s->dcs.n && ret; i++) {
+        kdc_reply r[KDC_NCHECKS];
+        bool want[KDC_NCHECKS] = {true, true, false};
+        kdc_check_run(&s->dcs.v[i], (const unsigned char *)message->data, message->length,
+                      &no, want, kdc_answered, NULL, r);
+        for (int k = KDC_CHECK_TCP; k <= KDC_CHECK_UDP && ret; k++)
+            if (kdc_answered(&r[k], (kdc_check)k, NULL)) {
+                krb5_data got = {.magic = KV5M_DATA, .length = (unsigned)r[k].len,
+                                 .data = (char *)r[k].buf};
+                ret = krb5_copy_data(kc, &got, reply);
+            }
+        if (ret)
+            sb_printf(&why, "%s%s port %s: TCP: %s; UDP: %s", why.len ? "; " : "",
+                      s->dcs.v[i].host, s->dcs.v[i].port,
+                      r[0].why ? r[0].why : kdc_outcome_name(r[0].outcome),
+                      r[1].why ? r[1].why : kdc_outcome_name(r[1].outcome));
+        for (int k = 0; k < KDC_NCHECKS; k++)
+            kdc_reply_free(&r[k]);
+    }
+    if (ret)
+        krb5_set_error_message(kc, ret, "no domain controller answered the ticket request: %s",
+                               why.buf);
+    sb_free(&why);
+    return ret;
+}
 
 static spn_state classify(krb5_error_code e)
 {
@@ -60,6 +130,7 @@ static void ask_spn(spn_run *s, int i)
         e = krb5_get_credentials(s->kc, KRB5_GC_NO_STORE, s->cc, &in, &out);
     }
     s->st[i] = classify(e);
+    s->unreach |= e == KRB5_KDC_UNREACH;
     if (e) {
         const char *m = krb5_get_error_message(s->kc, e);
         s->msg[i] = xstrdup(m);
@@ -233,6 +304,7 @@ static void close_run(spn_run *s)
         krb5_free_context(s->kc);
     free(s->realm);
     free(s->fqdn);
+    kdc_list_free(&s->dcs);
 }
 
 static probe_status probe_spn(probe_ctx *ctx, probe_result *r)
@@ -261,13 +333,24 @@ static probe_status probe_spn(probe_ctx *ctx, probe_result *r)
         fact_str(r, "fqdn", s.fqdn);
         st = ST_SKIP;
     } else {
-        char *client = NULL;
+        char *client = NULL, *dcwhy = NULL;
+        s.ctx = ctx;
+        if (ctx->o.dc && kdc_list_from_spec(ctx->o.dc, &s.dcs, &dcwhy) == 0)
+            krb5_set_kdc_send_hook(s.kc, send_hook, &s);
+        free(dcwhy);
         if (krb5_unparse_name(s.kc, s.me, &client) == 0) {
             fact_str(r, "client", client);
             krb5_free_unparsed_name(s.kc, client);
         }
-        for (int i = 0; i < NSVC; i++)
+        for (int i = 0; i < NSVC; i++) {
+            /* No controller answered the first: the second would wait as long. */
+            if (i > 0 && s.dcs.n && s.unreach) {
+                s.st[i] = SPN_ERROR;
+                s.msg[i] = xstrdup(s.msg[0]);
+                continue;
+            }
             ask_spn(&s, i);
+        }
         st = conclude(r, ctx, &s);
     }
     free(why);

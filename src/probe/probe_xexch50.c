@@ -4,6 +4,7 @@
  * Tried unauthenticated and, with credentials, after AUTH (KB843106). */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,14 +1,19 @@
 /* krb_kdc: reaching a KDC without a krb5 context.  Names the domain
  * controllers (`--dc HOST[:PORT[,KPASSWD_PORT]]`, or DNS SRV
- * _kerberos._tcp.<domain>), sends one message over UDP or TCP (4-byte length
- * prefix) with a deadline, and says what happened in the terms an admin
- * checks a firewall with: answered, refused, silent (filtered).
- * Every char * here is allocated and owned by the caller or the struct. */
+ * _kerberos._tcp.<domain> through resolve.c), and checks one of them: one
+ * message over TCP (4-byte length prefix) and over UDP, and a connection to
+ * kpasswd, all at once in one poll loop within one timeout, saying what
+ * happened in the terms an admin checks a firewall with: answered,
+ * refused, silent (filtered).  krb_kdc.c holds the names, krb_kdc_io.c the
+ * checks.  Every char * here is allocated and owned by the caller or the
+ * struct. */
 #ifndef SMTPWIZ_KRB_KDC_H
 #define SMTPWIZ_KRB_KDC_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "proto/net.h"
 
 #define KDC_REPLY_MAX 65536   /* a larger TCP length prefix is a bad reply */
 #define KDC_SRV_MAX   8       /* domain controllers taken from DNS */
@@ -24,6 +29,7 @@ typedef enum {
     KDC_BADREPLY,      /* an answer that is not Kerberos */
     KDC_CANCELLED,
     KDC_IOERR,
+    KDC_PENDING,       /* not run, or still running when the caller had enough */
 } kdc_outcome;
 
 typedef struct kdc_target {
@@ -54,18 +60,27 @@ const char *kdc_outcome_name(kdc_outcome o);   /* "answered", "refused", ... */
 void kdc_list_free(kdc_list *l);
 /* HOST, HOST:PORT, HOST:PORT,KPASSWD or [v6]:PORT into a one-entry list. */
 int kdc_list_from_spec(const char *spec, kdc_list *out, char **err);
-/* DNS SRV _kerberos._tcp.<domain> (res_query).  0, or -1 with *err set. */
-int kdc_list_from_srv(const char *domain, kdc_list *out, char **err);
+/* DNS SRV _kerberos._tcp.<domain>, within o's timeout and deadline,
+ * cancellable.  0, or -1 with *err set. */
+int kdc_list_from_srv(const char *domain, const net_opts *o, kdc_list *out, char **err);
 /* Decode an SRV answer (split out for tests).  Returns the count kept. */
 int kdc_srv_parse(const unsigned char *ans, int len, kdc_list *out);
 
-/* Send req to host:port over UDP or TCP and wait up to timeout_ms for a
- * reply.  UDP sends again at half the timeout.  r is filled in always. */
-void kdc_exchange(const char *host, const char *port, bool tcp, const unsigned char *req,
-                  size_t len, int timeout_ms, int cancel_fd, kdc_reply *r);
-/* A TCP connection only (kpasswd): KDC_OPEN or why not. */
-void kdc_tcp_open(const char *host, const char *port, int timeout_ms, int cancel_fd,
-                  kdc_reply *r);
+/* The checks of one domain controller. */
+typedef enum { KDC_CHECK_TCP = 0, KDC_CHECK_UDP, KDC_CHECK_KPASSWD, KDC_NCHECKS } kdc_check;
+
+/* Told of each check as it ends; true stops the others (left KDC_PENDING). */
+typedef bool (*kdc_enough_fn)(const kdc_reply *r, kdc_check which, void *arg);
+
+/* Run the wanted checks of t at once: TCP and UDP to t->port send req and
+ * wait for a reply (UDP sends again halfway), TCP to t->kpasswd_port only
+ * connects.  The name is resolved once, and all of it ends within one
+ * o->timeout_ms (never past o->deadline_ms); o->cancel_fd cancels.  r[i]
+ * is filled in always: KDC_PENDING for a check not wanted or stopped by
+ * enough (which may be NULL). */
+void kdc_check_run(const kdc_target *t, const unsigned char *req, size_t len,
+                   const net_opts *o, const bool want[KDC_NCHECKS], kdc_enough_fn enough,
+                   void *arg, kdc_reply r[KDC_NCHECKS]);
 void kdc_reply_free(kdc_reply *r);
 
 #endif

@@ -1,10 +1,9 @@
 /* net: see net.h.  Every socket is non-blocking; every wait is a poll() on
- * the socket and the cancel descriptor with the time left to the deadline. */
+ * the socket and the cancel descriptor with the time left to the sooner of
+ * the wait's own timeout and the run's deadline. */
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,10 +11,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <openssl/err.h>
 
 #include "proto/net.h"
 #include "base/util.h"
@@ -24,9 +21,10 @@
 
 struct conn {
     int fd;
-    SSL *ssl;
+    const net_transport *tp;
+    void *tp_state;     /* owned: tp->free at close */
     net_opts o;
-    char addr[INET6_ADDRSTRLEN];
+    char addr[64];
     int port;
     double connect_ms;
     char buf[NET_BUF];
@@ -42,20 +40,34 @@ const char *net_err_name(net_err e)
     return (unsigned)e < sizeof names / sizeof *names ? names[e] : "unknown";
 }
 
-static int ms_left(double deadline)
+double net_opts_until(const net_opts *o)
 {
-    double left = deadline - util_now_ms();
+    double until = util_now_ms() + o->timeout_ms;
+    return o->deadline_ms > 0 && o->deadline_ms < until ? o->deadline_ms : until;
+}
+
+char *net_timeout_text(const net_opts *o, double until_ms)
+{
+    if (o->deadline_ms > 0 && until_ms >= o->deadline_ms)
+        return xstrdup("the run reached its deadline before an answer came");
+    return xstrdup("no answer before the timeout");
+}
+
+static int ms_left(double until)
+{
+    double left = until - util_now_ms();
     return left <= 0 ? 0 : (int)left + 1;
 }
 
-/* Wait for events on fd until the deadline; NET_OK when ready. */
-static net_err wait_fd(int fd, short events, int cancel_fd, double deadline, char **err)
+/* Wait for events on fd until `until` (already clamped to the deadline). */
+static net_err wait_fd(int fd, short events, const net_opts *o, double until, char **err)
 {
+    int cancel_fd = o->cancel_fd;
     for (;;) {
         struct pollfd p[2] = {{.fd = fd, .events = events}, {.fd = cancel_fd, .events = POLLIN}};
-        int timeout = ms_left(deadline);
+        int timeout = ms_left(until);
         if (timeout == 0) {
-            *err = xstrdup("no answer before the timeout");
+            *err = net_timeout_text(o, until);
             return NET_ETIMEOUT;
         }
         int n = poll(p, cancel_fd >= 0 ? 2 : 1, timeout);
@@ -77,7 +89,14 @@ static net_err wait_fd(int fd, short events, int cancel_fd, double deadline, cha
     }
 }
 
-static net_err errno_to_net(int e)
+net_err net_wait(conn *c, net_want want, double until_ms, char **err)
+{
+    if (c->o.deadline_ms > 0 && c->o.deadline_ms < until_ms)
+        until_ms = c->o.deadline_ms;
+    return wait_fd(c->fd, want == NET_WANT_READ ? POLLIN : POLLOUT, &c->o, until_ms, err);
+}
+
+net_err net_errno(int e)
 {
     switch (e) {
     case ECONNREFUSED: return NET_EREFUSED;
@@ -89,104 +108,123 @@ static net_err errno_to_net(int e)
     }
 }
 
-/* One address: non-blocking connect, wait for writability, read SO_ERROR. */
-static net_err connect_one(const struct addrinfo *ai, const net_opts *o, double deadline,
-                           int *fd_out, char **err)
+net_err net_socket_connect(const resolve_addr *a, int type, int *fd_out, bool *pending,
+                           char **err)
 {
-    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
+    *pending = false;
+    int fd = socket(a->family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         int saved = errno;   /* xasprintf may change errno */
         *err = xasprintf("cannot create a socket: %s", strerror(saved));
-        return errno_to_net(saved);
+        return net_errno(saved);
     }
-    net_err e = NET_OK;
-    if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
-        if (errno != EINPROGRESS) {
-            int saved = errno;
+    if (connect(fd, (const struct sockaddr *)&a->sa, a->len) < 0) {
+        int saved = errno;
+        if (saved == EINPROGRESS) {
+            *pending = true;
+        } else {
             *err = xstrdup(strerror(saved));
-            e = errno_to_net(saved);
-            goto out;
+            close(fd);
+            return net_errno(saved);
         }
-        e = wait_fd(fd, POLLOUT, o->cancel_fd, deadline, err);
-        if (e != NET_OK)
-            goto out;
-        int soerr = 0;
-        socklen_t sl = sizeof soerr;
-        getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl);
-        if (soerr) {
-            *err = xstrdup(strerror(soerr));
-            e = errno_to_net(soerr);
-            goto out;
-        }
+    }
+    *fd_out = fd;
+    return NET_OK;
+}
+
+net_err net_connect_result(int fd, char **err)
+{
+    int soerr = 0;
+    socklen_t sl = sizeof soerr;
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0)
+        soerr = errno;
+    if (soerr) {
+        *err = xstrdup(strerror(soerr));
+        return net_errno(soerr);
+    }
+    return NET_OK;
+}
+
+/* One address: non-blocking connect, wait for writability, read SO_ERROR. */
+static net_err connect_one(const resolve_addr *a, const net_opts *o, double until,
+                           int *fd_out, char **err)
+{
+    int fd = -1;
+    bool pending = false;
+    net_err e = net_socket_connect(a, SOCK_STREAM, &fd, &pending, err);
+    if (e != NET_OK)
+        return e;
+    if (pending) {
+        e = wait_fd(fd, POLLOUT, o, until, err);
+        if (e == NET_OK)
+            e = net_connect_result(fd, err);
+    }
+    if (e != NET_OK) {
+        close(fd);
+        return e;
     }
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-out:
-    if (e != NET_OK)
-        close(fd);
-    else
-        *fd_out = fd;
-    return e;
+    *fd_out = fd;
+    return NET_OK;
 }
 
-static void fill_peer(conn *c, const struct addrinfo *ai)
+static net_err plain_read(conn *c, void *state, void *buf, size_t cap, size_t *got,
+                          double until, char **err);
+static net_err plain_write(conn *c, void *state, const void *buf, size_t len, size_t *put,
+                           double until, char **err);
+static const net_transport plain = {plain_read, plain_write, NULL};
+
+static conn *conn_new(int fd, const resolve_addr *a, const net_opts *o, double connect_ms)
 {
-    if (ai->ai_family == AF_INET6) {
-        const struct sockaddr_in6 *s6 = (const void *)ai->ai_addr;
-        inet_ntop(AF_INET6, &s6->sin6_addr, c->addr, sizeof c->addr);
-        c->port = ntohs(s6->sin6_port);
-    } else {
-        const struct sockaddr_in *s4 = (const void *)ai->ai_addr;
-        inet_ntop(AF_INET, &s4->sin_addr, c->addr, sizeof c->addr);
-        c->port = ntohs(s4->sin_port);
-    }
+    conn *c = xcalloc(1, sizeof *c);
+    c->fd = fd;
+    c->tp = &plain;
+    c->o = *o;
+    c->port = resolve_addr_text(a, c->addr, sizeof c->addr);
+    c->connect_ms = connect_ms;
+    return c;
 }
 
-/* Try every address in turn; report the most telling failure. */
+/* Resolve (within the timeout), then try every address in turn; report
+ * the most telling failure. */
 net_err net_connect(const char *host, const char *port, const net_opts *o,
                     conn **out, char **err)
 {
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-                             .ai_flags = AI_ADDRCONFIG}, *res = NULL;
     *out = NULL;
-    int gai = getaddrinfo(host, port, &hints, &res);
-    if (gai == EAI_ADDRFAMILY || gai == EAI_NODATA) {
-        hints.ai_flags = 0;
-        gai = getaddrinfo(host, port, &hints, &res);
+    int pnum = util_parse_port(port, 1);
+    if (pnum < 0) {
+        *err = xasprintf("\"%s\" is not a port number", port);
+        return NET_EIO;
     }
-    if (gai != 0) {
-        *err = xasprintf("the name %s does not resolve (%s)", host, gai_strerror(gai));
-        return NET_ERESOLVE;
-    }
+    resolve_wait w = {net_opts_until(o), o->cancel_fd};
+    resolve_list addrs;
+    resolve_err re = resolve_host(host, (unsigned)pnum, &w, &addrs, err);
+    if (re != RESOLVE_OK)
+        return re == RESOLVE_ECANCEL ? NET_ECANCEL : NET_ERESOLVE;
     net_err best = NET_EIO;
     char *msg = NULL;
-    for (const struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-        conn tmp = {0};
-        fill_peer(&tmp, ai);
+    for (size_t i = 0; i < addrs.n; i++) {
+        char text[64];
+        resolve_addr_text(&addrs.v[i], text, sizeof text);
         double start = util_now_ms();
-        double deadline = start + o->timeout_ms;
         int fd = -1;
         char *e1 = NULL;
-        net_err e = connect_one(ai, o, deadline, &fd, &e1);
+        net_err e = connect_one(&addrs.v[i], o, net_opts_until(o), &fd, &e1);
         if (e == NET_OK) {
-            conn *c = xcalloc(1, sizeof *c);
-            *c = tmp;
-            c->fd = fd;
-            c->o = *o;
-            c->connect_ms = util_now_ms() - start;
-            *out = c;
+            *out = conn_new(fd, &addrs.v[i], o, util_now_ms() - start);
             free(msg);
-            freeaddrinfo(res);
+            resolve_list_free(&addrs);
             return NET_OK;
         }
         free(msg);
-        msg = xasprintf("%s port %s: %s", tmp.addr, port, e1);
+        msg = xasprintf("%s port %s: %s", text, port, e1);
         free(e1);
         best = e;
         if (e == NET_ECANCEL)
             break;
     }
-    freeaddrinfo(res);
+    resolve_list_free(&addrs);
     *err = msg ? msg : xasprintf("%s has no usable address", host);
     return best;
 }
@@ -195,10 +233,8 @@ void net_close(conn *c)
 {
     if (!c)
         return;
-    if (c->ssl) {
-        SSL_set_quiet_shutdown(c->ssl, 1);
-        SSL_free(c->ssl);
-    }
+    if (c->tp->free)
+        c->tp->free(c->tp_state);
     if (c->fd >= 0)
         close(c->fd);
     free(c);
@@ -210,6 +246,7 @@ int net_peer_port(const conn *c) { return c->port; }
 double net_connect_ms(const conn *c) { return c->connect_ms; }
 int net_timeout_ms(const conn *c) { return c->o.timeout_ms; }
 void net_set_timeout(conn *c, int timeout_ms) { c->o.timeout_ms = timeout_ms; }
+double net_until(const conn *c) { return net_opts_until(&c->o); }
 size_t net_pending(const conn *c) { return c->len; }
 
 void net_read_nowait(conn *c, const char **data, size_t *len)
@@ -218,89 +255,35 @@ void net_read_nowait(conn *c, const char **data, size_t *len)
         c->off = 0;
     size_t end = c->off + c->len;
     if (end < NET_BUF) {
-        if (c->ssl) {
-            ERR_clear_error();
-            int n = SSL_read(c->ssl, c->buf + end, (int)(NET_BUF - end));
-            if (n > 0)
-                c->len += (size_t)n;
-            ERR_clear_error();   /* a failure shows at the next read or write */
-        } else {
-            ssize_t n = recv(c->fd, c->buf + end, NET_BUF - end, MSG_DONTWAIT);
-            if (n > 0)
-                c->len += (size_t)n;
-        }
+        /* The transport's read with no time to wait: what has arrived, if
+         * any (TLS: application data only; a session ticket is consumed). */
+        size_t got = 0;
+        char *err = NULL;
+        if (c->tp->read(c, c->tp_state, c->buf + end, NET_BUF - end, &got, util_now_ms(),
+                        &err) == NET_OK)
+            c->len += got;
+        free(err);   /* a failure shows at the next read or write */
     }
     *data = c->buf + c->off;
     *len = c->len;
 }
 
-void net_attach_ssl(conn *c, SSL *ssl)
+void net_set_transport(conn *c, const net_transport *t, void *state)
 {
-    c->ssl = ssl;
+    if (c->tp->free)
+        c->tp->free(c->tp_state);
+    c->tp = t;
+    c->tp_state = state;
 }
 
-static char *ssl_errors(void)
+static net_err plain_read(conn *c, void *state, void *buf, size_t cap, size_t *got,
+                          double until, char **err)
 {
-    strbuf sb = {0};
-    unsigned long e;
-    char one[256];
-    while ((e = ERR_get_error()) != 0) {
-        ERR_error_string_n(e, one, sizeof one);
-        if (sb.len)
-            sb_puts(&sb, "; ");
-        sb_puts(&sb, one);
-    }
-    return sb.len ? sb_steal(&sb) : xstrdup("unknown TLS error");
-}
-
-net_err net_wait_ssl(conn *c, SSL *ssl, int ssl_ret, double deadline_ms, char **err)
-{
-    int e = SSL_get_error(ssl, ssl_ret);
-    switch (e) {
-    case SSL_ERROR_WANT_READ:
-        return wait_fd(c->fd, POLLIN, c->o.cancel_fd, deadline_ms, err);
-    case SSL_ERROR_WANT_WRITE:
-        return wait_fd(c->fd, POLLOUT, c->o.cancel_fd, deadline_ms, err);
-    case SSL_ERROR_ZERO_RETURN:
-        *err = xstrdup("the server closed the TLS session");
-        return NET_ECLOSED;
-    case SSL_ERROR_SYSCALL:
-        if (ERR_peek_error() == 0) {
-            *err = xstrdup(errno ? strerror(errno) : "the server closed the connection");
-            return errno && errno != ECONNRESET && errno != EPIPE ? NET_EIO : NET_ECLOSED;
-        }
-        /* fall through */
-    default:
-        *err = ssl_errors();
-        return NET_ETLS;
-    }
-}
-
-/* Refill the buffer (after compacting it) with whatever arrives first. */
-static net_err fill(conn *c, double deadline, char **err)
-{
-    if (c->off) {
-        memmove(c->buf, c->buf + c->off, c->len);
-        c->off = 0;
-    }
+    (void)state;
     for (;;) {
-        size_t room = NET_BUF - c->len;
-        if (c->ssl) {
-            ERR_clear_error();
-            errno = 0;
-            int n = SSL_read(c->ssl, c->buf + c->len, (int)room);
-            if (n > 0) {
-                c->len += (size_t)n;
-                return NET_OK;
-            }
-            net_err e = net_wait_ssl(c, c->ssl, n, deadline, err);
-            if (e != NET_OK)
-                return e;
-            continue;
-        }
-        ssize_t n = recv(c->fd, c->buf + c->len, room, 0);
+        ssize_t n = recv(c->fd, buf, cap, 0);
         if (n > 0) {
-            c->len += (size_t)n;
+            *got = (size_t)n;
             return NET_OK;
         }
         if (n == 0) {
@@ -312,17 +295,54 @@ static net_err fill(conn *c, double deadline, char **err)
         if (errno != EAGAIN && errno != EWOULDBLOCK) {
             int saved = errno;
             *err = xasprintf("reading failed: %s", strerror(saved));
-            return errno_to_net(saved);
+            return net_errno(saved);
         }
-        net_err e = wait_fd(c->fd, POLLIN, c->o.cancel_fd, deadline, err);
+        net_err e = net_wait(c, NET_WANT_READ, until, err);
         if (e != NET_OK)
             return e;
     }
 }
 
+static net_err plain_write(conn *c, void *state, const void *buf, size_t len, size_t *put,
+                           double until, char **err)
+{
+    (void)state;
+    for (;;) {
+        ssize_t n = send(c->fd, buf, len, MSG_NOSIGNAL);
+        if (n >= 0) {
+            *put = (size_t)n;
+            return NET_OK;
+        }
+        if (errno == EINTR)
+            continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK) {
+            int saved = errno;
+            *err = xasprintf("sending failed: %s", strerror(saved));
+            return net_errno(saved);
+        }
+        net_err e = net_wait(c, NET_WANT_WRITE, until, err);
+        if (e != NET_OK)
+            return e;
+    }
+}
+
+/* Refill the buffer (after compacting it) with whatever arrives first. */
+static net_err fill(conn *c, double until, char **err)
+{
+    if (c->off) {
+        memmove(c->buf, c->buf + c->off, c->len);
+        c->off = 0;
+    }
+    size_t got = 0;
+    net_err e = c->tp->read(c, c->tp_state, c->buf + c->len, NET_BUF - c->len, &got, until, err);
+    if (e == NET_OK)
+        c->len += got;
+    return e;
+}
+
 net_err net_read_line(conn *c, char *buf, size_t cap, size_t *len, char **err)
 {
-    double deadline = util_now_ms() + c->o.timeout_ms;
+    double until = net_until(c);
     size_t got = 0;
     for (;;) {
         char *nl = memchr(c->buf + c->off, '\n', c->len);
@@ -344,7 +364,7 @@ net_err net_read_line(conn *c, char *buf, size_t cap, size_t *len, char **err)
             *len = got;
             return NET_OK;
         }
-        net_err e = fill(c, deadline, err);
+        net_err e = fill(c, until, err);
         if (e != NET_OK) {
             if (e == NET_ECLOSED && got) {
                 free(*err);
@@ -357,39 +377,15 @@ net_err net_read_line(conn *c, char *buf, size_t cap, size_t *len, char **err)
 
 net_err net_write(conn *c, const void *data, size_t len, char **err)
 {
-    double deadline = util_now_ms() + c->o.timeout_ms;
+    double until = net_until(c);
     const char *p = data;
     while (len) {
-        if (c->ssl) {
-            ERR_clear_error();
-            errno = 0;
-            int n = SSL_write(c->ssl, p, (int)len);
-            if (n > 0) {
-                p += n;
-                len -= (size_t)n;
-                continue;
-            }
-            net_err e = net_wait_ssl(c, c->ssl, n, deadline, err);
-            if (e != NET_OK)
-                return e;
-            continue;
-        }
-        ssize_t n = send(c->fd, p, len, MSG_NOSIGNAL);
-        if (n >= 0) {
-            p += n;
-            len -= (size_t)n;
-            continue;
-        }
-        if (errno == EINTR)
-            continue;
-        if (errno != EAGAIN && errno != EWOULDBLOCK) {
-            int saved = errno;
-            *err = xasprintf("sending failed: %s", strerror(saved));
-            return errno_to_net(saved);
-        }
-        net_err e = wait_fd(c->fd, POLLOUT, c->o.cancel_fd, deadline, err);
+        size_t put = 0;
+        net_err e = c->tp->write(c, c->tp_state, p, len, &put, until, err);
         if (e != NET_OK)
             return e;
+        p += put;
+        len -= put;
     }
     return NET_OK;
 }

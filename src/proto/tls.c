@@ -1,6 +1,10 @@
-/* tls: see tls.h. */
+/* tls: see tls.h.  Once the handshake is done, the connection's bytes move
+ * through the transport below (SSL_read / SSL_write), which waits with
+ * net_wait like every other read and write. */
 #include "config.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,6 +146,84 @@ static SSL_CTX *client_ctx(const tls_opts *o, char **err)
     return ctx;
 }
 
+static char *ssl_errors(void)
+{
+    strbuf sb = {0};
+    unsigned long e;
+    char one[256];
+    while ((e = ERR_get_error()) != 0) {
+        ERR_error_string_n(e, one, sizeof one);
+        if (sb.len)
+            sb_puts(&sb, "; ");
+        sb_puts(&sb, one);
+    }
+    return sb.len ? sb_steal(&sb) : xstrdup("unknown TLS error");
+}
+
+/* After an SSL call returned ret <= 0: wait for what it wants, or say why
+ * the session is over. */
+static net_err ssl_wait(conn *c, SSL *ssl, int ret, double until, char **err)
+{
+    switch (SSL_get_error(ssl, ret)) {
+    case SSL_ERROR_WANT_READ:
+        return net_wait(c, NET_WANT_READ, until, err);
+    case SSL_ERROR_WANT_WRITE:
+        return net_wait(c, NET_WANT_WRITE, until, err);
+    case SSL_ERROR_ZERO_RETURN:
+        *err = xstrdup("the server closed the TLS session");
+        return NET_ECLOSED;
+    case SSL_ERROR_SYSCALL:
+        if (ERR_peek_error() == 0) {
+            *err = xstrdup(errno ? strerror(errno) : "the server closed the connection");
+            return errno && errno != ECONNRESET && errno != EPIPE ? NET_EIO : NET_ECLOSED;
+        }
+        /* fall through */
+    default:
+        *err = ssl_errors();
+        return NET_ETLS;
+    }
+}
+
+/* One SSL_read or SSL_write that moves at least a byte, waiting as the
+ * library asks (never past until_ms or the run's deadline). */
+static net_err tls_io(conn *c, SSL *ssl, bool wr, void *buf, size_t len, size_t *done,
+                      double until, char **err)
+{
+    int n = len > INT_MAX ? INT_MAX : (int)len;
+    for (;;) {
+        ERR_clear_error();
+        errno = 0;
+        int k = wr ? SSL_write(ssl, buf, n) : SSL_read(ssl, buf, n);
+        if (k > 0) {
+            *done = (size_t)k;
+            return NET_OK;
+        }
+        net_err e = ssl_wait(c, ssl, k, until, err);
+        if (e != NET_OK)
+            return e;
+    }
+}
+
+static net_err tls_read(conn *c, void *state, void *buf, size_t cap, size_t *got,
+                        double until, char **err)
+{
+    return tls_io(c, state, false, buf, cap, got, until, err);
+}
+
+static net_err tls_write(conn *c, void *state, const void *buf, size_t len, size_t *put,
+                         double until, char **err)
+{
+    return tls_io(c, state, true, (void *)buf, len, put, until, err);
+}
+
+static void tls_free(void *state)
+{
+    SSL_set_quiet_shutdown(state, 1);
+    SSL_free(state);
+}
+
+static const net_transport tls_transport = {tls_read, tls_write, tls_free};
+
 net_err tls_client_start(conn *c, const tls_opts *o, tls_info *info, char **err)
 {
     memset(info, 0, sizeof *info);
@@ -155,12 +237,14 @@ net_err tls_client_start(conn *c, const tls_opts *o, tls_info *info, char **err)
     /* RFC 6066: SNI carries host names only, never an address literal. */
     if (o->sni && !is_ip_literal(o->sni))
         SSL_set_tlsext_host_name(ssl, o->sni);
-    double deadline = util_now_ms() + net_timeout_ms(c);
+    double until = net_until(c);
     for (;;) {
+        ERR_clear_error();
+        errno = 0;
         int rc = SSL_connect(ssl);
         if (rc == 1)
             break;
-        net_err e = net_wait_ssl(c, ssl, rc, deadline, err);
+        net_err e = ssl_wait(c, ssl, rc, until, err);
         if (e != NET_OK) {
             SSL_free(ssl);
             return e == NET_ECLOSED ? NET_ETLS : e;
@@ -181,6 +265,6 @@ net_err tls_client_start(conn *c, const tls_opts *o, tls_info *info, char **err)
         info->verify_error = xstrdup("the server sent no certificate");
     }
     info->verified = info->chain_ok && info->hostname_ok;
-    net_attach_ssl(c, ssl);
+    net_set_transport(c, &tls_transport, ssl);
     return NET_OK;
 }

@@ -64,4 +64,28 @@ sanitizer_check nodc
 [ "$(pfield nodc spn status)" = skip ] || { cat "$T/nodc.json"; fail "--dc none did not skip"; }
 pfield nodc spn summary | grep -q -- '--dc none' || fail "summary: $(pfield nodc spn summary)"
 [ "$(grep -c TGS_REQ "$KDC_DIR/kdc.log")" = "$before" ] || fail "--dc none still asked the KDC"
+
+# 5. --dc names a controller that never answers (TCP accepts and reads, UDP
+#    drops): the requests go there, not to libkrb5's own KDC of krb5.conf,
+#    and end within one timeout (libkrb5 alone would take 3 s per UDP pass
+#    plus 14 s, and 10 s more per TCP connection), saying so.
+SILENT=$(free_port)
+SILENT_KPW=$(free_port)
+python3 "$TOP/tests/peers/kdc_silent.py" "$SILENT" "$SILENT_KPW" >"$T/silent.out" 2>&1 &
+PIDS="$PIDS $!"
+i=0; until grep -q ready "$T/silent.out"; do i=$((i+1)); [ $i -le 50 ] || fail "silent KDC not ready"; sleep 0.1; done
+before=$(grep -c TGS_REQ "$KDC_DIR/kdc.log")
+t0=$(( $(date +%s%N) / 1000000 ))
+timeout 60 "$SMTPWIZ" probe 127.0.0.1 -p "$PORT_REG" --timeout 2 --json --only spn \
+    --dc "127.0.0.1:$SILENT" --starttls never >"$T/silent.json" 2>"$T/silent.err"
+echo $? >"$T/silent.rc"
+took=$(( $(date +%s%N) / 1000000 - t0 ))
+echo "spn against a silent --dc: $took ms"
+sanitizer_check silent
+[ "$(pfield silent spn status)" = error ] || { cat "$T/silent.json"; fail "a silent DC: $(pfield silent spn status)"; }
+pfield silent spn summary | grep -q 'no domain controller answered the ticket request' ||
+    fail "summary: $(pfield silent spn summary)"
+[ "$took" -le 3500 ] || fail "spn against a silent DC took $took ms (bound 3500 ms at --timeout 2)"
+grep -q "^tcp-bytes $SILENT " "$T/silent.out" || fail "the request never reached the --dc controller"
+[ "$(grep -c TGS_REQ "$KDC_DIR/kdc.log")" = "$before" ] || fail "libkrb5 asked its own KDC anyway"
 echo "spn: ok"
