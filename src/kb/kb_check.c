@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "kb/kb.h"
+#include "kb/kb_text.h"
 #include "base/util.h"
 
 /* What a branch of a probe step rests on, for the evidence rules. */
@@ -86,8 +87,31 @@ static void check_probe_step(const kb_article *a, const kb_step *s, kb_errors *e
         kb_errors_add(e, a->file, s->line, "probe step \"%s\" has question or conclusion keys", s->id);
 }
 
+/* A command a junior would copy must stand on a line of its own, marked
+ * "$ ", or the screens would wrap it into the prose around it. */
+static void check_commands(const kb_article *a, const kb_step *s, kb_errors *e)
+{
+    const struct { const char *key, *text; } t[] = {
+        {"why", s->why}, {"ask", s->ask}, {"how", s->how}, {"means", s->means}, {"fix", s->fix},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+        for (const char *p = t[i].text; p && *p;) {
+            size_t len = strcspn(p, "\n");
+            char *line = xstrndup(p, len);
+            if (strncmp(line, KB_CMD_MARK, strlen(KB_CMD_MARK)) != 0 &&
+                kb_text_looks_like_command(line))
+                kb_errors_add(e, a->file, s->line, "the `%s` of step \"%s\" has a command in its "
+                              "prose (\"%.40s\"): put it on a line of its own that starts with "
+                              "\"%s\"", t[i].key, s->id, line, KB_CMD_MARK);
+            free(line);
+            p += len + (p[len] == '\n');
+        }
+    }
+}
+
 static void check_step(const kb_article *a, const kb_step *s, kb_errors *e)
 {
+    check_commands(a, s, e);
     if (strcmp(s->id, KB_STOP) == 0)
         kb_errors_add(e, a->file, s->line, "\"%s\" is reserved (it ends a walk with an error outcome)",
                       KB_STOP);

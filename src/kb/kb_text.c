@@ -52,7 +52,8 @@ bool kb_text_looks_like_command(const char *line)
     static const char *const words[] = {
         "setspn ", "repadmin ", "w32tm ", "nltest ", "netdom ", "dsquery ", "dsget ", "tracert ",
         "telnet ", "portqry ", "Test-NetConnection ", "Get-", "Set-", "New-", "Remove-",
-        "chronyc ", "ntpdate ", "kinit ", "klist ", "no fixup ", "no inspect ", "smtpwiz ",
+        "chronyc ", "ntpdate ", "kinit ", "klist ", "no fixup ", "no inspect ", "smtpwiz diagnose",
+        "smtpwiz triage", "smtpwiz probe", "timedatectl ",
         "regedit", "HKEY_", NULL,
     };
     line += strspn(line, " \t");

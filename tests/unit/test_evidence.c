@@ -122,6 +122,10 @@ static void test_check_rules(void **state)
     /* `because` with no branch above it */
     expect_error(HEAD "[step q1]\nkind = probe\nprobe = ehlo\ntitle = P\nwhy = W\nbecause = B\n"
                  "default = ok\nbecause = B\n" CONC("ok", "ok"), "must follow the branch");
+    /* a command left in the prose of a manual check */
+    expect_error(HEAD "[step q1]\nkind = question\ntitle = Q\nwhy = W\nask = A?\n"
+                 "how = Run this:\n  setspn -L <server>\nyes = ok\nno = ok\nunknown = ok\n"
+                 CONC("ok", "ok"), "has a command in its prose");
     /* the reserved target is accepted */
     kb_article *a = load_clean(HEAD Q("q1", "x", "ok", "rules_out = x\nunknown = inconclusive\n",
                                       "") CONC("x", "fail") CONC("ok", "ok"));
