@@ -27,6 +27,8 @@ typedef struct probe_opts {
     const char *realm;         /* Kerberos realm; NULL: from the NTLM/DNS domain */
     const char *domain;        /* the admin's organisation (AD DNS or NetBIOS domain), or
                                   NULL: the account's domain, else a question */
+    const char *lab;           /* the practice lab scenario the target is, or NULL (a real
+                                  server): reports say so */
     const char *as;            /* whose identity the credentials are: "server" (an Exchange
                                   server's, e.g. its computer account NAME$) or "user";
                                   NULL: "server" for a NAME$ account, else "user" */
