@@ -93,6 +93,15 @@ net_err net_wait(conn *c, net_want want, double until_ms, char **err)
 {
     if (c->o.deadline_ms > 0 && c->o.deadline_ms < until_ms)
         until_ms = c->o.deadline_ms;
+    /* Waiting for a reply: acknowledge what arrives at once.  After a TLS
+     * 1.3 handshake the server sends its session tickets just after our
+     * first command; left to the delayed-ACK timer (40 ms on Linux), the
+     * ticket's ACK holds back the reply behind the server's Nagle.  The
+     * kernel may leave quick-ACK mode again, so it is set before each wait. */
+    if (want == NET_WANT_READ) {
+        int one = 1;
+        setsockopt(c->fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+    }
     return wait_fd(c->fd, want == NET_WANT_READ ? POLLIN : POLLOUT, &c->o, until_ms, err);
 }
 
