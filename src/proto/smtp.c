@@ -286,7 +286,8 @@ smtp_err smtp_starttls(smtp_session *s, const char *verb, const tls_opts *o,
         return SMTP_ENET;
     }
     s->tls = true;
-    tr_note(s->tr, true, "TLS started: %s, %s", s->tls_info.protocol, s->tls_info.cipher);
+    tr_note(s->tr, true, "TLS started: %s, %s%s", s->tls_info.protocol, s->tls_info.cipher,
+            s->tls_info.resumed ? " (the earlier session resumed)" : "");
     s->ehlo_done = false;
     return smtp_ehlo(s, helo, r, err);
 }

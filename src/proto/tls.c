@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include <arpa/inet.h>
+#include <pthread.h>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -118,7 +119,82 @@ static bool is_ip_literal(const char *s)
     return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
 }
 
-static SSL_CTX *client_ctx(const tls_opts *o, char **err)
+/* ---- one context and the sessions to resume, per process ---- */
+
+#define TLS_SESSIONS_MAX 16
+
+static pthread_mutex_t tls_mu = PTHREAD_MUTEX_INITIALIZER;
+static SSL_CTX *tls_ctx;
+static char *tls_ctx_cafile;
+static struct { char *peer; SSL_SESSION *sess; } tls_sessions[TLS_SESSIONS_MAX];
+static size_t tls_nsessions;
+static int tls_peer_index = -1;   /* SSL ex_data: the peer key of a connection */
+
+static void sessions_clear(void)
+{
+    for (size_t i = 0; i < tls_nsessions; i++) {
+        free(tls_sessions[i].peer);
+        SSL_SESSION_free(tls_sessions[i].sess);
+    }
+    tls_nsessions = 0;
+}
+
+/* OpenSSL hands over a session (TLS 1.3: with each ticket, after the
+ * handshake): keep the newest per peer, the oldest peer going first. */
+static int on_new_session(SSL *ssl, SSL_SESSION *sess)
+{
+    const char *peer = SSL_get_ex_data(ssl, tls_peer_index);
+    if (!peer)
+        return 0;
+    pthread_mutex_lock(&tls_mu);
+    size_t i = 0;
+    while (i < tls_nsessions && strcmp(tls_sessions[i].peer, peer) != 0)
+        i++;
+    if (i == tls_nsessions && i == TLS_SESSIONS_MAX) {
+        free(tls_sessions[0].peer);
+        SSL_SESSION_free(tls_sessions[0].sess);
+        memmove(tls_sessions, tls_sessions + 1, (TLS_SESSIONS_MAX - 1) * sizeof *tls_sessions);
+        i = --tls_nsessions;
+    }
+    if (i == tls_nsessions) {
+        tls_sessions[i].peer = xstrdup(peer);
+        tls_sessions[i].sess = NULL;
+        tls_nsessions++;
+    }
+    SSL_SESSION_free(tls_sessions[i].sess);
+    tls_sessions[i].sess = sess;   /* the reference OpenSSL passed */
+    pthread_mutex_unlock(&tls_mu);
+    return 1;
+}
+
+/* The session last kept for peer, a reference for the caller, or NULL. */
+static SSL_SESSION *session_for(const char *peer)
+{
+    SSL_SESSION *s = NULL;
+    pthread_mutex_lock(&tls_mu);
+    for (size_t i = 0; i < tls_nsessions && !s; i++)
+        if (strcmp(tls_sessions[i].peer, peer) == 0 && SSL_SESSION_is_resumable(tls_sessions[i].sess)) {
+            s = tls_sessions[i].sess;
+            SSL_SESSION_up_ref(s);
+        }
+    pthread_mutex_unlock(&tls_mu);
+    return s;
+}
+
+static void peer_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl, void *argp)
+{
+    (void)parent, (void)ad, (void)idx, (void)argl, (void)argp;
+    free(ptr);
+}
+
+static pthread_once_t tls_once = PTHREAD_ONCE_INIT;
+
+static void tls_init_once(void)
+{
+    tls_peer_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, peer_free);
+}
+
+static SSL_CTX *client_ctx_new(const tls_opts *o, char **err)
 {
     SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
     if (!ctx) {
@@ -143,6 +219,34 @@ static SSL_CTX *client_ctx(const tls_opts *o, char **err)
          * needs; loading the whole bundle would cost ~25 ms at every start. */
         SSL_CTX_load_verify_dir(ctx, X509_get_default_cert_dir());
     }
+    /* Sessions are kept here (tls_sessions), not in OpenSSL's cache: the
+     * later sessions of a run to the same server resume the first one. */
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+    SSL_CTX_sess_set_new_cb(ctx, on_new_session);
+    return ctx;
+}
+
+/* The context of the run, made once per CA file (a wizard may change it
+ * between walks); a new reference for the caller. */
+static SSL_CTX *client_ctx(const tls_opts *o, char **err)
+{
+    pthread_mutex_lock(&tls_mu);
+    const char *want = o->cafile ? o->cafile : "";
+    if (!tls_ctx || strcmp(tls_ctx_cafile, want) != 0) {
+        SSL_CTX *ctx = client_ctx_new(o, err);
+        if (!ctx) {
+            pthread_mutex_unlock(&tls_mu);
+            return NULL;
+        }
+        sessions_clear();
+        SSL_CTX_free(tls_ctx);   /* sessions in flight hold their own reference */
+        free(tls_ctx_cafile);
+        tls_ctx = ctx;
+        tls_ctx_cafile = xstrdup(want);
+    }
+    SSL_CTX_up_ref(tls_ctx);
+    SSL_CTX *ctx = tls_ctx;
+    pthread_mutex_unlock(&tls_mu);
     return ctx;
 }
 
@@ -218,7 +322,11 @@ static net_err tls_write(conn *c, void *state, const void *buf, size_t len, size
 
 static void tls_free(void *state)
 {
+    /* Closed without a close_notify of ours (the server has had QUIT or is
+     * gone); marked as shut down so that OpenSSL does not void the session
+     * the next connection of the run resumes. */
     SSL_set_quiet_shutdown(state, 1);
+    SSL_set_shutdown(state, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
     SSL_free(state);
 }
 
@@ -228,12 +336,21 @@ net_err tls_client_start(conn *c, const tls_opts *o, tls_info *info, char **err)
 {
     memset(info, 0, sizeof *info);
     ERR_clear_error();
+    pthread_once(&tls_once, tls_init_once);
     SSL_CTX *ctx = client_ctx(o, err);
     if (!ctx)
         return NET_ETLS;
     SSL *ssl = SSL_new(ctx);
     SSL_CTX_free(ctx);   /* the SSL holds its own reference */
     SSL_set_fd(ssl, net_fd(c));
+    /* The same server (address, port, name) resumes the run's session. */
+    char *peer = xasprintf("%s|%d|%s", net_peer_addr(c), net_peer_port(c), o->sni ? o->sni : "");
+    SSL_SESSION *prev = session_for(peer);
+    if (prev) {
+        SSL_set_session(ssl, prev);
+        SSL_SESSION_free(prev);
+    }
+    SSL_set_ex_data(ssl, tls_peer_index, peer);   /* the SSL frees it */
     /* RFC 6066: SNI carries host names only, never an address literal. */
     if (o->sni && !is_ip_literal(o->sni))
         SSL_set_tlsext_host_name(ssl, o->sni);
@@ -252,6 +369,7 @@ net_err tls_client_start(conn *c, const tls_opts *o, tls_info *info, char **err)
     }
     info->protocol = xstrdup(SSL_get_version(ssl));
     info->cipher = xstrdup(SSL_get_cipher_name(ssl));
+    info->resumed = SSL_session_reused(ssl) == 1;
     X509 *cert = SSL_get1_peer_certificate(ssl);
     if (cert) {
         fill_cert(cert, info);

@@ -18,6 +18,7 @@ typedef struct tls_opts {
 typedef struct tls_info {
     char *protocol;        /* "TLSv1.3" */
     char *cipher;          /* "TLS_AES_256_GCM_SHA384" */
+    bool resumed;          /* the run's earlier session to this server was resumed */
     char *subject;         /* one-line RFC 2253 */
     char *issuer;
     char *san;             /* "DNS:a, DNS:b, IP:1.2.3.4", or NULL */
@@ -35,7 +36,9 @@ typedef struct tls_info {
 
 void tls_info_free(tls_info *i);
 /* Handshake as a client on c (after the server said 220 to STARTTLS or
- * X-ANONYMOUSTLS).  On success the connection reads and writes through TLS. */
+ * X-ANONYMOUSTLS).  On success the connection reads and writes through TLS.
+ * One TLS context serves the whole process; a later session to the same
+ * server (address, port, name) resumes the session the first one got. */
 net_err tls_client_start(conn *c, const tls_opts *o, tls_info *info, char **err);
 
 #endif
