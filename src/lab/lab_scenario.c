@@ -16,6 +16,7 @@
 
 #include "kb/kb.h"
 #include "lab/lab_scenario.h"
+#include "base/names.h"
 #include "base/util.h"
 
 
@@ -143,15 +144,10 @@ static bool parse_mechs(const char *v, unsigned *bits)
     return ok;
 }
 
+/* The names the lab announces pass the checks the probes apply to them. */
 static bool valid_hostname(const char *v)
 {
-    size_t n = strlen(v);
-    if (!n || n > 253)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (!isalnum((unsigned char)v[i]) && v[i] != '.' && v[i] != '-')
-            return false;
-    return true;
+    return names_host(v, strlen(v), NULL);
 }
 
 static bool valid_netbios(const char *v)

@@ -62,9 +62,9 @@ void kdc_list_free(kdc_list *l);
 int kdc_list_from_spec(const char *spec, kdc_list *out, char **err);
 /* DNS SRV _kerberos._tcp.<domain>, within o's timeout and deadline,
  * cancellable.  0, or -1 with *err set. */
-int kdc_list_from_srv(const char *domain, const net_opts *o, kdc_list *out, char **err);
-/* Decode an SRV answer (split out for tests).  Returns the count kept. */
+/* Decode an SRV answer into the list (split out for tests): the count kept. */
 int kdc_srv_parse(const unsigned char *ans, int len, kdc_list *out);
+int kdc_list_from_srv(const char *domain, const net_opts *o, kdc_list *out, char **err);
 
 /* The checks of one domain controller. */
 typedef enum { KDC_CHECK_TCP = 0, KDC_CHECK_UDP, KDC_CHECK_KPASSWD, KDC_NCHECKS } kdc_check;

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "proto/resolve.h"
+#include "base/names.h"
 #include "base/util.h"
 
 enum { KIND_HOST, KIND_SRV };
@@ -347,6 +348,10 @@ size_t resolve_srv_parse(const unsigned char *ans, int len, resolve_srv_list *ou
     for (const struct ares_srv_reply *r = list; r && out->n < RESOLVE_SRV_MAX; r = r->next) {
         if (!r->host || !r->host[0] || strcmp(r->host, ".") == 0 || r->port == 0)
             continue;   /* "." means: no such service here */
+        /* A target the DNS server made up (control bytes, c-ares's \DDD
+         * escapes, overlong labels) is no host to connect to or to show. */
+        if (!names_host(r->host, strlen(r->host), NULL))
+            continue;
         out->v = xrealloc(out->v, (out->n + 1) * sizeof *out->v);
         out->v[out->n++] = (resolve_srv_rr){xstrdup(r->host), r->priority, r->weight, r->port};
     }

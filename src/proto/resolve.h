@@ -70,7 +70,8 @@ int resolve_addr_text(const resolve_addr *a, char *buf, size_t cap);
 resolve_err resolve_srv(const char *name, const resolve_wait *w, resolve_srv_list *out,
                         char **err);
 /* Decode a DNS answer holding SRV records (split out for tests): the count
- * kept, 0 for an answer that does not parse. */
+ * kept, 0 for an answer that does not parse.  Only targets that are valid
+ * host names (base/names.h) are kept. */
 size_t resolve_srv_parse(const unsigned char *ans, int len, resolve_srv_list *out);
 void resolve_srv_list_free(resolve_srv_list *l);
 
