@@ -7,7 +7,8 @@
 #   need_faketime            skip (77) unless libfaketime is installed
 #   kdc_create               realm $KRB_REALM in $T/kdc: database, stash, admin
 #                            principal (keytab $KDC_DIR/admin.keytab); exports
-#                            KRB5_CONFIG, KRB5_KDC_PROFILE, KRB5CCNAME (all in $T)
+#                            KRB5_CONFIG, KRB5_KDC_PROFILE, KRB5CCNAME,
+#                            KRB5RCACHEDIR (all in $T)
 #   kdc_addspn HOST          SMTPSVC/HOST and SMTP/HOST principals, and
 #                            smtp/HOST (AUTH GSSAPI's RFC 4954 service name:
 #                            MIT names are case-sensitive, AD's are not),
@@ -106,7 +107,10 @@ CONF
     KRB5_CONFIG=$KDC_DIR/krb5.conf
     KRB5_KDC_PROFILE=$KDC_DIR/kdc.conf
     KRB5CCNAME=FILE:$KDC_DIR/ccache
-    export KRB5_CONFIG KRB5_KDC_PROFILE KRB5CCNAME
+    # The lab's GSSAPI acceptor keeps a replay cache: by default one file in
+    # /var/tmp for every process of this user, every test's included.
+    KRB5RCACHEDIR=$KDC_DIR
+    export KRB5_CONFIG KRB5_KDC_PROFILE KRB5CCNAME KRB5RCACHEDIR
     kdb5_util create -s -r "$KRB_REALM" -P "master-$$-pw" >"$KDC_DIR/create.log" 2>&1 ||
         { cat "$KDC_DIR/create.log" >&2; fail "kdb5_util create failed"; }
     kadm "addprinc -randkey admin@$KRB_REALM"

@@ -60,8 +60,15 @@ HOSTILE = {"ansi-banner", "endless-line", "slow-drip", "huge-ehlo", "early-close
 E2007 = ["SIZE", "PIPELINING", "DSN", "ENHANCEDSTATUSCODES", "STARTTLS", "X-ANONYMOUSTLS",
          "AUTH", "X-EXPS", "8BITMIME", "BINARYMIME", "CHUNKING", "XEXCH50", "XRDST"]
 
+# The scenarios that make the probe wait out its timeout: it must give up at
+# that timeout, not before and not after a second one.
+WAITS = {"slow-drip", "never-greets"}
+
 if sc in HOSTILE:
-    want(elapsed <= timeout + 2, "took %.1f s, more than the timeout + 2 s" % elapsed)
+    # 1.2 x the timeout + 0.5 s (start-up, output): with the short timeouts
+    # the test gives, still less than two timeouts in a row.
+    want(elapsed <= 1.2 * timeout + 0.5,
+         "took %.2f s, more than 1.2 x the %g s timeout + 0.5 s" % (elapsed, timeout))
     # tls-garbage breaks TLS only: under --starttls auto the probes go on in
     # plain text, so starttls fails and nothing needs to error.
     want(sc == "tls-garbage" or "error" in st.values(),
@@ -72,6 +79,11 @@ if sc in HOSTILE:
     want(not bad_json, "control characters in the JSON strings: %s" % ", ".join(bad_json))
     want(text_path is not None, "no plain-text probe output to check for raw control bytes")
     want(len(raw) < 2 * 1024 * 1024, "output of %d bytes is not bounded" % len(raw))
+    if sc in WAITS:
+        want(elapsed >= 0.9 * timeout, "gave up after %.2f s, before its %g s timeout" % (elapsed, timeout))
+        summ = P.get("banner", {}).get("summary", "")
+        want(st.get("banner") == "error" and "before the timeout" in summ,
+             "the banner should fail on the timeout: %s %r" % (st.get("banner"), summ))
 else:
     want(st.get("connect") == "pass", "connect did not pass")
     want(elapsed <= timeout * 3, "took %.1f s" % elapsed)

@@ -79,12 +79,14 @@ start_lab() {
         >"$T/$_name.out" 2>"$T/$_name-lab.err" &
     LABPID=$!
     PIDS="$PIDS $LABPID"
+    # The lab prints its port within milliseconds: poll often (10 s at most;
+    # the first look may come before its shell has created the file).
     _i=0
-    while [ "$_i" -lt 100 ]; do
-        PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\) scenario .*/\1/p' "$T/$_name.out")
+    while [ "$_i" -lt 500 ]; do
+        PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\) scenario .*/\1/p' "$T/$_name.out" 2>/dev/null)
         [ -n "$PORT" ] && return 0
         kill -0 "$LABPID" 2>/dev/null || break
-        sleep 0.1
+        sleep 0.02
         _i=$((_i + 1))
     done
     cat "$T/$_name.out" "$T/$_name-lab.err" >&2

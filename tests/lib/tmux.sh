@@ -5,12 +5,13 @@ SOCK=smtpwiz-$$
 tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
 trap 'tm kill-server 2>/dev/null; cleanup' EXIT   # lib.sh's INT/TERM traps exit into it
 shot() { tm capture-pane -p -t w > "$T/screen"; }
-# wait_for REGEX [SECONDS]: poll the screen until it matches (default 15 s).
+# wait_for REGEX [SECONDS]: poll the screen until it matches (default 15 s),
+# every 50 ms (a capture costs a few ms).
 wait_for() {
     end=$(( $(date +%s) + ${2:-15} ))
     while shot; ! grep -Eq -- "$1" "$T/screen"; do
         [ "$(date +%s)" -ge "$end" ] && { cat "$T/screen"; fail "screen never showed /$1/"; }
-        sleep 0.1
+        sleep 0.05
     done
 }
 # settle [SECONDS] [STOP]: until two captures 0.15 s apart agree (no frame
@@ -36,6 +37,6 @@ next_step() {
     while shot; grep -q "$was\$\|$was " "$T/screen" &&
           ! grep -Eq -- "Conclusion:${2:+|$2}" "$T/screen"; do
         [ "$(date +%s)" -lt "$end" ] || { cat "$T/screen"; fail "stuck on $was"; }
-        sleep 0.1
+        sleep 0.05
     done
 }

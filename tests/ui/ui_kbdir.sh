@@ -43,11 +43,12 @@ lab_list "SMTPWIZ_KBDIR=$K $SMTPWIZ"
 # one scenario only (a FIFO among the others would block a reader: the
 # scenario list was once loaded just for this one's description).
 mkfifo "$K/labs/blocks-a-reader.ini"
-tm send-keys -t w "clear; $SMTPWIZ --kb-dir $K --lab copied-sendas; echo rc=\$?" Enter
-wait_for 'lab: copied-sendas|rc=[0-9]' 10
+# (lab-rc: the rc=0 of the walk before stays on screen until clear runs)
+tm send-keys -t w "clear; $SMTPWIZ --kb-dir $K --lab copied-sendas; echo lab-rc=\$?" Enter
+wait_for 'lab: copied-sendas|lab-rc=[0-9]' 10
 grep -q 'lab: copied-sendas' "$T/screen" || { cat "$T/screen"; fail "--lab NAME ignored --kb-dir"; }
 tm send-keys -t w Escape q
-wait_for 'rc=0'
+wait_for 'lab-rc=0'
 
 # An article that does not load, and articles past the 32 the wizard
 # takes, are named on the start screen (they were dropped silently).

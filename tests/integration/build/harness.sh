@@ -3,7 +3,8 @@
 #   lib.sh      a test that is signalled stops (it does not resume) and stops
 #               its servers; stop_lab fails on a lab that does not stop cleanly
 #   tests/run   a failure, a hang (its servers stopped too) and, under CI, a
-#               skip each fail the run
+#               skip each fail the run; JOBS tests run at once, a hang fails
+#               alone, a signal stops them all; longest first
 #   .ci/run     sets CI=true and stops at the first failing step
 . "$TOP/tests/lib/lib.sh"
 
@@ -34,35 +35,133 @@ EOF
 done
 
 # 2. tests/run on a copy of the tree holding four scripts.
-mkdir -p "$T/top/tests/integration/x" "$T/top/tests/lib" "$T/top/build"
+X=$T/top/tests/integration
+mkdir -p "$X/x" "$X/par" "$X/mix" "$X/stop" "$X/order" "$T/top/tests/lib" "$T/top/build"
 cp "$TOP/tests/run" "$T/top/tests/"
 cp "$TOP/tests/lib/lib.sh" "$T/top/tests/lib/"
-echo 'exit 0' >"$T/top/tests/integration/x/pass.sh"
-echo 'echo broken; exit 1' >"$T/top/tests/integration/x/fail.sh"
-echo 'exit 77' >"$T/top/tests/integration/x/skip.sh"
-cat >"$T/top/tests/integration/x/hang.sh" <<EOS
+echo 'exit 0' >"$X/x/pass.sh"
+echo 'echo broken; exit 1' >"$X/x/fail.sh"
+echo 'exit 77' >"$X/x/skip.sh"
+hang() { # NAME: a test that starts a server (its pid in $T/NAME.pid) and hangs
+    cat <<EOS
 . "\$TOP/tests/lib/lib.sh"
 sleep 300 &
-echo \$! >"$T/hang.pid"
+echo \$! >"$T/$1.pid"
 sleep 300
 EOS
-suite() { # CI TESTS: tests/run on the copy, 2 s per test; output in $T/suite.out
-    CI=$1 TESTS=$2 TEST_TIMEOUT=2 timeout 60 sh "$T/top/tests/run" >"$T/suite.out" 2>&1
+}
+hang hang >"$X/mix/hang.sh"
+# outlives PID: the process still runs 2 s on.  Its TERM came with its
+# test's, but nothing waits for it: it may take a moment to die, and as a
+# zombie (state Z, until init reaps it) it has.
+outlives() {
+    _n=0
+    while [ -d "/proc/$1" ] && ! sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | grep -q '^Z'; do
+        _n=$((_n + 1)); [ $_n -le 40 ] || return 0
+        sleep 0.05
+    done
+    return 1
+}
+suite() { # CI TESTS [VAR=value...]: tests/run on the copy, 5 s per test; output in $T/suite.out
+    _ci=$1 _tests=$2
+    shift 2
+    env CI="$_ci" TESTS="$_tests" TEST_TIMEOUT=5 JOBS=2 "$@" timeout 60 sh "$T/top/tests/run" >"$T/suite.out" 2>&1
 }
 verdict() { # REGEX: tests/run printed a line starting so
     grep -Eq "^$1" "$T/suite.out" || { cat "$T/suite.out"; fail "tests/run did not print /$1/"; }
 }
-suite true pass || { cat "$T/suite.out"; fail "tests/run failed a passing test"; }
-suite true fail && { cat "$T/suite.out"; fail "tests/run passed a failing test"; }
+suite true x/pass || { cat "$T/suite.out"; fail "tests/run failed a passing test"; }
+suite true x/fail && { cat "$T/suite.out"; fail "tests/run passed a failing test"; }
 verdict 'FAIL +integration/x/fail +rc=1'
-suite true hang && { cat "$T/suite.out"; fail "tests/run passed a hanging test"; }
-verdict 'FAIL +integration/x/hang +timed out after 2 s'
-hung=$(cat "$T/hang.pid")
-kill -0 "$hung" 2>/dev/null && { kill "$hung"; fail "the hanging test's background process outlived it"; }
-suite true skip && { cat "$T/suite.out"; fail "tests/run passed a skip under CI=true"; }
+suite true x/skip && { cat "$T/suite.out"; fail "tests/run passed a skip under CI=true"; }
 verdict 'FAIL +integration/x/skip +\(skipped under CI\)'
-suite false skip   # (a run of nothing but skips fails anyway: nothing ran)
+suite false x/skip   # (a run of nothing but skips fails anyway: nothing ran)
 verdict 'SKIP +integration/x/skip'
+# JOBS: the number of cores unless given; a number from 1 or nothing runs.
+(unset JOBS; CI=true TESTS=x/pass timeout 60 sh "$T/top/tests/run" >"$T/suite.out" 2>&1)
+verdict "1 tests in .* $(getconf _NPROCESSORS_ONLN) at a time"
+suite true x/pass JOBS=0 && { cat "$T/suite.out"; fail "tests/run ran with JOBS=0"; }
+verdict 'tests/run: JOBS must be'
+
+# 2b. JOBS=2: two tests that each pass only once the other has started
+#     really run at the same time; under JOBS=1 they cannot.
+for m in 1 2; do
+    printf '%s\n' "touch '$T/meet$m'; i=0" \
+        "until [ -f '$T/meet$((3 - m))' ]; do i=\$((i + 1)); [ \$i -le 20 ] || exit 1; sleep 0.05; done" \
+        >"$X/par/meet$m.sh"
+done
+suite true par/ || { cat "$T/suite.out"; fail "JOBS=2 did not run two tests at once"; }
+rm -f "$T/meet1" "$T/meet2"
+suite true par/ JOBS=1 && { cat "$T/suite.out"; fail "JOBS=1 ran two tests at once"; }
+
+# 2c. A hang beside other tests (1 s each): it times out, its server is
+#     stopped too, and it fails alone; the others finish and are reported
+#     as they finish, each failure's output in one block.
+echo 'exit 0' >"$X/mix/quick.sh"
+for n in 1 2; do
+    # shellcheck disable=SC2016 # the script's own $i
+    printf 'i=0; while [ $i -lt 80 ]; do echo "noisy%s line $i"; i=$((i + 1)); done; exit 1\n' "$n" \
+        >"$X/mix/noisy$n.sh"
+done
+suite true mix/ TEST_TIMEOUT=1 && { cat "$T/suite.out"; fail "tests/run passed a hanging test"; }
+verdict 'FAIL +integration/mix/hang +timed out after 1 s'
+verdict 'PASS +integration/mix/quick '
+verdict 'FAIL +integration/mix/noisy1 +rc=1'
+verdict 'FAIL +integration/mix/noisy2 +rc=1'
+hung=$(cat "$T/hang.pid")
+outlives "$hung" && { kill "$hung"; fail "the hanging test's background process outlived it"; }
+grep -n 'integration/mix/quick\|integration/mix/hang' "$T/suite.out" | head -n 1 | grep -q quick ||
+    { cat "$T/suite.out"; fail "the quick test was reported after the hang (it waited for it)"; }
+# The 60 lines after each noisy test's verdict are its own (its last 60).
+for n in 1 2; do
+    sed -n "/^FAIL  integration\/mix\/noisy$n /,\$p" "$T/suite.out" | sed -n 2,61p >"$T/block$n"
+    [ "$(grep -c "^    | noisy$n line" "$T/block$n")" = 60 ] && grep -q "noisy$n line 79" "$T/block$n" ||
+        { cat "$T/suite.out"; fail "noisy$n: its output is not one block of its last 60 lines"; }
+done
+
+# 2d. INT or TERM to tests/run stops every running test (and its servers)
+#     at once and exits 130 / 143.  (timeout: its exec gives tests/run a
+#     default SIGINT; it passes the signal on to tests/run's whole process
+#     group, as a terminal's Ctrl-C does.)
+hang stop1 >"$X/stop/hang1.sh"
+hang stop2 >"$X/stop/hang2.sh"
+for sig in INT TERM; do
+    rm -f "$T/stop1.pid" "$T/stop2.pid"
+    CI=true TESTS=stop/ TEST_TIMEOUT=60 JOBS=2 timeout 60 sh "$T/top/tests/run" >"$T/suite.out" 2>&1 &
+    runner=$!
+    i=0
+    until [ -s "$T/stop1.pid" ] && [ -s "$T/stop2.pid" ]; do
+        i=$((i + 1)); [ $i -le 100 ] || { kill "$runner"; fail "SIG$sig: the two hanging tests did not both start"; }
+        sleep 0.05
+    done
+    t0=$(date +%s)
+    kill -$sig "$runner"
+    wait "$runner"
+    rc=$?
+    want=130; [ $sig = TERM ] && want=143
+    [ "$rc" = "$want" ] || { cat "$T/suite.out"; fail "SIG$sig: tests/run exited $rc, want $want"; }
+    [ $(($(date +%s) - t0)) -le 5 ] || fail "SIG$sig: tests/run took more than 5 s to stop"
+    for p in stop1 stop2; do
+        outlives "$(cat "$T/$p.pid")" && { kill "$(cat "$T/$p.pid")"; fail "SIG$sig: $p's server outlived tests/run"; }
+    done
+    verdict "stopped by SIG$sig"
+done
+
+# 2e. Longest first: by the times tests/tmp/timings keeps (a test with none
+#     counts as 1 s), then by name; each run records the times it took.
+for n in a b c; do echo 'exit 0' >"$X/order/$n.sh"; done
+mkdir -p "$T/top/tests/tmp"
+printf '%s\n' 'integration/order/c 3.5' 'integration/order/a 0.5' 'integration/order/b 1' >"$T/top/tests/tmp/timings"
+printf '%s\n' 'integration/x/pass 2' >>"$T/top/tests/tmp/timings"
+suite true order/ JOBS=1 || { cat "$T/suite.out"; fail "the order/ tests failed"; }
+[ "$(sed -n 's/^PASS  integration\/order\/\([abc]\) .*/\1/p' "$T/suite.out" | tr -d '\n')" = cba ] ||
+    { cat "$T/suite.out"; fail "not run longest first (c, b, a)"; }
+for n in a b c; do
+    grep -Eq "^integration/order/$n [0-9]+\.[0-9]+\$" "$T/top/tests/tmp/timings" ||
+        { cat "$T/top/tests/tmp/timings"; fail "no new time recorded for order/$n"; }
+done
+grep -qx 'integration/x/pass 2' "$T/top/tests/tmp/timings" ||
+    { cat "$T/top/tests/tmp/timings"; fail "the time of a test that did not run was lost"; }
 
 # 3. .ci/run in a stub tree: bootstrap, configure and make only leave marks.
 mkdir -p "$T/ci/.ci" "$T/ci/scripts"

@@ -6,6 +6,9 @@
 [ -x "$SMTPWIZ" ] || fail "no binary at $SMTPWIZ"
 TMO=2                  # --timeout given to smtpwiz
 LIMIT=$((TMO + 2))     # the whole run must end within this many seconds
+# The silent peer is the one run that waits out its timeout: a short one,
+# and it must end after it (1.2 x + 0.5 s: less than two timeouts in a row).
+SILENT_MS=1000
 
 # A misbehaving SMTP peer: one MODE per process, every connection served the
 # same way, on 127.0.0.1:PORT.  Prints "ready" once listening.
@@ -94,8 +97,10 @@ run refused_h 127.0.0.1 -p "$REFUSED" --timeout $TMO
 
 for mode in silent longline endless manylines bigreply midreply ehlo_endless controls; do
     start_bad $mode
-    run $mode 127.0.0.1 -p "$BAD_PORT" --timeout $TMO --json
-    run ${mode}_h 127.0.0.1 -p "$BAD_PORT" --timeout $TMO
+    tmo=$TMO
+    [ $mode = silent ] && tmo=$((SILENT_MS / 1000)).$((SILENT_MS % 1000 / 100))
+    run $mode 127.0.0.1 -p "$BAD_PORT" --timeout $tmo --json
+    run ${mode}_h 127.0.0.1 -p "$BAD_PORT" --timeout $tmo
 done
 
 run unresolvable no-such-host.invalid --timeout $TMO
@@ -120,9 +125,9 @@ run u_porthex 127.0.0.1 -p 0x6b93
 run u_password 127.0.0.1 -p "$P" --password hunter2
 run u_pwfile 127.0.0.1 -p "$P" --user u --password-file "$T/does-not-exist"
 
-python3 - "$T" "$LIMIT" <<'PY'
+python3 - "$T" "$LIMIT" "$SILENT_MS" <<'PY'
 import json, os, re, sys
-T, LIMIT = sys.argv[1], int(sys.argv[2])
+T, LIMIT, SILENT_MS = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 bad = []
 
 def get(name):
@@ -154,10 +159,10 @@ def probes(name, out):
         return {}
     return {p["name"]: p for p in j.get("probes", [])}
 
-def fault(name, probe, pattern, statuses=("error", "fail"), rc_want=2):
+def fault(name, probe, pattern, statuses=("error", "fail"), rc_want=2, limit_ms=None):
     """A JSON run where PROBE must report a fault whose summary matches pattern."""
     rc, ms, out, err = get(name)
-    no_crash(name, rc, ms, out, err)
+    no_crash(name, rc, ms, out, err, limit_ms)
     P = probes(name, out)
     p = P.get(probe)
     if not p:
@@ -173,7 +178,7 @@ def fault(name, probe, pattern, statuses=("error", "fail"), rc_want=2):
     hname = name + "_h"
     if os.path.exists(f"{T}/{hname}.rc"):
         hrc, hms, hout, herr = get(hname)
-        no_crash(hname, hrc, hms, hout, herr)
+        no_crash(hname, hrc, hms, hout, herr, limit_ms)
         if hrc != rc_want:
             bad.append(f"{hname}: exit {hrc}, want {rc_want}")
     return P
@@ -181,7 +186,11 @@ def fault(name, probe, pattern, statuses=("error", "fail"), rc_want=2):
 P = fault("refused", "connect", r"refused")
 if P.get("banner", {}).get("status") == "pass":
     bad.append("refused: banner passed without a connection")
-fault("silent", "banner", r"tim(e|ed) ?out|no (answer|reply|greeting)|did not (answer|greet|reply|send)|silent")
+fault("silent", "banner", r"tim(e|ed) ?out|no (answer|reply|greeting)|did not (answer|greet|reply|send)|silent",
+      limit_ms=SILENT_MS * 1.2 + 500)
+for name in ("silent", "silent_h"):
+    if get(name)[1] < SILENT_MS * 0.9:
+        bad.append(f"{name}: gave up after {get(name)[1]} ms, before its {SILENT_MS} ms timeout")
 fault("longline", "banner", r"long|4 ?KiB|4096|bytes|line")
 fault("endless", "banner", r"long|4 ?KiB|4096|bytes|line|end")
 fault("manylines", "banner", r"lines|1,?000|too (many|long|big)")
