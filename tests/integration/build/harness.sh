@@ -171,14 +171,15 @@ printf '#!/bin/sh\n' >"$T/ci/configure"
 chmod +x "$T/ci/scripts/bootstrap" "$T/ci/configure"
 # shellcheck disable=SC2016 # make's $$CI, expanded by make's shell
 printf '%s\n' 'check:' '	echo "CI=$$CI" >ran; test ! -f fail-check' \
-    'check-asan:' '	echo check-asan >>ran' 'fuzz-run:' '	echo fuzz-run >>ran' >"$T/ci/Makefile"
+    'check-asan:' '	echo check-asan >>ran' 'fuzz-run:' '	echo fuzz-run >>ran' \
+    'bench:' '	echo bench >>ran' >"$T/ci/Makefile"
 ci() { # ci: run the copy with CI unset; what ran in $T/ci/ran
     rm -f "$T/ci/ran"
     (cd "$T/ci" && env -u CI -u MAKEFLAGS -u MFLAGS -u MAKELEVEL timeout 60 sh .ci/run) >"$T/ci.out" 2>&1
 }
 ci || { cat "$T/ci.out"; fail ".ci/run failed with every step passing"; }
-[ "$(cat "$T/ci/ran")" = "$(printf 'CI=true\ncheck-asan\nfuzz-run')" ] ||
-    { cat "$T/ci/ran"; fail ".ci/run did not run make check with CI=true, then check-asan and fuzz-run"; }
+[ "$(cat "$T/ci/ran")" = "$(printf 'CI=true\ncheck-asan\nfuzz-run\nbench')" ] ||
+    { cat "$T/ci/ran"; fail ".ci/run did not run make check with CI=true, then check-asan, fuzz-run and bench"; }
 touch "$T/ci/fail-check"
 ci && { cat "$T/ci.out"; fail ".ci/run passed with make check failing"; }
 [ "$(cat "$T/ci/ran")" = CI=true ] || { cat "$T/ci/ran"; fail ".ci/run went on after make check failed"; }
