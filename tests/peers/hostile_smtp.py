@@ -2,7 +2,8 @@
 # make the client send what it did not mean to, print what it must not, and
 # take replies out of step.  One scenario per run; every line the client sends
 # is logged (repr of the raw bytes, one per line) to LOG, so that the test
-# can check the wire: no CR or LF inside a command, no DATA, no password.
+# can check the wire: no CR or LF inside a command, no DATA, no password;
+# each connection adds a line to LOG.conns.
 #
 # Usage: hostile_smtp.py SCENARIO PORT LOG [CERT KEY]
 #   echo         AUTH PLAIN/LOGIN offered in clear; every client payload is
@@ -16,6 +17,12 @@
 #   double_mail  MAIL is answered twice (in one write); XEXCH50 gets 504.
 #   crlf_helo    the EHLO hello name holds a bare CR and "DATA".
 #   ntlm_names   an NTLM type-2 whose names hold CR/LF, "DATA" and escapes.
+#   meta_names   shell and cmd.exe metacharacters (; & $( ) backquotes) in
+#                the greeting's host, the EHLO hello name and every name of
+#                an NTLM type-2: names that advice would paste into a shell.
+#   blob_unsolicited  XEXCH50 is answered 354 and, in the same write, a
+#                second reply: the blob must not be sent over it.  Bytes
+#                that arrive after the 354 are logged as one b'BLOB:...' line.
 #   tls_cert     STARTTLS with CERT/KEY (a certificate with escapes in its
 #                subject), then an ordinary server.
 # With CERT and KEY, every scenario offers STARTTLS (before TLS) and serves
@@ -60,12 +67,21 @@ def av(av_id, text):
     return struct.pack("<HH", av_id, len(v)) + v
 
 
+# Names that run something else when pasted into sh or cmd.exe.
+META_HOST = b"mail;id$(touch${IFS}pwned)&`reboot`.example.test"
+META_HELLO = b"mx$(id);y&z`w`|v.example.test"
+
+
 def ntlm_type2():
     """MS-NLMP CHALLENGE with hostile names in every AV pair."""
     evil = "EXAMPLE.COM\r\nDATA\r\n.\r\nQUIT\x1b[2J\u202e\u0085"
-    info = (av(1, "MAIL1\r\nRSET\x1b]0;x\x07") + av(2, "EXAMPLE\r\n\u2066DATA") +
+    nb_c, nb_d = "MAIL1\r\nRSET\x1b]0;x\x07", "EXAMPLE\r\n\u2066DATA"
+    if scenario == "meta_names":
+        evil = "corp.example;rm -rf ~&$(id)`x`"
+        nb_c, nb_d = "MAIL$(ID)&X", "CORP;DEL`X`"
+    info = (av(1, nb_c) + av(2, nb_d) +
             av(3, "mail1." + evil) + av(4, evil) + av(5, evil) + struct.pack("<HH", 0, 0))
-    target = "EXAMPLE\r\nDATA".encode("utf-16-le")
+    target = nb_d.encode("utf-16-le")
     flags = 0x00000001 | 0x00000004 | 0x00000200 | 0x00800000 | 0x00010000
     head_len = 48
     msg = (b"NTLMSSP\x00" + struct.pack("<I", 2) +
@@ -95,6 +111,8 @@ def ehlo_reply(tls):
         return b"250-evil.example.test\rDATA\r\n250-AUTH NTLM\r\n250 XEXCH50\r\n"
     if scenario == "ntlm_names":
         return b"250-ntlm.example.test\r\n250-AUTH NTLM\r\n250 XEXCH50\r\n"
+    if scenario == "meta_names":
+        return b"250-" + META_HELLO + b" Hello\r\n250-AUTH NTLM\r\n250 XEXCH50\r\n"
     return b"250-hostile.example.test\r\n250-AUTH NTLM\r\n250 XEXCH50\r\n"
 
 
@@ -114,6 +132,8 @@ class Session:
             self.send(b"220 esc.example.test ESMTP " + NASTY + b"\r\n")
         elif scenario == "flood":
             self.send(flood(b"220"))
+        elif scenario == "meta_names":
+            self.send(b"220 " + META_HOST + b" ESMTP\r\n")
         elif scenario == "unsolicited":
             self.send(b"220 hostile.example.test ESMTP\r\n250 2.0.0 unsolicited\r\n"
                       b"354 go ahead\r\n")
@@ -158,7 +178,7 @@ class Session:
         if scenario == "flood":
             self.send(flood(b"535"))
             return
-        if mech == b"NTLM" and scenario == "ntlm_names":
+        if mech == b"NTLM" and scenario in ("ntlm_names", "meta_names"):
             self.auth = None
             if len(words) > 2:
                 self.send(b"334 " + ntlm_type2() + b"\r\n")
@@ -229,6 +249,16 @@ class Session:
             self.send(b"504 5.7.4 " + NASTY + b"\r\n")
         elif scenario == "double_mail":
             self.send(b"504 5.7.4 Need to authenticate first\r\n")
+        elif scenario == "blob_unsolicited":
+            self.send(b"354 Send binary data\r\n250 2.0.0 XEXCH50 OK\r\n")
+            self.sock.settimeout(2)
+            try:
+                data = self.sock.recv(4096)
+            except OSError:
+                data = b""
+            self.sock.settimeout(20)
+            if data:
+                log(b"BLOB:" + data)
         else:
             self.send(b"354 Send binary data\r\n")
             self.f.read(64)
@@ -251,6 +281,8 @@ class Session:
 
 def serve(conn):
     conn.settimeout(20)
+    with log_lock, open(log_path + ".conns", "a") as f:
+        f.write("connect\n")     # one line per connection, for the tests to count
     try:
         Session(conn).run()
     except (OSError, ssl.SSLError, ValueError):
