@@ -99,7 +99,7 @@ void probe_budget_stop(probe_ctx *ctx)
 
 char *probe_budget_expired_text(const probe_ctx *ctx)
 {
-    return xasprintf("the run's deadline of %.0f s has passed (--deadline S sets it)",
+    return xasprintf("the run's deadline of %g s has passed (--deadline S sets it)",
                      ctx->budget->budget_ms / 1000.0);
 }
 
