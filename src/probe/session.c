@@ -15,6 +15,7 @@
 
 #include "base/util.h"
 #include "probe/probe.h"
+#include "probe/probe_krb.h"
 #include "probe/run.h"
 
 struct probe_sess {
@@ -126,6 +127,7 @@ void probe_ctx_free(probe_ctx *ctx)
         ctx->ss = NULL;
     }
     probe_budget_free(ctx);
+    probe_krb_forget(ctx);   /* what kdc-time kept for kerberos-ports */
     free(ctx->helo_default);
     tr_free(&ctx->tr);
 }
