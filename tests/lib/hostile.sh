@@ -14,6 +14,11 @@
 #                                       the output is also $T/NAME.json, for
 #                                       pfield and pfact
 #   check WHAT ARGS...                  tests/lib/hostile_check.py WHAT ARGS
+#   measure NAME ARGS...                smtpwiz ARGS under tests/lib/measure.py
+#                                       (timeout 120), out/err/rc in $T/NAME.*
+#                                       (and NAME.json); sets RSS (KiB), WALL (s)
+#                                       and CONNS (the peer's); fails over
+#                                       RSS_MAX KiB (32 MiB, 128 under ASan)
 #   make_evil_cert NAME                 $T/NAME.pem and $T/NAME.key: self-signed,
 #                                       escapes in its subject and a SAN
 #   make_meta_cert NAME                 the same with shell metacharacters
@@ -52,32 +57,39 @@ hprobe() {
     run "$_h" timeout 60 "$SMTPWIZ" probe 127.0.0.1 -p "$HPORT" --timeout 5 "$@"
     cp "$T/$_h.out" "$T/$_h.json"
 }
+RSS_MAX=32768
+# A sanitizer build gets more: ASan's shadow and quarantine are not the program's.
+if ldd "$SMTPWIZ" 2>/dev/null | grep -q 'libasan'; then RSS_MAX=131072; fi
+measure() {
+    _n=$1
+    shift
+    set -- $(python3 "$TOP/tests/lib/measure.py" "$T/$_n.out" "$T/$_n.err" timeout 120 "$SMTPWIZ" "$@")
+    echo "$3" >"$T/$_n.rc"
+    sanitizer_check "$_n"
+    cp "$T/$_n.out" "$T/$_n.json"
+    RSS=$1 WALL=$2 CONNS=$(conns)
+    echo "$_n: peak RSS $RSS KiB, $WALL s, $(wc -c <"$T/$_n.out") bytes of output, $CONNS connections"
+    [ "$RSS" -le "$RSS_MAX" ] || fail "$_n: peak RSS $RSS KiB, over $RSS_MAX KiB"
+}
 check() {
     python3 "$TOP/tests/lib/hostile_check.py" "$@" || fail "hostile_check $1 failed"
 }
-make_evil_cert() {
+make_cert() { # NAME SUBJECT SAN-DNS-NAMES
     need openssl
-    _subj=$(printf '/CN=evil\033[2J\302\233\342\200\256moc.lab/O=Org\342\201\246\007X\357\273\277')
-    _san=$(printf 'subjectAltName=DNS:evil\033]0;t\007.example,DNS:localhost,IP:127.0.0.1')
-    openssl req -x509 -newkey rsa:2048 -nodes -days 1 -utf8 -subj "$_subj" -addext "$_san" \
+    openssl req -x509 -newkey rsa:2048 -nodes -days 1 -utf8 -subj "$2" \
+        -addext "subjectAltName=${3}DNS:localhost,IP:127.0.0.1" \
         -keyout "$T/$1.key" -out "$T/$1.pem" >/dev/null 2>&1 ||
         fail "openssl could not make the test certificate"
+}
+make_evil_cert() {
+    make_cert "$1" "$(printf '/CN=evil\033[2J\302\233\342\200\256moc.lab/O=Org\342\201\246\007X\357\273\277')" \
+        "$(printf 'DNS:evil\033]0;t\007.example,')"
 }
 # make_meta_cert NAME: $T/NAME.pem and .key, shell metacharacters (; & $( )
 # backquotes |) in the subject's CN and a SAN DNS name ("\$" is OpenSSL's
 # escape for "$" in -addext).
 make_meta_cert() {
-    need openssl
-    openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj '/CN=mail;$(id)&`x`.example/O=Org' \
-        -addext 'subjectAltName=DNS:mx|y;z\$(reboot)&.example,DNS:localhost,IP:127.0.0.1' \
-        -keyout "$T/$1.key" -out "$T/$1.pem" >/dev/null 2>&1 ||
-        fail "openssl could not make the test certificate"
+    make_cert "$1" '/CN=mail;$(id)&`x`.example/O=Org' 'DNS:mx|y;z\$(reboot)&.example,'
 }
 # A plain certificate for 127.0.0.1 (the echo peer's TLS).
-make_plain_cert() {
-    need openssl
-    openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=localhost" \
-        -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
-        -keyout "$T/$1.key" -out "$T/$1.pem" >/dev/null 2>&1 ||
-        fail "openssl could not make the test certificate"
-}
+make_plain_cert() { make_cert "$1" /CN=localhost ""; }

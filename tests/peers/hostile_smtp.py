@@ -29,16 +29,15 @@
 # TLS with that certificate: the echo scenario is then run inside TLS, as
 # the client's policy may require for PLAIN and LOGIN.
 import base64
-import socket
 import ssl
-import struct
 import sys
-import threading
+
+from peerlib import Wire, ntlm_type2 as build_type2, serve_forever
 
 scenario, port, log_path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 cert = sys.argv[4] if len(sys.argv) > 5 else None
 key = sys.argv[5] if len(sys.argv) > 5 else None
-log_lock = threading.Lock()
+wire = Wire(log_path)
 
 # Text that must never reach a terminal or a file raw.
 NASTY = (b"C0:\x07\x08\x1b[2J\x1b]0;pwned\x07 C1raw:\x9b\x85\x90 C1utf8:\xc2\x9b\xc2\x85 DEL:\x7f "
@@ -62,11 +61,6 @@ def flood(code, extra=b""):
     return b"\r\n".join(lines) + b"\r\n" + code + b" " + FLOOD_LINE[:2000] + b"\r\n"
 
 
-def av(av_id, text):
-    v = text.encode("utf-16-le")
-    return struct.pack("<HH", av_id, len(v)) + v
-
-
 # Names that run something else when pasted into sh or cmd.exe.
 META_HOST = b"mail;id$(touch${IFS}pwned)&`reboot`.example.test"
 META_HELLO = b"mx$(id);y&z`w`|v.example.test"
@@ -79,21 +73,11 @@ def ntlm_type2():
     if scenario == "meta_names":
         evil = "corp.example;rm -rf ~&$(id)`x`"
         nb_c, nb_d = "MAIL$(ID)&X", "CORP;DEL`X`"
-    info = (av(1, nb_c) + av(2, nb_d) +
-            av(3, "mail1." + evil) + av(4, evil) + av(5, evil) + struct.pack("<HH", 0, 0))
-    target = nb_d.encode("utf-16-le")
-    flags = 0x00000001 | 0x00000004 | 0x00000200 | 0x00800000 | 0x00010000
-    head_len = 48
-    msg = (b"NTLMSSP\x00" + struct.pack("<I", 2) +
-           struct.pack("<HHI", len(target), len(target), head_len) +
-           struct.pack("<I", flags) + b"\x11\x22\x33\x44\x55\x66\x77\x88" + b"\x00" * 8 +
-           struct.pack("<HHI", len(info), len(info), head_len + len(target)))
-    return base64.b64encode(msg + target + info)
+    return base64.b64encode(build_type2(nb_c, nb_d, "mail1." + evil, evil, evil))
 
 
 def log(line):
-    with log_lock, open(log_path, "a") as f:
-        f.write(repr(line) + "\n")
+    wire.line(line)
 
 
 def ehlo_reply(tls):
@@ -279,22 +263,4 @@ class Session:
                 break
 
 
-def serve(conn):
-    conn.settimeout(20)
-    with log_lock, open(log_path + ".conns", "a") as f:
-        f.write("connect\n")     # one line per connection, for the tests to count
-    try:
-        Session(conn).run()
-    except (OSError, ssl.SSLError, ValueError):
-        pass
-    finally:
-        conn.close()
-
-
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", port))
-s.listen(16)
-while True:
-    c, _ = s.accept()
-    threading.Thread(target=serve, args=(c,), daemon=True).start()
+serve_forever(port, wire, lambda conn: Session(conn).run(), errors=(OSError, ssl.SSLError, ValueError))

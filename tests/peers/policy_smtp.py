@@ -27,14 +27,15 @@ import socket
 import ssl
 import struct
 import sys
-import threading
 import time
+
+from peerlib import Wire, ntlm_type2 as build_type2, serve_forever
 
 scenario, port, log_path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 cert = sys.argv[4] if len(sys.argv) > 5 else None
 key = sys.argv[5] if len(sys.argv) > 5 else None
 DELAY = float(os.environ.get("SMTPWIZ_PEER_DELAY", "1.5"))
-log_lock = threading.Lock()
+wire = Wire(log_path)
 
 REAL = [b"PLAIN", b"LOGIN", b"NTLM", b"CRAM-MD5", b"DIGEST-MD5", b"SCRAM-SHA-1",
         b"SCRAM-SHA-256", b"SCRAM-SHA-512", b"GSSAPI", b"GSS-SPNEGO", b"GS2-KRB5",
@@ -42,33 +43,10 @@ REAL = [b"PLAIN", b"LOGIN", b"NTLM", b"CRAM-MD5", b"DIGEST-MD5", b"SCRAM-SHA-1",
 MECHS = b" ".join(REAL + [b"JUNK-%02d" % i for i in range(64 - len(REAL))])
 
 
-def log(line):
-    with log_lock, open(log_path, "a") as f:
-        f.write(repr(line) + "\n")
-
-
-def log_conn():
-    with log_lock, open(log_path + ".conns", "a") as f:
-        f.write("connect\n")
-
-
-def av(av_id, text):
-    v = text.encode("utf-16-le")
-    return struct.pack("<HH", av_id, len(v)) + v
-
-
 def ntlm_type2():
-    """An ordinary MS-NLMP CHALLENGE a client can answer with a type-3."""
-    info = (av(1, "MAIL1") + av(2, "EXAMPLE") + av(3, "mail1.example.test") +
-            av(4, "example.test") + av(5, "example.test") + struct.pack("<HH", 0, 0))
-    target = "EXAMPLE".encode("utf-16-le")
-    flags = 0x00000001 | 0x00000004 | 0x00000200 | 0x00800000 | 0x00010000 | 0x00080000
-    head = 48
-    msg = (b"NTLMSSP\x00" + struct.pack("<I", 2) +
-           struct.pack("<HHI", len(target), len(target), head) + struct.pack("<I", flags) +
-           b"\x11\x22\x33\x44\x55\x66\x77\x88" + b"\x00" * 8 +
-           struct.pack("<HHI", len(info), len(info), head + len(target)))
-    return base64.b64encode(msg + target + info)
+    """An ordinary CHALLENGE a client can answer with a type-3."""
+    return base64.b64encode(build_type2("MAIL1", "EXAMPLE", "mail1.example.test",
+                                        "example.test", "example.test", 0x00080000))
 
 
 def ehlo_reply(tls):
@@ -194,28 +172,12 @@ class Session:
             line = self.f.readline()
             if not line:
                 break
-            log(line)
+            wire.line(line)
             if self.auth:
                 self.auth_step(line)
             elif not self.command(line):
                 break
 
 
-def serve(conn):
-    conn.settimeout(40)
-    log_conn()
-    try:
-        Session(conn).run()
-    except (OSError, ssl.SSLError, ValueError):
-        pass
-    finally:
-        conn.close()
-
-
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", port))
-s.listen(16)
-while True:
-    c, _ = s.accept()
-    threading.Thread(target=serve, args=(c,), daemon=True).start()
+serve_forever(port, wire, lambda conn: Session(conn).run(), timeout=40,
+              errors=(OSError, ssl.SSLError, ValueError))

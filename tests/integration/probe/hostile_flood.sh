@@ -7,27 +7,14 @@
 . "$TOP/tests/lib/lib.sh"
 . "$TOP/tests/lib/hostile.sh"
 start_hostile flood
-RSS_MAX=32768
-if ldd "$SMTPWIZ" 2>/dev/null | grep -q 'libasan'; then RSS_MAX=131072; fi
 export SMTPWIZ_PASSWORD='Flood-Test-Pass-1'
 C="127.0.0.1 -p $HPORT --timeout 5 --user u"
-# measure NAME ARGS...: one run under tests/lib/measure.py.
-measure() {
-    _n=$1
-    shift
-    set -- $(python3 "$TOP/tests/lib/measure.py" "$T/$_n.out" "$T/$_n.err" timeout 120 "$SMTPWIZ" "$@")
-    echo "$3" >"$T/$_n.rc"
-    sanitizer_check "$_n"
-    _c=$(conns)
-    echo "$_n: peak RSS $1 KiB, $2 s, $(wc -c <"$T/$_n.out") bytes of output, $_c connections"
-    [ "$1" -le "$RSS_MAX" ] || fail "$_n: peak RSS $1 KiB, over $RSS_MAX KiB"
+for run in "text probe $C" "json probe $C --json" "djson diagnose $C --kb 843106 --json" \
+        "md diagnose $C --kb 843106 --markdown"; do
+    measure $run
     # 64 + 64 mechanisms once meant 131 connections: at most 8 per run now.
-    [ "$_c" -le 8 ] || fail "$_n: $_c connections, at most 8"
-}
-measure text probe $C
-measure json probe $C --json
-measure djson diagnose $C --kb 843106 --json
-measure md diagnose $C --kb 843106 --markdown
+    [ "$CONNS" -le 8 ] || fail "${run%% *}: $CONNS connections, at most 8"
+done
 check size 4194304 "$T/text.out" "$T/json.out" "$T/djson.out" "$T/md.out"
 check shown "$T/text.out" "$T/md.out"
 check json "$T/json.out" "$T/djson.out"
