@@ -26,9 +26,13 @@ static bool is_fqdn(const char *s)
 
 char *probe_krb_fqdn(probe_ctx *ctx)
 {
-    char *why = NULL;
-    probe_session_stage(ctx, PROBE_STAGE_EHLO, &why);
-    free(why);
+    /* The names the run learnt already do: a connection only to read them
+     * again would count against the run's cap. */
+    if (!probe_caps_plain(ctx)) {
+        char *why = NULL;
+        probe_session_stage(ctx, PROBE_STAGE_EHLO, &why);
+        free(why);
+    }
     /* Only a name that passes base/names.h goes into a principal, an SPN or
      * a recipient: the EHLO name, else the banner's, whichever is valid. */
     static const probe_name_src from[] = {PROBE_NAME_HELLO, PROBE_NAME_BANNER};
