@@ -63,6 +63,7 @@ void step_begin(ui_state *u)
     o.host = f->host;
     o.port = f->port;
     o.starttls = f->tls == 1 ? TLS_ALWAYS : f->tls == 2 ? TLS_NEVER : TLS_AUTO;
+    o.allow_plaintext_auth = f->plain_auth;   /* the form's "Plain-text AUTH" */
     o.user = f->user[0] ? f->user : NULL;
     o.password = f->user[0] && f->pass[0] ? f->pass : NULL;
     secret_add(o.user, o.password);   /* cut from the transcript, facts, report */

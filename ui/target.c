@@ -1,6 +1,7 @@
 /* target: the form for the server under test.  Host, port, STARTTLS
- * policy, user, password (no echo, never drawn: only whether one is set)
- * and an optional domain controller.  Enter on the last field (or F10)
+ * policy, whether PLAIN and LOGIN may go out without TLS, user, password
+ * (no echo, never drawn: only whether one is set) and an optional domain
+ * controller.  Enter on the last field (or F10)
  * starts the walk. */
 #include "config.h"
 
@@ -14,15 +15,17 @@
 #include "ui/ui_int.h"
 #include "base/util.h"
 
-enum { F_HOST, F_PORT, F_TLS, F_USER, F_PASS, F_DC, F_COUNT };
+enum { F_HOST, F_PORT, F_TLS, F_PLAIN, F_USER, F_PASS, F_DC, F_COUNT };
 
 static const char *const labels[F_COUNT] = {
-    "Server host", "Port", "STARTTLS", "User", "Password", "Domain controller",
+    "Server host", "Port", "STARTTLS", "Plain-text AUTH", "User", "Password", "Domain controller",
 };
 static const char *const hints[F_COUNT] = {
     "name or address of the Exchange server to test",
     "25 for server-to-server SMTP, 587 for submission",
     "Left/Right or Space: auto uses TLS when offered",
+    "Left/Right or Space: PLAIN and LOGIN send the password itself; refuse keeps them off "
+    "any session without TLS (none is sent in clear after STARTTLS failed, whatever this says)",
     "account to test AUTH with (DOMAIN\\user or user@domain); empty: no AUTH",
     "typed without echo and never shown again; Ctrl-U clears it",
     "optional (used by Kerberos checks): a domain controller as HOST[:PORT]; empty: DNS",
@@ -61,8 +64,9 @@ static void field_draw(ui_state *u, int i, int y)
     size_t cap;
     const char *val = field_buf(f, i, &cap);
     char shown[64];
-    if (i == F_TLS) {
-        snprintf(shown, sizeof shown, "< %s >", tls_names[f->tls]);
+    if (i == F_TLS || i == F_PLAIN) {
+        snprintf(shown, sizeof shown, "< %s >",
+                 i == F_TLS ? tls_names[f->tls] : f->plain_auth ? "allow" : "refuse");
         val = shown;
     } else if (i == F_PASS) {
         val = f->pass[0] ? "(set, hidden)" : "(none)";
@@ -71,7 +75,7 @@ static void field_draw(ui_state *u, int i, int y)
     }
     mvhline(y, x, foc ? '_' : ' ', w);
     int used = ui_put(y, x, w, val, foc ? A_UNDERLINE | A_BOLD : A_UNDERLINE);
-    if (foc && i != F_TLS && i != F_PASS && used < w)
+    if (foc && i != F_TLS && i != F_PLAIN && i != F_PASS && used < w)
         ui_put(y, x + used, 1, " ", A_REVERSE);   /* the cursor */
 }
 
@@ -126,6 +130,11 @@ static void field_edit(ui_form *f, int ch)
             f->tls = (f->tls + 2) % 3;
         else if (ch == KEY_RIGHT || ch == ' ')
             f->tls = (f->tls + 1) % 3;
+        return;
+    }
+    if (f->focus == F_PLAIN) {
+        if (ch == KEY_LEFT || ch == KEY_RIGHT || ch == ' ')
+            f->plain_auth = !f->plain_auth;
         return;
     }
     size_t n = strlen(b);

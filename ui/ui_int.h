@@ -47,6 +47,7 @@ typedef struct ui_worker {
 typedef struct ui_form {
     char host[UI_FIELD_MAX], port[16], user[UI_FIELD_MAX], pass[UI_FIELD_MAX], dc[UI_FIELD_MAX];
     int tls;                 /* 0 auto, 1 always, 2 never */
+    bool plain_auth;         /* PLAIN/LOGIN may go out without TLS (--allow-plaintext-auth) */
     int focus;
     char err[160];
 } ui_form;

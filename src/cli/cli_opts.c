@@ -65,6 +65,12 @@ int cli_target_option(const char *prog, int c, const char *arg, cli_target *t)
             return -1;
         t->o.timeout_ms = (int)(v * 1000);
         return 1;
+    case CLI_OPT_DEADLINE:
+        if (bad_number(prog, "--deadline", arg, 1, 3600, &v) != 0)
+            return -1;
+        t->o.deadline_ms = (int)(v * 1000);
+        return 1;
+    case CLI_OPT_PLAINTEXT: t->o.allow_plaintext_auth = true; return 1;
     case 's': return set_policy(prog, arg, &t->o.starttls) == 0 ? 1 : -1;
     case 'u': t->o.user = arg; return 1;
     case 'P': t->password_file = arg; return 1;

@@ -9,7 +9,9 @@
 
 #include "probe/opts.h"
 
-/* getopt_long entries; the codes p s u P m r H t c D R O A X are taken. */
+/* getopt_long entries; the codes p s u P m r H t c D R O A X and
+ * CLI_OPT_DEADLINE, CLI_OPT_PLAINTEXT are taken. */
+enum { CLI_OPT_DEADLINE = 0x100, CLI_OPT_PLAINTEXT };
 #define CLI_TARGET_LONGOPTS \
     {"port", required_argument, NULL, 'p'}, {"starttls", required_argument, NULL, 's'}, \
     {"user", required_argument, NULL, 'u'}, {"password-file", required_argument, NULL, 'P'}, \
@@ -17,13 +19,15 @@
     {"helo", required_argument, NULL, 'H'}, {"timeout", required_argument, NULL, 't'}, \
     {"cafile", required_argument, NULL, 'c'}, {"dc", required_argument, NULL, 'D'}, \
     {"realm", required_argument, NULL, 'R'}, {"password", required_argument, NULL, 'X'}, \
-    {"domain", required_argument, NULL, 'O'}, {"as", required_argument, NULL, 'A'}
+    {"domain", required_argument, NULL, 'O'}, {"as", required_argument, NULL, 'A'}, \
+    {"deadline", required_argument, NULL, CLI_OPT_DEADLINE}, \
+    {"allow-plaintext-auth", no_argument, NULL, CLI_OPT_PLAINTEXT}
 
 #define CLI_TARGET_USAGE \
     "  [-p PORT] [--starttls auto|always|never] [--user U] [--password-file F]\n" \
     "  [--mech M] [--rcpt ADDR] [--helo NAME] [--timeout S] [--cafile F]\n" \
     "  [--dc HOST[:PORT[,KPASSWD_PORT]] | --dc none] [--realm REALM]\n" \
-    "  [--domain DOMAIN] [--as server|user]\n" \
+    "  [--domain DOMAIN] [--as server|user] [--deadline S] [--allow-plaintext-auth]\n" \
     "--domain names your organisation's Windows domain (DNS or NetBIOS), to tell\n" \
     "your servers from others; default the domain of --user (DOMAIN\\name or\n" \
     "name@domain).  --as says whose credentials --user are: server (an Exchange\n" \
@@ -34,7 +38,11 @@
     "records of the server's domain; --dc none skips what needs one.  The\n" \
     "SMTPWIZ_DC environment variable sets the default for --dc.\n" \
     "The password comes from --password-file, the SMTPWIZ_PASSWORD environment\n" \
-    "variable, or a prompt on the terminal; never from the command line.\n"
+    "variable, or a prompt on the terminal; never from the command line.\n" \
+    "Credentials never go out in clear once STARTTLS was offered and failed; PLAIN\n" \
+    "and LOGIN (the password itself) not without TLS unless --allow-plaintext-auth.\n" \
+    "A run opens at most 8 connections, makes at most one failed logon per kind of\n" \
+    "mechanism and ends by --deadline (default 120 s); --timeout bounds each wait.\n"
 
 typedef struct cli_target {
     probe_opts o;              /* cancel_fd -1 after cli_target_init */

@@ -5,9 +5,13 @@
 #ifndef SMTPWIZ_PROBE_OPTS_H
 #define SMTPWIZ_PROBE_OPTS_H
 
+#include <stdbool.h>
+
 typedef enum { TLS_AUTO = 0, TLS_ALWAYS, TLS_NEVER } tls_policy;
 
 #define PROBE_TIMEOUT_MS_DEFAULT 10000
+/* The whole run: the time its probes may take together (README, "Limits"). */
+#define PROBE_DEADLINE_MS_DEFAULT 120000
 
 typedef struct probe_opts {
     const char *host;
@@ -20,6 +24,12 @@ typedef struct probe_opts {
     const char *helo;          /* EHLO name; default the local host name
                                   (probe_ctx_init looks it up) */
     int timeout_ms;            /* each network wait; default PROBE_TIMEOUT_MS_DEFAULT */
+    int deadline_ms;           /* the time the run's probes may take in all (checked before
+                                  each probe and each connection, and no wait goes past
+                                  it); 0: PROBE_DEADLINE_MS_DEFAULT */
+    bool allow_plaintext_auth; /* PLAIN and LOGIN (which carry the password itself) may go
+                                  out on a session without TLS; never after STARTTLS was
+                                  offered and failed in the run */
     const char *cafile;
     int cancel_fd;             /* -1: none */
     const char *dc;            /* KDC: HOST[:PORT[,KPASSWD_PORT]]; NULL: DNS SRV;

@@ -22,6 +22,7 @@
 #include "probe/result.h"
 #include "proto/banner.h"
 #include "proto/ntlm.h"
+#include "proto/sasl.h"
 #include "proto/smtp.h"
 #include "proto/transcript.h"
 
@@ -36,6 +37,7 @@ typedef struct probe_ctx {
     const probe_runs *runs;    /* the results so far (set by probe_runs_ensure) */
     struct probe_krb_memo *krb_memo;   /* owned by probe_krb.c: what kdc-time measured of
                                         * each KDC, for kerberos-ports */
+    struct probe_budget *budget;       /* owned by policy.c: the run's limits */
 } probe_ctx;
 
 void probe_ctx_init(probe_ctx *ctx, const probe_opts *o);
@@ -71,6 +73,12 @@ const smtp_caps *probe_caps_plain(const probe_ctx *ctx);   /* EHLO before TLS */
 const smtp_caps *probe_caps_tls(const probe_ctx *ctx);     /* EHLO after TLS */
 /* Why STARTTLS failed under --starttls auto (the session went on plain), or NULL. */
 const char *probe_tls_error(const probe_ctx *ctx);
+/* Why STARTTLS, offered, did not complete in this run (any policy; kept
+ * across probe_ctx_reset_session), or NULL: then no credentials go out on
+ * a session without TLS (policy.c). */
+const char *probe_tls_failure(const probe_ctx *ctx);
+/* The shared session's later waits end by deadline_ms (util_now_ms clock). */
+void probe_session_set_deadline(probe_ctx *ctx, double deadline_ms);
 net_err probe_connect_error(const probe_ctx *ctx);         /* NET_OK if it did not fail */
 double probe_connect_ms(const probe_ctx *ctx);
 /* Connecting or greeting failed: why (borrowed), else NULL. */
@@ -93,6 +101,82 @@ double probe_wall_now(void);
  * false if the run has no such clock reading. */
 bool probe_banner_skew(const probe_ctx *ctx, double *skew);
 bool probe_server_skew(const probe_ctx *ctx, double *skew, const char **source);
+
+/* ---- the names the server announced (server_names.c) ---- */
+
+/* Where a name comes from, and so which rule it must pass (base/names.h). */
+typedef enum {
+    PROBE_NAME_HELLO,          /* EHLO's "250-<name> Hello": a host name */
+    PROBE_NAME_BANNER,         /* the greeting's first word: a host name */
+    PROBE_NAME_NTLM_DNS_COMPUTER,   /* NTLM type-2 AV pairs: a host name */
+    PROBE_NAME_NTLM_DNS_DOMAIN,     /* a DNS domain */
+    PROBE_NAME_NTLM_DNS_TREE,       /* a DNS domain */
+    PROBE_NAME_NTLM_NB_COMPUTER,    /* a NetBIOS name */
+    PROBE_NAME_NTLM_NB_DOMAIN,      /* a NetBIOS name */
+    PROBE_NAME_COUNT
+} probe_name_src;
+
+/* The name the run holds from src, if valid for its kind (allocated,
+ * without a trailing dot), else NULL.  An address (a banner's "[10.0.0.1]")
+ * is no name and no finding.  With why, an invalid name sets *why
+ * (allocated): "the server announces an invalid DNS domain: \"...\"
+ * (reason), in its NTLM challenge", escaped.  Reads only what the session
+ * already learnt. */
+char *probe_server_name(const probe_ctx *ctx, probe_name_src src, char **why);
+/* Each invalid name from srcs (n of them) as one sentence, into *out
+ * (allocated array of allocated strings); returns how many. */
+size_t probe_invalid_names(const probe_ctx *ctx, const probe_name_src *srcs, size_t n,
+                           char ***out);
+void probe_invalid_names_free(char **v, size_t n);
+
+/* ---- the run's limits and the credentials' policy (policy.c) ---- */
+
+/* SMTP connections per run, every probe together (each AUTH mechanism after
+ * the first needs one of its own). */
+#define PROBE_MAX_CONNECTIONS 8
+
+void probe_budget_init(probe_ctx *ctx);    /* probe_ctx_init */
+void probe_budget_free(probe_ctx *ctx);    /* probe_ctx_free */
+void probe_budget_reset(probe_ctx *ctx);   /* probe_ctx_reset_session: time and connections */
+/* Around each probe (run.c).  start counts the probe's time from now, sets
+ * the deadline of its waits and caps ctx->o.timeout_ms by the time left;
+ * false when nothing is left (the probe must not run). */
+bool probe_budget_start(probe_ctx *ctx);
+void probe_budget_stop(probe_ctx *ctx);
+double probe_budget_left_ms(const probe_ctx *ctx);
+char *probe_budget_expired_text(const probe_ctx *ctx);   /* allocated sentence */
+/* The options of a new connection: the timeout capped by the time left,
+ * the cancel descriptor, the run's deadline. */
+net_opts probe_net_opts(const probe_ctx *ctx);
+/* One of the run's connections, taken just before connecting: false with
+ * *why (allocated) when the deadline passed or all PROBE_MAX_CONNECTIONS
+ * are used. */
+bool probe_conn_take(probe_ctx *ctx, char **why);
+int probe_conns_used(const probe_ctx *ctx);
+int probe_conns_refused(const probe_ctx *ctx);   /* asked for past the cap or deadline */
+
+typedef enum {
+    PROBE_FAM_PASSWORD = 0,    /* PLAIN, LOGIN */
+    PROBE_FAM_NTLM,
+    PROBE_FAM_KERBEROS,        /* GSSAPI, GSS-SPNEGO, GS2-* */
+    PROBE_FAM_OTHER,           /* CRAM-MD5, DIGEST-MD5, SCRAM-*, ... */
+    PROBE_NFAMILIES
+} probe_family;
+probe_family probe_mech_family(const char *mech);
+const char *probe_family_name(probe_family f);
+/* Whether one more logon with mech may be made: false with *why
+ * (allocated) once a logon of its family failed in this run. */
+bool probe_logon_allowed(const probe_ctx *ctx, const char *mech, char **why);
+/* A logon was made (credentials went out): ok, or refused with reply. */
+void probe_logon_record(probe_ctx *ctx, const char *verb, const char *mech, bool ok,
+                        const char *reply);
+/* Whether credentials for mech may go out on a session with (tls) or
+ * without TLS: false with *why (allocated, says how to allow it if it can
+ * be) when STARTTLS failed in this run, or for PLAIN and LOGIN without
+ * --allow-plaintext-auth. */
+bool probe_creds_allowed(const probe_ctx *ctx, bool tls, const char *mech, char **why);
+/* The run's credentials with that policy for sasl_authenticate. */
+sasl_creds probe_sasl_creds(const probe_ctx *ctx);
 
 /* ---- shared by several probes ---- */
 

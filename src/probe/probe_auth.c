@@ -1,6 +1,11 @@
 /* probes auth and exps: the SASL exchange per mechanism, under AUTH (RFC
  * 4954) and under Exchange's X-EXPS.  Each mechanism after the first gets a
- * fresh session: a refusal may end the connection (454 then disconnect). */
+ * fresh session: a refusal may end the connection (454 then disconnect).
+ * Only mechanisms the local Cyrus library has are tried, and only as the
+ * run's rules allow (policy.c): no credentials in clear after a failed
+ * STARTTLS, PLAIN and LOGIN not in clear without --allow-plaintext-auth, one
+ * failed logon per family, the connection cap.  What they left untried is
+ * said in the summary and in each mechanism's fact. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -11,39 +16,89 @@
 #include "probe/probe_krb.h"
 #include "proto/sasl.h"
 
+/* Mechanisms not tried for one reason (the policy, the family rule, the
+ * connection cap): said once in the summary, with every mechanism it hit. */
+typedef struct untried {
+    char *why;
+    strbuf mechs;
+} untried;
+
+#define UNTRIED_MAX 6
+
 typedef struct attempt_tally {
     int ok, refused, failed;
     char *first_ok;
     char *last_refusal;
     char **refusals;          /* each refused mechanism's reply line */
+    char **clear;             /* mechanisms that ran on a session without TLS */
+    size_t nclear;
+    untried skip[UNTRIED_MAX];
+    size_t nskip;
+    char *stop;               /* no more sessions: why (the cap, the deadline) */
 } attempt_tally;
 
-/* One mechanism on session s; records the reply line as a fact. */
+/* mech was not tried because of why (taken). */
+static void not_tried(probe_result *r, attempt_tally *t, const char *mech, char *why)
+{
+    char *v = xasprintf("not tried: %s", why);
+    fact_str(r, mech, v);
+    free(v);
+    size_t i = 0;
+    while (i < t->nskip && strcmp(t->skip[i].why, why) != 0)
+        i++;
+    if (i == t->nskip && t->nskip < UNTRIED_MAX)
+        t->skip[t->nskip++].why = xstrdup(why);
+    if (i < t->nskip)
+        sb_printf(&t->skip[i].mechs, "%s%s", t->skip[i].mechs.len ? ", " : "", mech);
+    free(why);
+}
+
+static void refused(attempt_tally *t, const char *verb, const char *mech, const char *line)
+{
+    t->refusals = xrealloc(t->refusals, ((size_t)t->refused + 1) * sizeof *t->refusals);
+    t->refusals[t->refused++] = xstrdup(line);
+    free(t->last_refusal);
+    t->last_refusal = xasprintf("%s %s: %s", verb, mech, line);
+}
+
+/* One mechanism on session s; records the reply line as a fact and the
+ * logon in the run's tally of failed logons (policy.c). */
 static void try_mech(probe_ctx *ctx, smtp_session *s, const char *verb, const char *mech,
                      const char *fqdn, probe_result *r, attempt_tally *t)
 {
-    sasl_creds cr = {.user = ctx->o.user, .password = ctx->o.password};
+    sasl_creds cr = probe_sasl_creds(ctx);
     smtp_reply fin;
     char *err = NULL;
     smtp_reply_init(&fin);
     sasl_result res = sasl_authenticate(s, verb, mech, fqdn, &cr, &fin, &err);
+    if (res == SASL_EPOLICY) {
+        not_tried(r, t, mech, err);   /* nothing was sent */
+        smtp_reply_free(&fin);
+        return;
+    }
+    /* Whether credentials may have gone out: the logon counts. */
+    bool sent = res == SASL_DONE || res == SASL_ESMTP || res == SASL_EABORTED;
+    if (!s->tls && sent) {
+        t->clear = xrealloc(t->clear, (t->nclear + 1) * sizeof *t->clear);
+        t->clear[t->nclear++] = xstrdup(mech);
+    }
     if (res == SASL_DONE) {
         char *line = smtp_reply_line(&fin);
         fact_str(r, mech, line);
+        probe_logon_record(ctx, verb, mech, fin.code == 235, line);
         if (fin.code == 235) {
             t->ok++;
             if (!t->first_ok)
                 t->first_ok = xstrdup(mech);
         } else {
-            t->refusals = xrealloc(t->refusals, ((size_t)t->refused + 1) * sizeof *t->refusals);
-            t->refusals[t->refused++] = xstrdup(line);
-            free(t->last_refusal);
-            t->last_refusal = xasprintf("%s %s: %s", verb, mech, line);
+            refused(t, verb, mech, line);
         }
         free(line);
     } else {
         char *v = xasprintf("not completed: %s", err ? err : "unknown error");
         fact_str(r, mech, v);
+        if (sent)
+            probe_logon_record(ctx, verb, mech, false, v);
         free(v);
         if (res != SASL_ENOMECH)
             t->failed++;
@@ -56,15 +111,37 @@ bool probe_auth_usable(const probe_ctx *ctx, const char *mech, bool ccache)
 {
     if (ctx->o.mech && !util_strieq(ctx->o.mech, mech))
         return false;
-    /* GSSAPI never uses the password: it needs a ticket (kinit). */
-    if (util_strieq(mech, "GSSAPI"))
+    /* Only what the local library can speak: a server's list of names is
+     * never a reason to open a session. */
+    if (!sasl_mech_available(mech))
+        return false;
+    /* ANONYMOUS and EXTERNAL log on with no account: nothing to test. */
+    if (util_strieq(mech, "ANONYMOUS") || util_strieq(mech, "EXTERNAL"))
+        return false;
+    /* GSSAPI (and its kin) never uses the password: it needs a ticket (kinit). */
+    if (probe_mech_family(mech) == PROBE_FAM_KERBEROS)
         return ccache;
     return probe_have_creds(ctx);
 }
 
+/* Why mech is not tried before any session is opened for it (allocated),
+ * or NULL: the rules of the run, in the order an admin can act on them.
+ * tls: whether the sessions of this verb have TLS. */
+static char *rule_out(probe_ctx *ctx, const char *mech, bool tls, const attempt_tally *t)
+{
+    char *why = NULL;
+    if (!probe_creds_allowed(ctx, tls, mech, &why))
+        return why;
+    if (!probe_logon_allowed(ctx, mech, &why))
+        return why;
+    if (t->stop)
+        return xstrdup(t->stop);
+    return NULL;
+}
+
 /* Run every usable mechanism of mechs (or only --mech). */
 static void try_all(probe_ctx *ctx, const char *verb, char *const *mechs, size_t n,
-                    bool ccache, const char *fqdn, probe_result *r, attempt_tally *t)
+                    bool ccache, bool tls, const char *fqdn, probe_result *r, attempt_tally *t)
 {
     bool first = true;
     for (size_t i = 0; i < n; i++) {
@@ -72,27 +149,50 @@ static void try_all(probe_ctx *ctx, const char *verb, char *const *mechs, size_t
         if (!probe_is_mech_name(mechs[i]))
             continue;
         if (!probe_auth_usable(ctx, mechs[i], ccache)) {
-            if (util_strieq(mechs[i], "GSSAPI") && !ctx->o.mech)
+            if (!ctx->o.mech && !sasl_mech_available(mechs[i]))
+                fact_str(r, mechs[i], "not tried: the local Cyrus SASL library has no plugin "
+                                      "for it");
+            else if (util_strieq(mechs[i], "GSSAPI") && !ctx->o.mech)
                 fact_str(r, mechs[i], "not tried: no Kerberos ticket here (kinit)");
             continue;
         }
-        char *why = NULL;
+        char *why = rule_out(ctx, mechs[i], tls, t);
+        if (why) {
+            not_tried(r, t, mechs[i], why);
+            continue;
+        }
         smtp_session *s = first ? probe_session(ctx, &why) : probe_session_new(ctx, &why);
         if (!s) {
-            char *v = xasprintf("not tried: %s", why ? why : "no session");
-            fact_str(r, mechs[i], v);
-            free(v);
-            free(why);
+            t->stop = xstrdup(why ? why : "no session");
+            not_tried(r, t, mechs[i], why ? why : xstrdup("no session"));
             t->failed++;
-            break;
+            continue;
         }
-        try_mech(ctx, s, verb, mechs[i], fqdn, r, t);
+        /* This session's own TLS state decides (TLS may have broken on it). */
+        if (!probe_creds_allowed(ctx, s->tls, mechs[i], &why))
+            not_tried(r, t, mechs[i], why);
+        else
+            try_mech(ctx, s, verb, mechs[i], fqdn, r, t);
         if (first)
             probe_session_drop(ctx);   /* authenticated or refused: not reusable */
         else
             smtp_quit(s);
         first = false;
     }
+}
+
+/* What was not tried, and why, for the end of the summary (allocated). */
+static char *untried_text(attempt_tally *t)
+{
+    strbuf sb = {0};
+    for (size_t i = 0; i < t->nskip; i++) {
+        sb_printf(&sb, "%s%s not tried: %s", i ? "; " : "", t->skip[i].mechs.buf,
+                  t->skip[i].why);
+        free(t->skip[i].why);
+        sb_free(&t->skip[i].mechs);
+    }
+    t->nskip = 0;
+    return sb_steal(&sb);
 }
 
 static probe_status tally_status(probe_result *r, const char *verb, attempt_tally *t)
@@ -102,6 +202,7 @@ static probe_status tally_status(probe_result *r, const char *verb, attempt_tall
      * and the last refusal for the probes that authenticate after this one
      * (xexch50 never sends refused credentials again). */
     fact_list(r, "refusals", t->refusals, (size_t)t->refused);
+    fact_list(r, "unencrypted", t->clear, t->nclear);
     if (t->first_ok)
         fact_str(r, "succeeded_with", t->first_ok);
     if (t->last_refusal)
@@ -109,31 +210,41 @@ static probe_status tally_status(probe_result *r, const char *verb, attempt_tall
     for (int i = 0; i < t->refused; i++)
         free(t->refusals[i]);
     free(t->refusals);
+    strbuf clear = {0};
+    for (size_t i = 0; i < t->nclear; i++) {
+        sb_printf(&clear, "%s%s", i ? ", " : "", t->clear[i]);
+        free(t->clear[i]);
+    }
+    free(t->clear);
+    char *skipped = untried_text(t);
+    char *tail = xasprintf("%s%s%s%s%s", clear.len ? " (" : "", clear.len ? clear.buf : "",
+                           clear.len ? " ran on a session without TLS: unencrypted)" : "",
+                           *skipped ? "; " : "", skipped);
     probe_status st;
     if (t->ok) {
-        probe_summary(r, "%s succeeded with %s%s", verb, t->first_ok,
-                      t->refused ? " (other mechanisms were refused)" : "");
+        probe_summary(r, "%s succeeded with %s%s%s", verb, t->first_ok,
+                      t->refused ? " (other mechanisms were refused)" : "", tail);
         st = ST_PASS;
     } else if (t->refused) {
-        probe_summary(r, "%s was refused: %s", verb, t->last_refusal);
+        probe_summary(r, "%s was refused: %s%s", verb, t->last_refusal, tail);
         st = ST_FAIL;
     } else if (t->failed) {
-        probe_summary(r, "%s could not be completed (see the facts per mechanism)", verb);
+        probe_summary(r, "%s could not be completed (see the facts per mechanism)%s", verb, tail);
         st = ST_ERROR;
+    } else if (*skipped) {
+        probe_summary(r, "%s was not tried: %s", verb, skipped);
+        st = ST_SKIP;
     } else {
         probe_summary(r, "No mechanism the server offers could be tried from here");
         st = ST_SKIP;
     }
+    sb_free(&clear);
+    free(skipped);
+    free(tail);
     free(t->first_ok);
     free(t->last_refusal);
+    free(t->stop);
     return st;
-}
-
-/* The capabilities in force on the shared session (after TLS if used). */
-static const smtp_caps *current_caps(probe_ctx *ctx, char **why)
-{
-    smtp_session *s = probe_session(ctx, why);
-    return s ? &s->caps : NULL;
 }
 
 static bool any_usable(const probe_ctx *ctx, char *const *mechs, size_t n, bool ccache)
@@ -156,10 +267,17 @@ static void why_untried(const probe_ctx *ctx, probe_result *r, const char *verb,
         probe_summary(r, "Not tested: --mech %s is not offered under %s (the server offers %s)",
                       ctx->o.mech, verb, sb.len ? sb.buf : "none");
         sb_free(&sb);
-    } else if (ctx->o.mech || probe_have_creds(ctx)) {
-        /* Only GSSAPI is left (asked for, or all the server offers). */
+    } else if (ctx->o.mech && !sasl_mech_available(ctx->o.mech)) {
+        probe_summary(r, "Not tested: the local Cyrus SASL library has no plugin for %s "
+                         "(Debian: libsasl2-modules, libsasl2-modules-gssapi-mit)", ctx->o.mech);
+    } else if ((ctx->o.mech || probe_have_creds(ctx)) && smtp_caps_has_mech(mechs, n, "GSSAPI") &&
+               sasl_mech_available("GSSAPI")) {
+        /* Only GSSAPI is left (asked for, or all else has no plugin here). */
         probe_summary(r, "Not tested: %s GSSAPI needs a Kerberos ticket: run kinit here first",
                       verb);
+    } else if (ctx->o.mech || probe_have_creds(ctx)) {
+        probe_summary(r, "Not tested: the local Cyrus SASL library has no plugin for any "
+                         "mechanism the server offers under %s", verb);
     } else if (strcmp(verb, "AUTH") == 0) {
         probe_summary(r, "Not tested: give --user and a password (--password-file, "
                          "SMTPWIZ_PASSWORD or the prompt) to test AUTH");
@@ -172,7 +290,7 @@ static void why_untried(const probe_ctx *ctx, probe_result *r, const char *verb,
 /* Try the mechanisms under verb.  They are copied first: the session that
  * owns the list is dropped after the first attempt. */
 static probe_status run_verb(probe_ctx *ctx, probe_result *r, const char *verb,
-                             char *const *list, size_t n)
+                             char *const *list, size_t n, bool tls)
 {
     bool ccache = probe_krb_have_ccache(NULL);
     if (!any_usable(ctx, list, n, ccache)) {
@@ -186,7 +304,7 @@ static probe_status run_verb(probe_ctx *ctx, probe_result *r, const char *verb,
      * shared session is still up (the first attempt drops it). */
     char *fqdn = probe_krb_fqdn(ctx);
     attempt_tally t = {0};
-    try_all(ctx, verb, mechs, n, ccache, fqdn ? fqdn : ctx->o.host, r, &t);
+    try_all(ctx, verb, mechs, n, ccache, tls, fqdn ? fqdn : ctx->o.host, r, &t);
     free(fqdn);
     for (size_t i = 0; i < n; i++)
         free(mechs[i]);
@@ -209,13 +327,14 @@ static probe_status probe_auth(probe_ctx *ctx, probe_result *r)
         probe_summary(r, "The server offers no AUTH%s", s->tls ? "" : " (before TLS)");
         return ST_SKIP;
     }
-    return run_verb(ctx, r, "AUTH", c->auth_mechs, c->nauth);
+    return run_verb(ctx, r, "AUTH", c->auth_mechs, c->nauth, s->tls);
 }
 
 static probe_status probe_exps(probe_ctx *ctx, probe_result *r)
 {
     char *why = NULL;
-    const smtp_caps *c = current_caps(ctx, &why);
+    smtp_session *s = probe_session(ctx, &why);
+    const smtp_caps *c = s ? &s->caps : NULL;
     if (!c) {
         probe_summary(r, "Not tested: %s", why);
         free(why);
@@ -227,7 +346,7 @@ static probe_status probe_exps(probe_ctx *ctx, probe_result *r)
                          "off on this connector, or this is not an Exchange server");
         return ST_SKIP;
     }
-    return run_verb(ctx, r, "X-EXPS", c->exps_mechs, c->nexps);
+    return run_verb(ctx, r, "X-EXPS", c->exps_mechs, c->nexps, s->tls);
 }
 
 static const probe_fact_decl auth_facts[] = {
@@ -235,6 +354,7 @@ static const probe_fact_decl auth_facts[] = {
     {"refusals", FACT_LIST, "the reply line of each refused mechanism"},
     {"succeeded_with", FACT_STR, "the first mechanism that authenticated"},
     {"refused_last", FACT_STR, "the last refusal, \"AUTH MECH: reply\""},
+    {"unencrypted", FACT_LIST, "the mechanisms that ran on a session without TLS"},
     {PROBE_FACT_PER_MECH, FACT_STR, "per mechanism: the final reply, or why it was not tried"},
     {NULL, FACT_STR, NULL},
 };
@@ -244,6 +364,7 @@ static const probe_fact_decl exps_facts[] = {
     {"refusals", FACT_LIST, "the reply line of each refused mechanism"},
     {"succeeded_with", FACT_STR, "the first mechanism that authenticated"},
     {"refused_last", FACT_STR, "the last refusal, \"X-EXPS MECH: reply\""},
+    {"unencrypted", FACT_LIST, "the mechanisms that ran on a session without TLS"},
     {PROBE_FACT_PER_MECH, FACT_STR, "per mechanism: the final reply, or why it was not tried"},
     {NULL, FACT_STR, NULL},
 };

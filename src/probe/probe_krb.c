@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "probe/probe_krb.h"
+#include "base/names.h"
 #include "base/util.h"
 
 static bool is_address(const char *s)
@@ -25,27 +26,33 @@ static bool is_fqdn(const char *s)
 
 char *probe_krb_fqdn(probe_ctx *ctx)
 {
-    char *why = NULL;
-    probe_session_stage(ctx, PROBE_STAGE_EHLO, &why);
-    free(why);
-    const smtp_caps *c = probe_caps_plain(ctx);
-    const banner_info *b = probe_banner_info(ctx);
-    if (c && is_fqdn(c->hello_name))
-        return xstrdup(c->hello_name);
-    if (b && is_fqdn(b->host))
-        return xstrdup(b->host);
+    /* The names the run learnt already do: a connection only to read them
+     * again would count against the run's cap. */
+    if (!probe_caps_plain(ctx)) {
+        char *why = NULL;
+        probe_session_stage(ctx, PROBE_STAGE_EHLO, &why);
+        free(why);
+    }
+    /* Only a name that passes base/names.h goes into a principal, an SPN or
+     * a recipient: the EHLO name, else the banner's, whichever is valid. */
+    static const probe_name_src from[] = {PROBE_NAME_HELLO, PROBE_NAME_BANNER};
+    for (size_t i = 0; i < sizeof from / sizeof *from; i++) {
+        char *name = probe_server_name(ctx, from[i], NULL);
+        if (name && strchr(name, '.'))
+            return name;
+        free(name);
+    }
     return NULL;
 }
 
 char *probe_krb_domain(probe_ctx *ctx)
 {
-    const ntlm_challenge *n = probe_ntlm_seen(ctx);
-    if (n && n->dns_domain && n->dns_domain[0])
-        return xstrdup(n->dns_domain);
+    char *dom = probe_server_name(ctx, PROBE_NAME_NTLM_DNS_DOMAIN, NULL);
+    if (dom)
+        return dom;
     char *fqdn = probe_krb_fqdn(ctx);
-    if (!fqdn && is_fqdn(ctx->o.host))
+    if (!fqdn && is_fqdn(ctx->o.host) && names_host(ctx->o.host, strlen(ctx->o.host), NULL))
         fqdn = xstrdup(ctx->o.host);
-    char *dom = NULL;
     if (fqdn && strchr(fqdn, '.')[1])
         dom = xstrdup(strchr(fqdn, '.') + 1);
     free(fqdn);
@@ -59,6 +66,10 @@ char *probe_krb_realm(probe_ctx *ctx)
     char *dom = probe_krb_domain(ctx);
     if (dom)
         util_upper(dom);
+    if (dom && !names_realm(dom, strlen(dom), NULL)) {
+        free(dom);
+        dom = NULL;
+    }
     return dom;
 }
 

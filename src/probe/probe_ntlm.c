@@ -39,11 +39,23 @@ static probe_status probe_ntlm_info(probe_ctx *ctx, probe_result *r)
         util_iso8601(c->unix_time, iso, sizeof iso);
         fact_str(r, "server_time", iso);
     }
-    probe_summary(r, "The server is %s in domain %s%s", c->dns_computer ? c->dns_computer :
+    /* Shown escaped here; the probes that reuse a name (recipient, realm,
+     * SPN, advice) take only the valid ones. */
+    static const probe_name_src srcs[] = {
+        PROBE_NAME_NTLM_DNS_COMPUTER, PROBE_NAME_NTLM_DNS_DOMAIN, PROBE_NAME_NTLM_DNS_TREE,
+        PROBE_NAME_NTLM_NB_COMPUTER, PROBE_NAME_NTLM_NB_DOMAIN,
+    };
+    char **bad = NULL;
+    size_t nbad = probe_invalid_names(ctx, srcs, sizeof srcs / sizeof *srcs, &bad);
+    if (nbad)
+        fact_list(r, "invalid_names", bad, nbad);
+    probe_summary(r, "The server is %s in domain %s%s%s%s", c->dns_computer ? c->dns_computer :
                   (c->nb_computer ? c->nb_computer : "(unnamed)"),
                   c->dns_domain ? c->dns_domain : (c->nb_domain ? c->nb_domain : "(none)"),
-                  c->has_timestamp ? "; its clock is readable" : "");
-    return ST_PASS;
+                  c->has_timestamp ? "; its clock is readable" : "", nbad ? "; " : "",
+                  nbad ? bad[0] : "");
+    probe_invalid_names_free(bad, nbad);
+    return nbad ? ST_WARN : ST_PASS;
 }
 
 static const probe_fact_decl facts[] = {
@@ -55,6 +67,7 @@ static const probe_fact_decl facts[] = {
     {"target_name", FACT_STR, "the challenge's target name"},
     {"os_version", FACT_STR, "the Windows version, MAJOR.MINOR.BUILD"},
     {"server_time", FACT_STR, "the challenge's timestamp in ISO 8601 UTC"},
+    {"invalid_names", FACT_LIST, "the names of the challenge that are not valid (never reused)"},
     {NULL, FACT_STR, NULL},
 };
 

@@ -22,6 +22,7 @@
 
 #include "proto/krb_der.h"
 #include "probe/probe_krb.h"
+#include "base/names.h"
 #include "base/util.h"
 
 static const char *const services[] = {"SMTPSVC", "SMTP"};
@@ -189,19 +190,32 @@ static char *netbios_name(const char *fqdn)
     return host;
 }
 
-/* The commands an admin runs to give us a ticket cache and to look. */
+/* The commands an admin runs to give us a ticket cache and to look.  Only
+ * validated names go into them (fqdn comes from probe_krb_fqdn, the realm
+ * from probe_krb_realm or --realm, checked here again): a name the server
+ * announced that is not valid leaves a placeholder, <realm> or <server>,
+ * and the summary says why, so that nothing it chose runs when pasted. */
 static void skip_with_steps(probe_result *r, probe_ctx *ctx, const char *fqdn, const char *why)
 {
     char *realm = probe_krb_realm(ctx);
-    char *host = netbios_name(fqdn);
-    char *kinit = xasprintf("kinit administrator@%s", realm ? realm : "YOUR.DOMAIN");
-    char *setspn = xasprintf("setspn -L %s", host);
+    if (realm && !names_realm(realm, strlen(realm), NULL)) {
+        free(realm);
+        realm = NULL;
+    }
+    char *host = fqdn && names_host(fqdn, strlen(fqdn), NULL) ? netbios_name(fqdn) : NULL;
+    char *kinit = xasprintf("kinit administrator@%s", realm ? realm : "<realm>");
+    char *setspn = xasprintf("setspn -L %s", host ? host : "<server>");
+    char *note = xasprintf("%s%s", realm ? "" : " (<realm>: your Kerberos realm in upper "
+                           "case; the server announced no valid one)", host ? "" : " (<server>: "
+                           "the server's computer name; it announced no valid one)");
+    const char *f = host ? fqdn : "<fqdn>";
     probe_summary(r, "SPNs not checked: %s. Run `%s` here (any domain account will do), then "
                   "run smtpwiz again; on a domain controller, `%s` must list SMTPSVC/%s and "
-                  "SMTP/%s, and `setspn -X` must show no duplicates", why, kinit, setspn, fqdn,
-                  fqdn);
+                  "SMTP/%s, and `setspn -X` must show no duplicates%s", why, kinit, setspn, f, f,
+                  note);
     fact_str(r, "kinit", kinit);
     fact_str(r, "setspn", setspn);
+    free(note);
     free(kinit);
     free(setspn);
     free(host);
@@ -239,6 +253,7 @@ static probe_status conclude(probe_result *r, probe_ctx *ctx, spn_run *s)
             sb_printf(&missing, "%s%s/%s", missing.len ? " and " : "", services[i], s->fqdn);
     probe_status st = ST_PASS;
     if (missing.len) {
+        /* s->fqdn is probe_krb_fqdn's: a validated host name. */
         char *host = netbios_name(s->fqdn);
         probe_summary(r, "%s not registered in realm %s (the KDC says \"%s\"): Exchange "
                       "cannot get a Kerberos ticket for this server. Register them on its "
@@ -312,9 +327,15 @@ static probe_status probe_spn(probe_ctx *ctx, probe_result *r)
     spn_run s = {0};
     s.fqdn = probe_krb_fqdn(ctx);
     if (!s.fqdn) {
+        static const probe_name_src names[] = {PROBE_NAME_HELLO, PROBE_NAME_BANNER};
+        char **bad = NULL;
+        size_t nbad = probe_invalid_names(ctx, names, 2, &bad);
         const char *why = probe_session_failure(ctx) ? probe_session_failure(ctx)
-                                                     : "its EHLO and greeting give no FQDN";
-        probe_summary(r, "SPNs not checked: the server's name is unknown (%s)", why);
+                        : nbad ? bad[0] : "its EHLO and greeting give no FQDN";
+        char *unknown = xasprintf("the server's name is unknown (%s)", why);
+        skip_with_steps(r, ctx, NULL, unknown);
+        free(unknown);
+        probe_invalid_names_free(bad, nbad);
         close_run(&s);
         return ST_ERROR;
     }

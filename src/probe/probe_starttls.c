@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/names.h"
 #include "base/util.h"
 #include "probe/probe.h"
 
@@ -45,6 +46,55 @@ static void cert_facts(probe_result *r, const tls_info *t)
     fact_bool(r, "verified", t->verified);
     if (t->verify_error)
         fact_str(r, "verify_error", t->verify_error);
+}
+
+/* One name of the certificate, judged as a host name (a leading "*." is a
+ * wildcard's, not part of the name); an invalid one is added to bad. */
+static void judge_cert_name(const char *name, size_t len, char ***bad, size_t *nbad)
+{
+    const char *n = name;
+    size_t l = len;
+    if (l > 2 && n[0] == '*' && n[1] == '.')
+        n += 2, l -= 2;
+    char *why = NULL;
+    if (l == 0 || names_host(n, l, &why))
+        return;
+    *bad = xrealloc(*bad, (*nbad + 1) * sizeof **bad);
+    (*bad)[(*nbad)++] = xasprintf("%s, in its certificate", why);
+    free(why);
+}
+
+/* The certificate's names (the subject's CN, the SAN's DNS entries), each
+ * validated.  smtpwiz reuses none of them (SNI and the name check use the
+ * host asked for); an invalid one is a finding all the same: the fact
+ * invalid_names, and the count for the summary.  The texts are tls.c's,
+ * already escaped: escaping only adds backslashes, so a valid name stays
+ * valid and an invalid one invalid. */
+static size_t cert_names(probe_result *r, const tls_info *t)
+{
+    char **bad = NULL;
+    size_t nbad = 0;
+    for (const char *p = t->subject; p && (p = strstr(p, "CN=")) != NULL; p += 3) {
+        if (p != t->subject && p[-1] != ',')
+            continue;
+        const char *v = p + 3, *e = v;
+        while (*e && !(*e == ',' && e[-1] != '\\'))
+            e++;
+        judge_cert_name(v, (size_t)(e - v), &bad, &nbad);
+    }
+    for (const char *p = t->san; p && *p;) {
+        size_t n = strcspn(p, ",");
+        if (n > 4 && strncmp(p, "DNS:", 4) == 0)
+            judge_cert_name(p + 4, n - 4, &bad, &nbad);
+        p += n;
+        p += strspn(p, ", ");
+    }
+    if (nbad)
+        fact_list(r, "invalid_names", bad, nbad);
+    for (size_t i = 0; i < nbad; i++)
+        free(bad[i]);
+    free(bad);
+    return nbad;
 }
 
 /* Protocols no current client should need: reported, never refused. */
@@ -105,19 +155,30 @@ static probe_status probe_starttls(probe_ctx *ctx, probe_result *r)
          * kept apart.  Otherwise why already says "STARTTLS ...". */
         if (probe_tls_error(ctx))
             probe_summary(r, "STARTTLS failed: %s%s", probe_tls_error(ctx),
-                          s ? "; the other probes go on without TLS" : "");
+                          s ? "; the other probes go on without TLS, and none sends "
+                              "credentials without it in this run" : "");
         else
             probe_summary(r, "%s", why ? why : "STARTTLS failed: the handshake did not complete");
         free(why);
         return ST_FAIL;
     }
     cert_facts(r, &s->tls_info);
+    size_t nbad = cert_names(r, &s->tls_info);
     const smtp_caps *after = probe_caps_tls(ctx);
     if (after) {
         probe_caps_facts(r, after, "_after");
         diff_keywords(r, plain, after);
     }
-    return verdict(ctx, r, &s->tls_info);
+    probe_status st = verdict(ctx, r, &s->tls_info);
+    if (nbad) {
+        char *sum = xstrdup(r->summary);
+        probe_summary(r, "%s; the certificate holds %zu invalid host name%s (see invalid_names; "
+                      "smtpwiz uses none of its names)", sum, nbad, nbad == 1 ? "" : "s");
+        free(sum);
+        if (st == ST_PASS)
+            st = ST_WARN;
+    }
+    return st;
 }
 
 static const probe_fact_decl facts[] = {
@@ -142,6 +203,8 @@ static const probe_fact_decl facts[] = {
     {"exps_mechs_after", FACT_LIST, "the X-EXPS mechanisms inside TLS"},
     {"added_after_tls", FACT_LIST, "keywords offered only inside TLS"},
     {"removed_after_tls", FACT_LIST, "keywords offered only before TLS"},
+    {"invalid_names", FACT_LIST, "the certificate's names (subject CN, SAN DNS) that are no "
+                                 "valid host name"},
     {NULL, FACT_STR, NULL},
 };
 

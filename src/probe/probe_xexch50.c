@@ -15,20 +15,44 @@
 
 #define BLOB_BYTES 64   /* > 4, as Exchange requires; content is irrelevant */
 
+/* The names a recipient's domain may come from. */
+static const probe_name_src rcpt_sources[] = {
+    PROBE_NAME_NTLM_DNS_DOMAIN, PROBE_NAME_HELLO, PROBE_NAME_BANNER,
+};
+#define NRCPT_SOURCES (sizeof rcpt_sources / sizeof *rcpt_sources)
+
 /* postmaster of the server's own domain (mail1.fabrikam.com -> fabrikam.com),
  * as the Kerberos probes find it: NTLM's DNS domain, the EHLO or banner
- * name, never an address's last octets.  A one-label domain is no mail
- * domain: then the server's own name.  Call while the shared session is up. */
-static char *default_rcpt(probe_ctx *ctx)
+ * name, each only if valid (base/names.h), never an address's last octets.
+ * A one-label domain is no mail domain: then the server's own name.  With
+ * no name at all, the bare "postmaster" every server must take (RFC 5321
+ * 4.5.1); but when the server announced names and none is valid, NULL: a
+ * recipient it did not name would not be the test the admin asked for.
+ * Call while the shared session is up. */
+static char *default_rcpt(probe_ctx *ctx, size_t nbad)
 {
     char *dom = probe_krb_domain(ctx);
     if (dom && !strchr(dom, '.')) {
         free(dom);
         dom = probe_krb_fqdn(ctx);
     }
-    char *rcpt = dom ? xasprintf("postmaster@%s", dom) : xstrdup("postmaster");
+    char *rcpt = dom ? xasprintf("postmaster@%s", dom) : nbad ? NULL : xstrdup("postmaster");
     free(dom);
     return rcpt;
+}
+
+/* The findings on the names the recipient could not be built from: a fact,
+ * and the summary's last sentence. */
+static void name_findings(probe_result *r, char **bad, size_t nbad, const char *rcpt)
+{
+    if (!nbad)
+        return;
+    fact_list(r, "invalid_names", bad, nbad);
+    char *sum = xstrdup(r->summary ? r->summary : "");
+    probe_summary(r, "%s. Not used for the recipient: %s%s%s%s", sum, bad[0],
+                  nbad > 1 ? " (and more: see invalid_names)" : "",
+                  rcpt ? "; RCPT went to " : "", rcpt ? rcpt : "");
+    free(sum);
 }
 
 /* The envelope and the verb on session s; returns the XEXCH50 reply line
@@ -41,11 +65,20 @@ static char *xexch50_on(smtp_session *s, const char *rcpt, probe_result *r, cons
     smtp_reply rep;
     char *err = NULL, *out = NULL;
     smtp_reply_init(&rep);
-    char *rcpt_cmd = xasprintf("RCPT TO:<%s>", rcpt);
+    char *rcpt_cmd = NULL;
+    /* --rcpt is the admin's, the rest validated names; built and checked
+     * all the same, before MAIL, so a bad one sends no envelope at all. */
+    if (smtp_line_build(&rcpt_cmd, &err, "RCPT TO:<%s>", rcpt) != SMTP_OK) {
+        *why = xasprintf("the recipient cannot be sent: %s", err);
+        goto done;
+    }
     const char *steps[] = {"MAIL FROM:<>", rcpt_cmd};
     for (int i = 0; i < 2; i++) {
-        if (smtp_cmd(s, steps[i], &rep, &err) != SMTP_OK)
-            goto neterr;
+        smtp_err e = smtp_cmd(s, steps[i], &rep, &err);
+        if (e != SMTP_OK) {
+            *why = smtp_describe(s, e, err);
+            goto done;
+        }
         if (rep.code != 250) {
             char *l = smtp_reply_line(&rep);
             char key[32];
@@ -62,14 +95,24 @@ static char *xexch50_on(smtp_session *s, const char *rcpt, probe_result *r, cons
     char *cmd = xasprintf("XEXCH50 %d 2", BLOB_BYTES);
     smtp_err e = smtp_cmd(s, cmd, &rep, &err);
     free(cmd);
-    if (e != SMTP_OK)
-        goto neterr;
+    if (e != SMTP_OK) {
+        *why = smtp_describe(s, e, err);
+        goto done;
+    }
     out = smtp_reply_line(&rep);
     if (rep.code == 354) {
         unsigned char blob[BLOB_BYTES] = {0};
         tr_note(s->tr, s->tls, "sending the %d-byte XEXCH50 blob", BLOB_BYTES);
-        net_err ne = net_write(s->c, blob, sizeof blob, &err);
-        if (ne != NET_OK || smtp_read_reply(s, &rep, &err) != SMTP_OK)
+        /* Raw bytes, but checked like a command: not over data the server
+         * sent unasked (a 354 followed by more would be out of step). */
+        smtp_err be = smtp_send_raw(s, blob, sizeof blob, &err);
+        if (be != SMTP_OK) {
+            *why = smtp_describe(s, be, err);
+            free(out);
+            out = NULL;
+            goto done;
+        }
+        if (smtp_read_reply(s, &rep, &err) != SMTP_OK)
             goto neterr;
         char *after = smtp_reply_line(&rep);
         char key[32];
@@ -111,22 +154,33 @@ static char *not_authenticating(const probe_result *auth)
 static char *xexch50_authenticated(probe_ctx *ctx, const char *mech, const char *rcpt,
                                    const char *fqdn, probe_result *r, char **why)
 {
+    /* This repeats the logon the auth probe just made successfully, so the
+     * rule of one failed logon per family (policy.c) does not stop it, even
+     * after X-EXPS failed with the same mechanism: at worst one failure
+     * more per run.  Credentials still go only where they may. */
     smtp_session *s = probe_session_new(ctx, why);
     if (!s)
         return NULL;
     char *out = NULL;
-    sasl_creds cr = {.user = ctx->o.user, .password = ctx->o.password};
+    if (!probe_creds_allowed(ctx, s->tls, mech, why)) {
+        smtp_quit(s);
+        return NULL;
+    }
+    sasl_creds cr = probe_sasl_creds(ctx);
     smtp_reply fin;
     smtp_reply_init(&fin);
     sasl_result res = sasl_authenticate(s, "AUTH", mech, fqdn, &cr, &fin, why);
     bool untested = false;
+    char *l = smtp_reply_line(&fin);
+    if (res == SASL_DONE || res == SASL_ESMTP || res == SASL_EABORTED)
+        probe_logon_record(ctx, "AUTH", mech, res == SASL_DONE && fin.code == 235,
+                           res == SASL_DONE ? l : *why);
     if (res == SASL_DONE && fin.code == 235) {
         out = xexch50_on(s, rcpt, r, "auth", &untested, why);
     } else if (!*why) {
-        char *l = smtp_reply_line(&fin);
         *why = xasprintf("AUTH %s failed: %s", mech, l);
-        free(l);
     }
+    free(l);
     smtp_reply_free(&fin);
     smtp_quit(s);
     return out;
@@ -209,6 +263,28 @@ static char *after_auth(probe_ctx *ctx, const char *rcpt, const char *fqdn, prob
     return xexch50_authenticated(ctx, mech, rcpt, fqdn, r, why);
 }
 
+/* Both attempts once the unauthenticated one has a reply (un), judged. */
+static probe_status with_reply(probe_ctx *ctx, probe_result *r, bool offered, const char *un,
+                               const char *rcpt, const char *fqdn, char **err)
+{
+    fact_str(r, "reply_unauth", un);
+    char *au = after_auth(ctx, rcpt, fqdn, r, err);
+    if (au)
+        fact_str(r, "reply_auth", au);
+    else if (*err)
+        fact_str(r, "auth_error", *err);
+    /* A masked banner or EHLO means a middlebox hid the keyword itself. */
+    const banner_info *b = probe_banner_info(ctx);
+    const smtp_caps *pc = probe_caps_plain(ctx);
+    bool mangled = (b && b->masked) || (pc && pc->masked_lines > 0);
+    fact_bool(r, "path_masked", mangled);
+    const char *idwhy;
+    bool server = strcmp(probe_identity(ctx, &idwhy), "server") == 0;
+    probe_status st = judge(r, offered, mangled, un, au, au ? NULL : *err, server);
+    free(au);
+    return st;
+}
+
 static probe_status probe_xexch50(probe_ctx *ctx, probe_result *r)
 {
     char *why = NULL;
@@ -222,13 +298,17 @@ static probe_status probe_xexch50(probe_ctx *ctx, probe_result *r)
     fact_bool(r, "offered", offered);
     /* Names from the shared session while it is up: the authenticated
      * attempt runs on a session of its own. */
-    char *rcpt = ctx->o.rcpt ? xstrdup(ctx->o.rcpt) : default_rcpt(ctx);
+    char **bad = NULL;
+    size_t nbad = ctx->o.rcpt ? 0 : probe_invalid_names(ctx, rcpt_sources, NRCPT_SOURCES, &bad);
+    char *rcpt = ctx->o.rcpt ? xstrdup(ctx->o.rcpt) : default_rcpt(ctx, nbad);
     char *fqdn = probe_krb_fqdn(ctx);
-    if (!fqdn)
-        fqdn = xstrdup(ctx->o.host);
-    char *err = NULL;
-    bool untested = false;
-    char *un = xexch50_on(s, rcpt, r, "unauth", &untested, &err);
+    char *err = NULL, *un = NULL;
+    bool untested = !rcpt;
+    if (rcpt)
+        un = xexch50_on(s, rcpt, r, "unauth", &untested, &err);
+    else
+        err = xasprintf("no recipient could be built from the server's names (%s); give "
+                        "--rcpt ADDR to test XEXCH50", bad[0]);
     /* Close this one before the authenticated session opens, so the
      * transcript reads as one conversation after another. */
     probe_session_drop(ctx);
@@ -241,22 +321,13 @@ static probe_status probe_xexch50(probe_ctx *ctx, probe_result *r)
     } else if (!un) {
         probe_summary(r, "XEXCH50 could not be tried: %s", err);
     } else {
-        fact_str(r, "reply_unauth", un);
-        char *au = after_auth(ctx, rcpt, fqdn, r, &err);
-        if (au)
-            fact_str(r, "reply_auth", au);
-        else if (err)
-            fact_str(r, "auth_error", err);
-        /* A masked banner or EHLO means a middlebox hid the keyword itself. */
-        const banner_info *b = probe_banner_info(ctx);
-        const smtp_caps *pc = probe_caps_plain(ctx);
-        bool mangled = (b && b->masked) || (pc && pc->masked_lines > 0);
-        fact_bool(r, "path_masked", mangled);
-        const char *idwhy;
-        bool server = strcmp(probe_identity(ctx, &idwhy), "server") == 0;
-        st = judge(r, offered, mangled, un, au, au ? NULL : err, server);
-        free(au);
+        st = with_reply(ctx, r, offered, un, rcpt, fqdn ? fqdn : ctx->o.host, &err);
     }
+    if (rcpt)
+        name_findings(r, bad, nbad, rcpt);
+    else
+        fact_list(r, "invalid_names", bad, nbad);
+    probe_invalid_names_free(bad, nbad);
     free(err);
     free(un);
     free(rcpt);
@@ -266,7 +337,10 @@ static probe_status probe_xexch50(probe_ctx *ctx, probe_result *r)
 
 static const probe_fact_decl facts[] = {
     {"offered", FACT_BOOL, "XEXCH50 is offered in EHLO"},
-    {"untested", FACT_STR, "why XEXCH50 was not tried: the server refused MAIL or RCPT first"},
+    {"untested", FACT_STR, "why XEXCH50 was not tried: the server refused MAIL or RCPT first, "
+                           "or announced no valid name to build the recipient from"},
+    {"invalid_names", FACT_LIST, "the names the server announced that are not valid, so not "
+                                 "used for the recipient"},
     {"reply_unauth", FACT_STR, "the reply to XEXCH50 without authentication"},
     {"reply_auth", FACT_STR, "the reply to XEXCH50 after AUTH"},
     {"auth_error", FACT_STR, "why it was not tried after AUTH"},

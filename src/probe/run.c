@@ -34,7 +34,17 @@ void probe_run(probe_ctx *ctx, const probe_decl *p, probe_result *r)
     r->name = p->name;
     r->tr_first = ctx->tr.n;
     double t0 = util_now_ms();
-    r->status = p->fn(ctx, r);
+    /* The run's deadline is checked before every probe (probe/policy.c). */
+    if (probe_budget_start(ctx)) {
+        r->status = p->fn(ctx, r);
+    } else {
+        char *why = probe_budget_expired_text(ctx);
+        probe_summary(r, "Not run: %s", why);
+        free(why);
+        r->status = ST_ERROR;
+        r->could_not_run = true;
+    }
+    probe_budget_stop(ctx);
     r->elapsed_ms = util_now_ms() - t0;
     r->tr_count = ctx->tr.n - r->tr_first;
     if (!r->summary)

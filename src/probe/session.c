@@ -2,7 +2,8 @@
  * session is opened in stages (connect, greeting, EHLO, TLS) so that each
  * probe's slice of the transcript holds exactly its own lines; what it
  * learns on the way is kept here, in probe_sess, and read through
- * probe.h's accessors. */
+ * probe.h's accessors.  Every connection of the run is opened here, each
+ * one counted against the run's limits (policy.c). */
 #include "config.h"
 
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 
 #include "base/util.h"
 #include "probe/probe.h"
+#include "probe/probe_krb.h"
 #include "probe/run.h"
 
 struct probe_sess {
@@ -29,6 +31,8 @@ struct probe_sess {
     double greet_wall;         /* local wall clock (Unix s) when the greeting arrived */
     bool tls_broken;           /* STARTTLS failed under "auto": later sessions stay plain */
     char *tls_error;           /* why it failed (for the starttls summary) */
+    char *tls_failure;         /* why STARTTLS, offered, did not complete in this run (any
+                                * policy, kept over a reset): no credentials in clear */
     smtp_caps caps_plain;      /* EHLO before TLS */
     bool have_caps_plain;
     smtp_caps caps_tls;        /* EHLO after TLS */
@@ -96,6 +100,7 @@ void probe_ctx_init(probe_ctx *ctx, const probe_opts *o)
         ctx->o.helo = ctx->helo_default;
     }
     tr_init(&ctx->tr);
+    probe_budget_init(ctx);
     probe_sess *ss = ctx->ss = xcalloc(1, sizeof *ctx->ss);
     smtp_reply_init(&ss->greeting);
     banner_info_init(&ss->banner);
@@ -116,10 +121,13 @@ void probe_ctx_free(probe_ctx *ctx)
         ntlm_challenge_free(&ss->ntlm);
         free(ss->error);
         free(ss->tls_error);
+        free(ss->tls_failure);
         free(ss->ntlm_error);
         free(ss);
         ctx->ss = NULL;
     }
+    probe_budget_free(ctx);
+    probe_krb_forget(ctx);   /* what kdc-time kept for kerberos-ports */
     free(ctx->helo_default);
     tr_free(&ctx->tr);
 }
@@ -145,6 +153,7 @@ const smtp_caps *probe_caps_tls(const probe_ctx *ctx)
 }
 
 const char *probe_tls_error(const probe_ctx *ctx) { return ctx->ss->tls_error; }
+const char *probe_tls_failure(const probe_ctx *ctx) { return ctx->ss->tls_failure; }
 net_err probe_connect_error(const probe_ctx *ctx) { return ctx->ss->connect_err; }
 double probe_connect_ms(const probe_ctx *ctx) { return ctx->ss->connect_ms; }
 
@@ -220,6 +229,31 @@ static bool do_ehlo(const probe_ctx *ctx, smtp_session *s, smtp_caps *save, bool
     return ok;
 }
 
+/* STARTTLS did not complete although offered (or required): the run
+ * remembers it (no credentials in clear from now on), and under "auto"
+ * later sessions skip it.  The session is lost only when the server said
+ * 421 or the exchange broke; a 454 leaves it usable in plain text. */
+static bool tls_failed(probe_ctx *ctx, smtp_session *s, const char *fail, char **why)
+{
+    probe_sess *ss = ctx->ss;
+    free(ss->tls_failure);
+    ss->tls_failure = xstrdup(fail);
+    tr_note(&ctx->tr, false, "STARTTLS did not complete: no credentials are sent without TLS "
+            "in this run");
+    if (ctx->o.starttls == TLS_ALWAYS) {
+        *why = xasprintf("STARTTLS is required (--starttls always) but %s", fail);
+        return false;
+    }
+    ss->tls_broken = true;
+    free(ss->tls_error);
+    ss->tls_error = xstrdup(fail);
+    if (s->broken) {
+        *why = xasprintf("STARTTLS failed: %s", fail);
+        return false;
+    }
+    return true;
+}
+
 /* STARTTLS as the policy says.  Returns false only when the session is lost. */
 static bool do_tls(probe_ctx *ctx, smtp_session *s, bool shared, char **why)
 {
@@ -230,47 +264,54 @@ static bool do_tls(probe_ctx *ctx, smtp_session *s, bool shared, char **why)
     if (pol == TLS_AUTO && !(s->caps.flags & CAP_STARTTLS))
         return true;
     smtp_reply r;
-    char *err = NULL;
+    char *err = NULL, *fail = NULL;
     smtp_reply_init(&r);
     tls_opts to = {.sni = ctx->o.host, .cafile = ctx->o.cafile};
     smtp_err e = smtp_starttls(s, "STARTTLS", &to, ctx->o.helo, &r, &err);
     bool ok = true;
     if (e != SMTP_OK) {
-        char *d = smtp_describe(s, e, err);
-        *why = xasprintf("STARTTLS failed: %s", d);
-        ok = false;
-        /* Under "auto" a broken STARTTLS costs TLS, not the server: the
-         * caller starts over in plain text (unless the admin cancelled). */
-        if (pol == TLS_AUTO && s->last_net != NET_ECANCEL) {
-            ss->tls_broken = true;
-            free(ss->tls_error);
-            ss->tls_error = d;
-            d = NULL;
-        }
-        free(d);
-    } else if (!s->tls && pol == TLS_ALWAYS) {
+        fail = smtp_describe(s, e, err);
+    } else if (!s->tls) {
         char *l = smtp_reply_line(&r);
-        *why = xasprintf("STARTTLS is required (--starttls always) but the server answered \"%s\"", l);
+        fail = xasprintf("the server answered \"%s\"", l);
         free(l);
+        /* 421: the server is closing the connection; nothing more goes on it. */
+        if (r.code == 421)
+            s->broken = true;
+    }
+    if (fail && e != SMTP_OK && s->last_net == NET_ECANCEL) {
+        *why = xasprintf("STARTTLS failed: %s", fail);   /* the admin's cancel, not the server */
         ok = false;
+    } else if (fail) {
+        ok = tls_failed(ctx, s, fail, why);
     }
     if (ok && shared && s->tls) {
         smtp_caps_free(&ss->caps_tls);
         smtp_caps_parse(&r, &ss->caps_tls);
         ss->have_caps_tls = r.code == 250;
     }
+    free(fail);
     smtp_reply_free(&r);
     free(err);
     return ok;
 }
 
+/* A new connection, counted against the run's limits. */
+static net_err open_conn(probe_ctx *ctx, smtp_session **s, char **why)
+{
+    if (!probe_conn_take(ctx, why))
+        return probe_budget_left_ms(ctx) < 1 ? NET_ETIMEOUT : NET_EIO;
+    net_opts no = probe_net_opts(ctx);
+    return smtp_connect(ctx->o.host, ctx->o.port, &no, &ctx->tr, s, why);
+}
+
 /* One stage further on the shared session; false (with *why) if it failed. */
-static bool advance_one(probe_ctx *ctx, const net_opts *no, char **why)
+static bool advance_one(probe_ctx *ctx, char **why)
 {
     probe_sess *ss = ctx->ss;
     switch (ss->stage) {
     case PROBE_STAGE_NONE:
-        ss->connect_err = smtp_connect(ctx->o.host, ctx->o.port, no, &ctx->tr, &ss->sess, why);
+        ss->connect_err = open_conn(ctx, &ss->sess, why);
         if (ss->connect_err == NET_OK)
             ss->connect_ms = net_connect_ms(ss->sess->c);
         return ss->connect_err == NET_OK;
@@ -287,9 +328,8 @@ static bool advance(probe_ctx *ctx, int target)
 {
     probe_sess *ss = ctx->ss;
     char *why = NULL;
-    net_opts no = {.timeout_ms = ctx->o.timeout_ms, .cancel_fd = ctx->o.cancel_fd};
     while (ss->stage < target && !ss->failed) {
-        bool ok = advance_one(ctx, &no, &why);
+        bool ok = advance_one(ctx, &why);
         if (!ok && ss->stage == PROBE_STAGE_EHLO && ss->tls_broken) {
             /* do_tls skips TLS from now on: reopen from the start. */
             tr_note(&ctx->tr, false, "STARTTLS failed under --starttls auto: "
@@ -339,13 +379,12 @@ smtp_session *probe_session_new(probe_ctx *ctx, char **why)
         *why = xstrdup(ss->error);
         return NULL;
     }
-    net_opts no = {.timeout_ms = ctx->o.timeout_ms, .cancel_fd = ctx->o.cancel_fd};
     /* A second round only when STARTTLS broke under "auto" in the first
      * (do_tls then skips it). */
     for (int round = 0; round < 2; round++) {
         bool was_broken = ss->tls_broken;
         smtp_session *s = NULL;
-        if (smtp_connect(ctx->o.host, ctx->o.port, &no, &ctx->tr, &s, why) != NET_OK)
+        if (open_conn(ctx, &s, why) != NET_OK)
             return NULL;
         if (do_greet(ss, s, false, why) && do_ehlo(ctx, s, NULL, NULL, why) &&
             do_tls(ctx, s, false, why))
@@ -370,10 +409,17 @@ void probe_session_drop(probe_ctx *ctx)
         ss->stage = PROBE_STAGE_NONE;
 }
 
+void probe_session_set_deadline(probe_ctx *ctx, double deadline_ms)
+{
+    if (ctx->ss && ctx->ss->sess)
+        net_set_deadline(ctx->ss->sess->c, deadline_ms);
+}
+
 void probe_ctx_reset_session(probe_ctx *ctx)
 {
     probe_sess *ss = ctx->ss;
     probe_session_drop(ctx);
+    probe_budget_reset(ctx);
     ss->failed = false;
     free(ss->error);
     ss->error = NULL;

@@ -255,6 +255,7 @@ int net_peer_port(const conn *c) { return c->port; }
 double net_connect_ms(const conn *c) { return c->connect_ms; }
 int net_timeout_ms(const conn *c) { return c->o.timeout_ms; }
 void net_set_timeout(conn *c, int timeout_ms) { c->o.timeout_ms = timeout_ms; }
+void net_set_deadline(conn *c, double deadline_ms) { c->o.deadline_ms = deadline_ms; }
 double net_until(const conn *c) { return net_opts_until(&c->o); }
 size_t net_pending(const conn *c) { return c->len; }
 

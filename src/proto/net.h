@@ -52,6 +52,8 @@ int net_peer_port(const conn *c);
 double net_connect_ms(const conn *c);       /* SYN to established */
 int net_timeout_ms(const conn *c);
 void net_set_timeout(conn *c, int timeout_ms);
+/* A new run deadline for the connection's later waits (net_opts.deadline_ms). */
+void net_set_deadline(conn *c, double deadline_ms);
 double net_until(const conn *c);            /* net_opts_until of the connection */
 
 /* One line, CRLF or LF stripped, into buf (cap bytes incl. NUL).  A line

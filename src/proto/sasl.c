@@ -45,6 +45,43 @@ int sasl_global_init(char **err)
     return 0;
 }
 
+bool sasl_mech_available(const char *mech)
+{
+    /* The list belongs to the library and lives until sasl_client_done,
+     * which nothing calls (sasl.h). */
+    static const char **plugins;
+    static bool asked;
+    if (!asked) {
+        char *err = NULL;
+        if (sasl_global_init(&err) != 0) {
+            free(err);
+            return false;
+        }
+        plugins = sasl_global_listmech();
+        asked = true;
+    }
+    for (const char **m = plugins; m && *m; m++)
+        if (util_strieq(*m, mech))
+            return true;
+    return false;
+}
+
+bool sasl_mech_is_plaintext(const char *mech)
+{
+    return util_strieq(mech, "PLAIN") || util_strieq(mech, "LOGIN");
+}
+
+/* No security layer (smtpwiz never wraps SMTP in one: the library's own
+ * default for a connection without SASL_SECURITY_LAYER), and without TLS
+ * no mechanism that sends the password in clear, unless allowed. */
+static void set_secprops(sasl_conn_t *sc, bool no_plaintext)
+{
+    sasl_security_properties_t sp;
+    memset(&sp, 0, sizeof sp);
+    sp.security_flags = no_plaintext ? SASL_SEC_NOPLAINTEXT : 0;
+    sasl_setprop(sc, SASL_SEC_PROPS, &sp);
+}
+
 typedef struct cb_ctx {
     const sasl_creds *cr;
     sasl_secret_t *secret;
@@ -175,7 +212,7 @@ static sasl_result rounds(exchange *x, smtp_reply *final, char **err)
                 *err = xasprintf("the SASL %s mechanism could not answer: %s", x->mech,
                                  sasl_errdetail(x->sc));
                 cancel_exchange(x, final);
-                return SASL_ECLIENT;
+                return SASL_EABORTED;
             }
         }
         if (send_payload(x->s, NULL, out, outlen, err) != SMTP_OK)
@@ -191,6 +228,10 @@ sasl_result sasl_authenticate(smtp_session *s, const char *verb, const char *mec
 {
     if (sasl_global_init(err) != 0)
         return SASL_ECLIENT;
+    if (cr->tls_required && !s->tls) {
+        *err = xasprintf("%s %s was not started: this session is not encrypted", verb, mech);
+        return SASL_EPOLICY;
+    }
     cb_ctx cbc = {.cr = cr};
     sasl_callback_t cbs[] = {
         {SASL_CB_USER, SASL_FN(simple_cb), &cbc},
@@ -209,10 +250,18 @@ sasl_result sasl_authenticate(smtp_session *s, const char *verb, const char *mec
         *err = xasprintf("cannot start a SASL client: %s", sasl_errstring(rc, NULL, NULL));
         goto out;
     }
+    bool no_plaintext = !s->tls && !cr->plaintext_ok;
+    set_secprops(sc, no_plaintext);
     sasl_interact_t *ia = NULL;
     const char *out = NULL, *chosen = NULL;
     unsigned outlen = 0;
     rc = sasl_client_start(sc, mech, &ia, &out, &outlen, &chosen);
+    if (rc == SASL_NOMECH && no_plaintext && sasl_mech_available(mech)) {
+        *err = xasprintf("%s %s was not started: it sends the password itself, and this "
+                         "session is not encrypted", verb, mech);
+        res = SASL_EPOLICY;
+        goto out;
+    }
     if (rc == SASL_NOMECH) {
         *err = xasprintf("no Cyrus SASL plugin for %s is installed here", mech);
         res = SASL_ENOMECH;

@@ -176,21 +176,42 @@ static bool unsolicited(smtp_session *s, char **err)
     return true;
 }
 
-smtp_err smtp_send(smtp_session *s, const char *line, int secret, size_t shown, char **err)
+/* Before anything goes out: not on a broken session, not over data the
+ * server sent unasked. */
+static smtp_err may_send(smtp_session *s, char **err)
 {
-    s->last_err = SMTP_OK;
     if (s->broken) {
         /* A late reply to the failed command would be read as this one's. */
         *err = xstrdup("the session is out of step after an earlier error; not sending more");
         return SMTP_EPROTO;
     }
+    return unsolicited(s, err) ? SMTP_EUNSOLICITED : SMTP_OK;
+}
+
+static smtp_err put(smtp_session *s, const void *data, size_t len, char **err)
+{
+    net_err e = net_write(s->c, data, len, err);
+    if (e == NET_OK)
+        return SMTP_OK;
+    s->last_net = e;
+    s->broken = true;
+    tr_note(s->tr, s->tls, "%s", *err);
+    return SMTP_ENET;
+}
+
+smtp_err smtp_send(smtp_session *s, const char *line, int secret, size_t shown, char **err)
+{
+    s->last_err = SMTP_OK;
+    if (s->broken)
+        return may_send(s, err);
     size_t len = strlen(line);
     if (!smtp_line_check(line, len, secret != SMTP_SECRET, err)) {
         tr_note(s->tr, s->tls, "%s", *err);
         return s->last_err = SMTP_EREFUSED;
     }
-    if (unsolicited(s, err))
-        return s->last_err = SMTP_EUNSOLICITED;
+    smtp_err ok = may_send(s, err);
+    if (ok != SMTP_OK)
+        return s->last_err = ok;
     if (secret == SMTP_SECRET) {
         if (shown > len)
             shown = len;
@@ -205,17 +226,20 @@ smtp_err smtp_send(smtp_session *s, const char *line, int secret, size_t shown, 
     char *wire = xmalloc(len + 3);
     memcpy(wire, line, len);
     memcpy(wire + len, "\r\n", 3);
-    net_err e = net_write(s->c, wire, len + 2, err);
+    smtp_err e = put(s, wire, len + 2, err);
     /* The wire copy may hold a secret: wipe it before freeing. */
     OPENSSL_cleanse(wire, len + 2);
     free(wire);
-    if (e != NET_OK) {
-        s->last_net = e;
-        s->broken = true;
-        tr_note(s->tr, s->tls, "%s", *err);
-        return s->last_err = SMTP_ENET;
-    }
-    return SMTP_OK;
+    return s->last_err = e;
+}
+
+smtp_err smtp_send_raw(smtp_session *s, const void *data, size_t len, char **err)
+{
+    s->last_err = SMTP_OK;
+    smtp_err e = may_send(s, err);
+    if (e == SMTP_OK)
+        e = put(s, data, len, err);
+    return s->last_err = e;
 }
 
 /* EHLO or HELO with the name: built and checked like any command. */

@@ -78,6 +78,11 @@ smtp_err smtp_read_reply(smtp_session *s, smtp_reply *r, char **err);
  * SMTP_SECRET, the transcript shows the first `shown` bytes followed by
  * "<redacted: N bytes>" for the rest of the line. */
 smtp_err smtp_send(smtp_session *s, const char *line, int secret, size_t shown, char **err);
+/* Send raw bytes that are no command line (XEXCH50's blob after its 354):
+ * the same refusals as smtp_send for a broken session and for data already
+ * waiting from the server (SMTP_EUNSOLICITED), no line check, nothing in the
+ * transcript (the caller notes what it sends). */
+smtp_err smtp_send_raw(smtp_session *s, const void *data, size_t len, char **err);
 /* Send a plain command and read its reply. */
 smtp_err smtp_cmd(smtp_session *s, const char *line, smtp_reply *r, char **err);
 /* EHLO, falling back to HELO on a 5xx; fills s->caps.  r gets the reply. */

@@ -12,6 +12,19 @@
 #   hostile_check.py wire LOG             every command the peer received was one
 #                                         line: no CR or LF inside; no DATA or BDAT
 #   hostile_check.py size LIMIT FILE...   each file at most LIMIT bytes
+#   hostile_check.py creds LOG USER PASSWORD [ntlm]
+#                                         no AUTH or X-EXPS PLAIN/LOGIN reached the
+#                                         peer, nor the password (raw or in any
+#                                         base64 form), nor the user name in
+#                                         base64 (LOGIN's first answer); no NTLM
+#                                         type-3 either, unless "ntlm" (NTLM may
+#                                         run without TLS when none was offered)
+#   hostile_check.py logons LOG MAX       at most MAX AUTH/X-EXPS logons per
+#                                         family of mechanisms (PLAIN+LOGIN, NTLM,
+#                                         Kerberos, the rest); a bare AUTH NTLM is
+#                                         ntlm-info's anonymous type-1, not one
+#   hostile_check.py meta LOG             no command carried ; & $( ` | (shell
+#                                         metacharacters from the server's names)
 # Exit 0 if all hold, else 1 with one line per problem on stderr.
 import ast
 import base64
@@ -107,6 +120,66 @@ def check_wire(path):
             problems.append(f"{path}: {verb.decode()} reached the server: {line!r}")
 
 
+def wire_lines(path):
+    return [ast.literal_eval(x) for x in open(path).read().splitlines() if x]
+
+
+def auth_mech(line):
+    words = line.split()
+    if len(words) >= 2 and words[0].upper() in (b"AUTH", b"X-EXPS"):
+        return words[1].upper().decode("ascii", "replace")
+    return None
+
+
+def check_creds(path, user, password, ntlm_ok):
+    b64 = lambda b: base64.b64encode(b).decode().rstrip("=").encode()
+    needles = {password.encode(): "the password", b64(password.encode()): "the password in base64",
+               b64(user.encode()): "the user name in base64 (LOGIN)",
+               b64(b"\0" + user.encode() + b"\0" + password.encode()): "PLAIN's payload"}
+    for line in wire_lines(path):
+        mech = auth_mech(line)
+        if mech in ("PLAIN", "LOGIN"):
+            problems.append(f"{path}: {mech} reached the server: {line[:60]!r}")
+        if not ntlm_ok and line.startswith(b"TlRMTVNTUAAD"):
+            problems.append(f"{path}: an NTLM type-3 (a logon) reached the server")
+        for n, what in needles.items():
+            if n in line:
+                problems.append(f"{path}: {what} reached the server: {line[:60]!r}")
+
+
+def family(mech):
+    if mech in ("PLAIN", "LOGIN"):
+        return "PLAIN/LOGIN"
+    if mech == "NTLM":
+        return "NTLM"
+    if mech in ("GSSAPI", "GSS-SPNEGO") or mech.startswith("GS2-"):
+        return "Kerberos"
+    return "other"
+
+
+def check_logons(path, most):
+    count = {}
+    for line in wire_lines(path):
+        mech = auth_mech(line)
+        # A bare AUTH NTLM is ntlm-info's anonymous type-1 (no account); a
+        # logon under AUTH always carries Cyrus' initial response.
+        if mech == "NTLM" and line.split()[0].upper() == b"AUTH" and len(line.split()) == 2:
+            continue
+        if mech:
+            count[family(mech)] = count.get(family(mech), 0) + 1
+    for fam, n in count.items():
+        if n > most:
+            problems.append(f"{path}: {n} {fam} logons, at most {most} allowed")
+
+
+def check_meta(path):
+    for line in wire_lines(path):
+        for m in (b";", b"&", b"$(", b"`", b"|"):
+            if m in line:
+                problems.append(f"{path}: a command carried {m!r}: {line[:80]!r}")
+                break
+
+
 def check_size(limit, paths):
     for path in paths:
         n = os.path.getsize(path)
@@ -127,6 +200,12 @@ elif cmd == "wire":
     check_wire(args[0])
 elif cmd == "size":
     check_size(int(args[0]), args[1:])
+elif cmd == "creds":
+    check_creds(args[0], args[1], args[2], args[3:] == ["ntlm"])
+elif cmd == "logons":
+    check_logons(args[0], int(args[1]))
+elif cmd == "meta":
+    check_meta(args[0])
 else:
     sys.exit(f"unknown check {cmd}")
 for p in problems:

@@ -2,7 +2,8 @@
 # make the client send what it did not mean to, print what it must not, and
 # take replies out of step.  One scenario per run; every line the client sends
 # is logged (repr of the raw bytes, one per line) to LOG, so that the test
-# can check the wire: no CR or LF inside a command, no DATA, no password.
+# can check the wire: no CR or LF inside a command, no DATA, no password;
+# each connection adds a line to LOG.conns.
 #
 # Usage: hostile_smtp.py SCENARIO PORT LOG [CERT KEY]
 #   echo         AUTH PLAIN/LOGIN offered in clear; every client payload is
@@ -16,22 +17,27 @@
 #   double_mail  MAIL is answered twice (in one write); XEXCH50 gets 504.
 #   crlf_helo    the EHLO hello name holds a bare CR and "DATA".
 #   ntlm_names   an NTLM type-2 whose names hold CR/LF, "DATA" and escapes.
+#   meta_names   shell and cmd.exe metacharacters (; & $( ) backquotes) in
+#                the greeting's host, the EHLO hello name and every name of
+#                an NTLM type-2: names that advice would paste into a shell.
+#   blob_unsolicited  XEXCH50 is answered 354 and, in the same write, a
+#                second reply: the blob must not be sent over it.  Bytes
+#                that arrive after the 354 are logged as one b'BLOB:...' line.
 #   tls_cert     STARTTLS with CERT/KEY (a certificate with escapes in its
 #                subject), then an ordinary server.
 # With CERT and KEY, every scenario offers STARTTLS (before TLS) and serves
 # TLS with that certificate: the echo scenario is then run inside TLS, as
 # the client's policy may require for PLAIN and LOGIN.
 import base64
-import socket
 import ssl
-import struct
 import sys
-import threading
+
+from peerlib import Wire, ntlm_type2 as build_type2, serve_forever
 
 scenario, port, log_path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 cert = sys.argv[4] if len(sys.argv) > 5 else None
 key = sys.argv[5] if len(sys.argv) > 5 else None
-log_lock = threading.Lock()
+wire = Wire(log_path)
 
 # Text that must never reach a terminal or a file raw.
 NASTY = (b"C0:\x07\x08\x1b[2J\x1b]0;pwned\x07 C1raw:\x9b\x85\x90 C1utf8:\xc2\x9b\xc2\x85 DEL:\x7f "
@@ -55,29 +61,23 @@ def flood(code, extra=b""):
     return b"\r\n".join(lines) + b"\r\n" + code + b" " + FLOOD_LINE[:2000] + b"\r\n"
 
 
-def av(av_id, text):
-    v = text.encode("utf-16-le")
-    return struct.pack("<HH", av_id, len(v)) + v
+# Names that run something else when pasted into sh or cmd.exe.
+META_HOST = b"mail;id$(touch${IFS}pwned)&`reboot`.example.test"
+META_HELLO = b"mx$(id);y&z`w`|v.example.test"
 
 
 def ntlm_type2():
     """MS-NLMP CHALLENGE with hostile names in every AV pair."""
     evil = "EXAMPLE.COM\r\nDATA\r\n.\r\nQUIT\x1b[2J\u202e\u0085"
-    info = (av(1, "MAIL1\r\nRSET\x1b]0;x\x07") + av(2, "EXAMPLE\r\n\u2066DATA") +
-            av(3, "mail1." + evil) + av(4, evil) + av(5, evil) + struct.pack("<HH", 0, 0))
-    target = "EXAMPLE\r\nDATA".encode("utf-16-le")
-    flags = 0x00000001 | 0x00000004 | 0x00000200 | 0x00800000 | 0x00010000
-    head_len = 48
-    msg = (b"NTLMSSP\x00" + struct.pack("<I", 2) +
-           struct.pack("<HHI", len(target), len(target), head_len) +
-           struct.pack("<I", flags) + b"\x11\x22\x33\x44\x55\x66\x77\x88" + b"\x00" * 8 +
-           struct.pack("<HHI", len(info), len(info), head_len + len(target)))
-    return base64.b64encode(msg + target + info)
+    nb_c, nb_d = "MAIL1\r\nRSET\x1b]0;x\x07", "EXAMPLE\r\n\u2066DATA"
+    if scenario == "meta_names":
+        evil = "corp.example;rm -rf ~&$(id)`x`"
+        nb_c, nb_d = "MAIL$(ID)&X", "CORP;DEL`X`"
+    return base64.b64encode(build_type2(nb_c, nb_d, "mail1." + evil, evil, evil))
 
 
 def log(line):
-    with log_lock, open(log_path, "a") as f:
-        f.write(repr(line) + "\n")
+    wire.line(line)
 
 
 def ehlo_reply(tls):
@@ -95,6 +95,8 @@ def ehlo_reply(tls):
         return b"250-evil.example.test\rDATA\r\n250-AUTH NTLM\r\n250 XEXCH50\r\n"
     if scenario == "ntlm_names":
         return b"250-ntlm.example.test\r\n250-AUTH NTLM\r\n250 XEXCH50\r\n"
+    if scenario == "meta_names":
+        return b"250-" + META_HELLO + b" Hello\r\n250-AUTH NTLM\r\n250 XEXCH50\r\n"
     return b"250-hostile.example.test\r\n250-AUTH NTLM\r\n250 XEXCH50\r\n"
 
 
@@ -114,6 +116,8 @@ class Session:
             self.send(b"220 esc.example.test ESMTP " + NASTY + b"\r\n")
         elif scenario == "flood":
             self.send(flood(b"220"))
+        elif scenario == "meta_names":
+            self.send(b"220 " + META_HOST + b" ESMTP\r\n")
         elif scenario == "unsolicited":
             self.send(b"220 hostile.example.test ESMTP\r\n250 2.0.0 unsolicited\r\n"
                       b"354 go ahead\r\n")
@@ -158,7 +162,7 @@ class Session:
         if scenario == "flood":
             self.send(flood(b"535"))
             return
-        if mech == b"NTLM" and scenario == "ntlm_names":
+        if mech == b"NTLM" and scenario in ("ntlm_names", "meta_names"):
             self.auth = None
             if len(words) > 2:
                 self.send(b"334 " + ntlm_type2() + b"\r\n")
@@ -229,6 +233,16 @@ class Session:
             self.send(b"504 5.7.4 " + NASTY + b"\r\n")
         elif scenario == "double_mail":
             self.send(b"504 5.7.4 Need to authenticate first\r\n")
+        elif scenario == "blob_unsolicited":
+            self.send(b"354 Send binary data\r\n250 2.0.0 XEXCH50 OK\r\n")
+            self.sock.settimeout(2)
+            try:
+                data = self.sock.recv(4096)
+            except OSError:
+                data = b""
+            self.sock.settimeout(20)
+            if data:
+                log(b"BLOB:" + data)
         else:
             self.send(b"354 Send binary data\r\n")
             self.f.read(64)
@@ -249,20 +263,4 @@ class Session:
                 break
 
 
-def serve(conn):
-    conn.settimeout(20)
-    try:
-        Session(conn).run()
-    except (OSError, ssl.SSLError, ValueError):
-        pass
-    finally:
-        conn.close()
-
-
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", port))
-s.listen(16)
-while True:
-    c, _ = s.accept()
-    threading.Thread(target=serve, args=(c,), daemon=True).start()
+serve_forever(port, wire, lambda conn: Session(conn).run(), errors=(OSError, ssl.SSLError, ValueError))

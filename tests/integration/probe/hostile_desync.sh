@@ -1,12 +1,13 @@
 #!/bin/sh
 # Replies out of step: lines the server sends straight after its greeting,
-# and a doubled reply to MAIL.  Read as the answers to later commands, they
+# a doubled reply to MAIL, and a 354 to XEXCH50 followed at once by another
+# reply (the blob, raw bytes, once went out over it unchecked).  Read as the answers to later commands, they
 # once gave "XEXCH50 is accepted without authentication".  Now the tool says
 # the server sends unsolicited replies, ends that session, and builds no
 # finding on them; the peer sees nothing sent after the data arrived.
 . "$TOP/tests/lib/lib.sh"
 . "$TOP/tests/lib/hostile.sh"
-for sc in unsolicited double_mail; do
+for sc in unsolicited double_mail blob_unsolicited; do
     start_hostile "$sc"
     hprobe "$sc" --json
     hprobe "$sc-text"
@@ -28,4 +29,10 @@ pfield double_mail xexch50 summary | grep -q 'unsolicited replies: "250 2.1.0 Se
 ! grep -q "^b'RCPT" "$T/wire-double_mail.log" ||
     { cat "$T/wire-double_mail.log"; fail "double_mail: RCPT was sent after the doubled reply"; }
 grep -q "^b'MAIL FROM:<>" "$T/wire-double_mail.log" || fail "double_mail: MAIL was never sent"
+# The reply after the 354 arrived before the blob: the blob is not sent.
+grep -q "^b'XEXCH50 64 2" "$T/wire-blob_unsolicited.log" || fail "blob_unsolicited: XEXCH50 never sent"
+! grep -q "^b'BLOB:" "$T/wire-blob_unsolicited.log" ||
+    { cat "$T/wire-blob_unsolicited.log"; fail "blob_unsolicited: the blob went out over an unsolicited reply"; }
+pfield blob_unsolicited xexch50 summary | grep -q 'unsolicited replies: "250 2.0.0 XEXCH50 OK' ||
+    fail "blob_unsolicited: xexch50 does not say why: $(pfield blob_unsolicited xexch50 summary)"
 echo "hostile_desync: ok"

@@ -53,6 +53,24 @@ pfact tls_cert-json starttls subject | grep -qF '\u{202E}' ||
 pfact tls_cert-json starttls san | grep -qF '\e]0;t' ||
     fail "the certificate SAN is not shown escaped: $(pfact tls_cert-json starttls san)"
 
+# The certificate's names are validated: each invalid one is a finding
+# (escaped), none is reused, nothing of them reaches the wire.
+pfact tls_cert-json starttls invalid_names | grep -q 'invalid host name.*in its certificate' ||
+    fail "the certificate's invalid names are not reported: $(pfact tls_cert-json starttls invalid_names)"
+make_meta_cert meta
+start_hostile tls_cert "$T/meta.pem" "$T/meta.key"
+runs meta --cafile "$T/meta.pem"
+check meta "$HLOG"
+[ "$(pfield meta-json starttls status)" = warn ] ||
+    fail "meta: starttls $(pfield meta-json starttls status): $(pfield meta-json starttls summary)"
+# (The CN as tls.c shows the subject, RFC 2253: its ";" escaped as "\;".)
+for want in 'mail\;$(id)&`x`.example' 'mx|y;z$(reboot)&.example'; do
+    jget "$T/meta-json.json" "'\\n'.join([p for p in j['probes'] if p['name'] == 'starttls'][0]['facts']['invalid_names'])" |
+        grep -qF "invalid host name: \"$want\"" || fail "meta: the certificate name $want is not reported"
+done
+pfield meta-json starttls summary | grep -q 'the certificate holds 2 invalid host names' ||
+    fail "meta: starttls summary: $(pfield meta-json starttls summary)"
+
 start_hostile ntlm_names
 runs ntlm_names
 pfact ntlm_names-json ntlm-info dns_domain | grep -qF 'EXAMPLE.COM\x0D\x0ADATA' ||
