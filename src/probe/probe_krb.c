@@ -192,7 +192,7 @@ void probe_krb_forget(probe_ctx *ctx)
 
 net_opts probe_krb_net_opts(const probe_ctx *ctx)
 {
-    return (net_opts){.timeout_ms = ctx->o.timeout_ms, .cancel_fd = ctx->o.cancel_fd};
+    return probe_net_opts(ctx);   /* the SMTP side's timeout, cancel fd and the run's deadline */
 }
 
 static void list_copy(kdc_list *to, const kdc_list *from)

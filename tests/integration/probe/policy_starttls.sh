@@ -23,7 +23,7 @@ for mode in tls_454 tls_421 tls_reset tls_stall tls_close tls_plain tls_pipeline
         auto-allow) set -- --starttls auto --allow-plaintext-auth ;;
         *) set -- --starttls "$pol" ;;
         esac
-        run "$n" timeout 60 "$SMTPWIZ" probe 127.0.0.1 -p "$HPORT" --timeout 2 --user "$USER_" \
+        run "$n" timeout 60 "$SMTPWIZ" probe 127.0.0.1 -p "$HPORT" --timeout 1 --user "$USER_" \
             --json "$@"
         cp "$T/$n.out" "$T/$n.json"
         check json "$T/$n.out"
