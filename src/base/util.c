@@ -238,3 +238,15 @@ int util_parse_port(const char *s, int lo)
     }
     return v >= lo && v <= 65535 ? (int)v : -1;
 }
+
+double util_round(double x, int decimals)
+{
+    double scale = 1;
+    for (int i = 0; i < decimals; i++)
+        scale *= 10;
+    double q = x * scale;
+    if (!(q > -9e15 && q < 9e15))
+        return x;
+    long long k = (long long)(q < 0 ? q - 0.5 : q + 0.5);
+    return (double)k / scale;
+}

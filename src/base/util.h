@@ -18,6 +18,11 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap);
 
+/* x rounded to `decimals` places, halves away from zero (a value too large
+ * or not a number is returned as it is).  Without libm: nothing else
+ * needed it, and a library less is a smaller, quicker start. */
+double util_round(double x, int decimals);
+
 /* Milliseconds on the monotonic clock (for deadlines and elapsed times). */
 double util_now_ms(void);
 

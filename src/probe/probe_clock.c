@@ -3,7 +3,7 @@
  * authentication between servers rides on Kerberos. */
 #include "config.h"
 
-#include <math.h>
+#include <math.h>   /* fabs, isfinite: built in, no libm */
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,15 +18,15 @@ static probe_status clock_verdict(probe_ctx *ctx, probe_result *r, const char *n
     double skew_b = 0, skew = 0;
     const char *src = NULL;
     if (probe_banner_skew(ctx, &skew_b))
-        fact_num(r, "skew_banner_s", round(skew_b));
+        fact_num(r, "skew_banner_s", util_round(skew_b, 0));
     if (!probe_server_skew(ctx, &skew, &src)) {
         probe_summary(r, "The server's clock cannot be read: its greeting has no date and %s",
                       nwhy ? nwhy : "it gives no NTLM challenge");
         return ST_SKIP;
     }
     if (strcmp(src, "ntlm") == 0)
-        fact_num(r, "skew_ntlm_s", round(skew * 10) / 10);
-    fact_num(r, "skew_s", round(skew));
+        fact_num(r, "skew_ntlm_s", util_round(skew, 1));
+    fact_num(r, "skew_s", util_round(skew, 0));
     fact_str(r, "source", src);
     double a = fabs(skew);
     const char *dir = skew > 0 ? "ahead of" : "behind";

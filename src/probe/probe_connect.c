@@ -1,7 +1,7 @@
 /* probe connect: can we open TCP to the server at all, and how fast. */
 #include "config.h"
 
-#include <math.h>
+#include <math.h>   /* fabs, isfinite: built in, no libm */
 #include <stdlib.h>
 
 #include "base/util.h"
@@ -31,7 +31,7 @@ static probe_status probe_connect(probe_ctx *ctx, probe_result *r)
     if (s) {
         double ms = probe_connect_ms(ctx);
         fact_str(r, "address", net_peer_addr(s->c));
-        fact_num(r, "connect_ms", round(ms * 100) / 100);
+        fact_num(r, "connect_ms", util_round(ms, 2));
         probe_summary(r, "TCP connection to %s port %d opened in %.1f ms",
                       net_peer_addr(s->c), net_peer_port(s->c), ms);
         return ST_PASS;

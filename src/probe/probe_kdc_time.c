@@ -6,7 +6,7 @@
  * its clock (greeting date or NTLM timestamp). */
 #include "config.h"
 
-#include <math.h>
+#include <math.h>   /* fabs, isfinite: built in, no libm */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,8 +120,8 @@ static void clock_facts(probe_result *r, const kdc_target *t, const kdc_clock *k
     fact_str(r, "kdc_port", t->port);
     fact_str(r, "transport", kc->transport);
     fact_str(r, "kdc_time", iso);
-    fact_num(r, "rtt_ms", round(kc->rep.rtt_ms * 10) / 10);
-    fact_num(r, "skew_local_s", round(kc->skew * 10) / 10);
+    fact_num(r, "rtt_ms", util_round(kc->rep.rtt_ms, 1));
+    fact_num(r, "skew_local_s", util_round(kc->skew, 1));
     fact_num(r, "krb_error_code", kc->msg.error_code);
     fact_str(r, "krb_error", krb_error_name(kc->msg.error_code, nb, sizeof nb));
     if (kc->msg.realm)
@@ -229,7 +229,7 @@ static probe_status probe_kdc_time(probe_ctx *ctx, probe_result *r)
         const char *src = NULL;
         bool have_srv = server_skew(ctx, &srv, &src);
         if (have_srv) {
-            fact_num(r, "skew_server_s", round((srv - kc.skew) * 10) / 10);
+            fact_num(r, "skew_server_s", util_round(srv - kc.skew, 1));
             fact_str(r, "server_clock_source", src);
         }
         st = conclude(r, t, kc.skew, have_srv, srv - kc.skew);

@@ -1,7 +1,7 @@
 /* report: see report.h. */
 #include "config.h"
 
-#include <math.h>
+#include <math.h>   /* fabs, isfinite: built in, no libm */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,7 +63,7 @@ static void json_number(strbuf *sb, double v)
 {
     if (!isfinite(v))
         sb_puts(sb, "null");
-    else if (v == floor(v) && fabs(v) < 1e15)
+    else if (fabs(v) < 1e15 && v == (double)(long long)v)
         sb_printf(sb, "%.0f", v);
     else
         sb_printf(sb, "%.3f", v);
