@@ -149,7 +149,10 @@ static void try_all(probe_ctx *ctx, const char *verb, char *const *mechs, size_t
         if (!probe_is_mech_name(mechs[i]))
             continue;
         if (!probe_auth_usable(ctx, mechs[i], ccache)) {
-            if (!ctx->o.mech && !sasl_mech_available(mechs[i]))
+            if (!ctx->o.mech && !sasl_mech_tested(mechs[i]))
+                fact_str(r, mechs[i], "not tried: smtpwiz tests the mechanisms Exchange servers "
+                                      "use (GSSAPI NTLM LOGIN PLAIN)");
+            else if (!ctx->o.mech && !sasl_mech_available(mechs[i]))
                 fact_str(r, mechs[i], "not tried: the local Cyrus SASL library has no plugin "
                                       "for it");
             else if (util_strieq(mechs[i], "GSSAPI") && !ctx->o.mech)
@@ -292,7 +295,13 @@ static void why_untried(const probe_ctx *ctx, probe_result *r, const char *verb,
 static probe_status run_verb(probe_ctx *ctx, probe_result *r, const char *verb,
                              char *const *list, size_t n, bool tls)
 {
-    bool ccache = probe_krb_have_ccache(NULL);
+    /* The ticket cache matters only to a Kerberos mechanism that may be
+     * tried: the Kerberos library stays unread otherwise. */
+    bool kerberos = false;
+    for (size_t i = 0; i < n && !kerberos; i++)
+        kerberos = probe_mech_family(list[i]) == PROBE_FAM_KERBEROS &&
+                   (!ctx->o.mech || util_strieq(ctx->o.mech, list[i]));
+    bool ccache = kerberos && probe_krb_have_ccache(NULL);
     if (!any_usable(ctx, list, n, ccache)) {
         why_untried(ctx, r, verb, list, n);
         return ST_SKIP;

@@ -44,6 +44,12 @@ typedef enum {
  * reports from an unknown module.  Left initialised, the library's state
  * stays reachable until the process ends. */
 int sasl_global_init(char **err);
+/* The mechanisms smtpwiz tests (GSSAPI NTLM LOGIN PLAIN: what Exchange
+ * servers use); only their plugins are loaded. */
+bool sasl_mech_tested(const char *mech);
+/* Before the library starts: load only mech's plugin (a run with --mech;
+ * every plugin when mech is none of those smtpwiz tests). */
+void sasl_only(const char *mech);
 /* Whether the local Cyrus SASL library has a client plugin for mech (asked
  * once per process, sasl_global_listmech).  False if the library did not
  * start. */

@@ -24,7 +24,7 @@ bounded() {
     check secrets "$USER_" "$PASS_" "$T/$1.out" "$T/$1.err"
     grep -q "^b'AUTH PLAIN" "$HLOG" || fail "$1: PLAIN was not tried inside TLS"
     grep -q "^b'AUTH JUNK" "$HLOG" && fail "$1: a mechanism without a local plugin was sent"
-    pfact "$1" auth JUNK-00 | grep -q 'no plugin' || fail "$1: JUNK-00: $(pfact "$1" auth JUNK-00)"
+    pfact "$1" auth JUNK-00 | grep -Eq 'no plugin|tests the mechanisms Exchange' || fail "$1: JUNK-00: $(pfact "$1" auth JUNK-00)"
 }
 
 # Every logon refused: one per family, AUTH and X-EXPS together.
@@ -37,11 +37,19 @@ pfact refuse exps NTLM | grep -q 'already failed in this run' ||
 pfield refuse auth summary | grep -q 'not tried: a PLAIN/LOGIN logon already failed' ||
     fail "refuse: the summary does not say what the family rule left out: $(pfield refuse auth summary)"
 
-# Every logon accepted: the family rule does not stop it, the cap does.
+# Every logon accepted: the family rule does not stop it.  Only the four
+# mechanisms smtpwiz tests (GSSAPI NTLM LOGIN PLAIN) are tried, so the run
+# fits in its 8 connections; were it to need more, a summary says the cap
+# stopped it (the cap itself: tests/unit/test_policy.c).
 bounded accept
-[ "$CONNS" -eq 8 ] || fail "accept: $CONNS connections: the cap was not what stopped it"
-jget "$T/accept.json" "' '.join(p['summary'] for p in j['probes'] if p['name'] in ('auth', 'exps', 'xexch50'))" |
-    grep -q 'used its 8 connections' || fail "accept: no summary says the connection cap stopped it"
+[ "$CONNS" -le 8 ] || fail "accept: $CONNS connections, at most 8"
+for m in PLAIN LOGIN NTLM; do
+    grep -q "^b'AUTH $m" "$HLOG" || fail "accept: AUTH $m was not tried though every logon succeeds"
+done
+if [ "$CONNS" -eq 8 ] && pfield accept auth summary | grep -q 'not tried'; then
+    jget "$T/accept.json" "' '.join(p['summary'] for p in j['probes'] if p['name'] in ('auth', 'exps', 'xexch50'))" |
+        grep -q 'used its 8 connections' || fail "accept: something was left out and no summary says why"
+fi
 measure daccept diagnose 127.0.0.1 -p "$HPORT" --timeout 2 --user "$USER_" --cafile "$T/mechs.pem" \
     --deadline 30 --kb 843106 --json
 [ "$CONNS" -le 8 ] || fail "daccept: $CONNS connections, at most 8"
