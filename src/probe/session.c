@@ -17,6 +17,7 @@
 #include "probe/probe.h"
 #include "probe/probe_krb.h"
 #include "probe/run.h"
+#include "proto/sasl.h"
 
 struct probe_sess {
     smtp_session *sess;        /* greeted, EHLO done, TLS per policy */
@@ -88,6 +89,12 @@ void probe_ctx_init(probe_ctx *ctx, const probe_opts *o)
 {
     memset(ctx, 0, sizeof *ctx);
     ctx->o = *o;
+    /* STARTTLS is likely: OpenSSL starts up meanwhile. */
+    if (o->starttls != TLS_NEVER)
+        tls_prewarm(o->cafile);
+    /* --mech: the other SASL plugins need not be loaded at all. */
+    if (o->mech)
+        sasl_only(o->mech);
     if (!ctx->o.port)
         ctx->o.port = "25";
     if (ctx->o.timeout_ms <= 0)
@@ -111,6 +118,7 @@ void probe_ctx_init(probe_ctx *ctx, const probe_opts *o)
 
 void probe_ctx_free(probe_ctx *ctx)
 {
+    tls_prewarm_join();
     probe_sess *ss = ctx->ss;
     if (ss) {
         probe_session_drop(ctx);

@@ -332,6 +332,43 @@ static void tls_free(void *state)
 
 static const net_transport tls_transport = {tls_read, tls_write, tls_free};
 
+/* ---- making the context ahead of time ---- */
+
+static pthread_mutex_t prewarm_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_t prewarm_thread;
+static bool prewarm_running;
+static tls_opts prewarm_opts;
+
+static void *prewarm_main(void *arg)
+{
+    (void)arg;
+    char *err = NULL;
+    SSL_CTX *ctx = client_ctx(&prewarm_opts, &err);
+    SSL_CTX_free(ctx);   /* the cache keeps its own reference */
+    free(err);           /* the handshake makes it again, and says why */
+    return NULL;
+}
+
+void tls_prewarm(const char *cafile)
+{
+    pthread_mutex_lock(&prewarm_mu);
+    if (!prewarm_running) {
+        pthread_once(&tls_once, tls_init_once);
+        prewarm_opts.cafile = cafile;
+        prewarm_running = pthread_create(&prewarm_thread, NULL, prewarm_main, NULL) == 0;
+    }
+    pthread_mutex_unlock(&prewarm_mu);
+}
+
+void tls_prewarm_join(void)
+{
+    pthread_mutex_lock(&prewarm_mu);
+    if (prewarm_running)
+        pthread_join(prewarm_thread, NULL);
+    prewarm_running = false;
+    pthread_mutex_unlock(&prewarm_mu);
+}
+
 net_err tls_client_start(conn *c, const tls_opts *o, tls_info *info, char **err)
 {
     memset(info, 0, sizeof *info);

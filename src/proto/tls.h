@@ -40,5 +40,11 @@ void tls_info_free(tls_info *i);
  * One TLS context serves the whole process; a later session to the same
  * server (address, port, name) resumes the session the first one got. */
 net_err tls_client_start(conn *c, const tls_opts *o, tls_info *info, char **err);
+/* Make the TLS context (OpenSSL's start-up: about 1.5 ms) on a thread of
+ * its own while the connection and the greeting go on; tls_client_start
+ * waits for it if it has not finished.  tls_prewarm_join before the
+ * process exits (OpenSSL's clean-up must not meet its start-up). */
+void tls_prewarm(const char *cafile);
+void tls_prewarm_join(void);
 
 #endif
