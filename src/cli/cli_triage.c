@@ -78,19 +78,19 @@ static void print_json(const triage_result *r)
 {
     strbuf sb = {0};
     sb_printf(&sb, "{\"matched\":%s,\"kb\":", r->matched ? "true" : "false");
-    if (r->matched) json_string(&sb, r->kb->id); else sb_puts(&sb, "null");
+    if (r->matched) report_json_string(&sb, r->kb->id); else sb_puts(&sb, "null");
     sb_puts(&sb, ",\"step\":");
-    if (r->matched) json_string(&sb, r->step->id); else sb_puts(&sb, "null");
+    if (r->matched) report_json_string(&sb, r->step->id); else sb_puts(&sb, "null");
     sb_puts(&sb, ",\"pattern\":");
-    if (r->matched) json_string(&sb, r->pattern->name); else sb_puts(&sb, "null");
+    if (r->matched) report_json_string(&sb, r->pattern->name); else sb_puts(&sb, "null");
     sb_puts(&sb, ",\"what\":");
-    if (r->matched) json_string(&sb, r->pattern->what); else sb_puts(&sb, "null");
+    if (r->matched) report_json_string(&sb, r->pattern->what); else sb_puts(&sb, "null");
     sb_puts(&sb, ",\"fields\":{");
     for (size_t i = 0; i < r->nfields; i++) {
         sb_puts(&sb, i ? "," : "");
-        json_string(&sb, r->fields[i].name);
+        report_json_string(&sb, r->fields[i].name);
         sb_puts(&sb, ":");
-        json_string(&sb, r->fields[i].value);
+        report_json_string(&sb, r->fields[i].value);
     }
     sb_puts(&sb, "},\"decoded\":{");
     int first = 1;
@@ -100,9 +100,9 @@ static void print_json(const triage_result *r)
             continue;
         sb_puts(&sb, first ? "" : ",");
         first = 0;
-        json_string(&sb, r->fields[i].value);
+        report_json_string(&sb, r->fields[i].value);
         sb_puts(&sb, ":");
-        json_string(&sb, d);
+        report_json_string(&sb, d);
     }
     sb_puts(&sb, "}}\n");
     fputs(sb.buf, stdout);

@@ -69,8 +69,8 @@ void probe_ctx_reset_session(probe_ctx *ctx);
 /* What the shared session learnt; NULL / false until it got that far. */
 const banner_info *probe_banner_info(const probe_ctx *ctx);
 const smtp_reply *probe_greeting(const probe_ctx *ctx);
-const smtp_caps *probe_caps_plain(const probe_ctx *ctx);   /* EHLO before TLS */
-const smtp_caps *probe_caps_tls(const probe_ctx *ctx);     /* EHLO after TLS */
+const ehlo_caps *probe_caps_plain(const probe_ctx *ctx);   /* EHLO before TLS */
+const ehlo_caps *probe_caps_tls(const probe_ctx *ctx);     /* EHLO after TLS */
 /* Why STARTTLS failed under --starttls auto (the session went on plain), or NULL. */
 const char *probe_tls_error(const probe_ctx *ctx);
 /* Why STARTTLS, offered, did not complete in this run (any policy; kept
@@ -194,6 +194,6 @@ const char *probe_identity(const probe_ctx *ctx, const char **why);
 char *probe_account_domain(const probe_ctx *ctx);
 /* Capabilities as facts keywords<suffix>, auth_mechs<suffix>,
  * exps_mechs<suffix> (probe_ehlo.c; starttls uses "_after"). */
-void probe_caps_facts(probe_result *r, const smtp_caps *c, const char *suffix);
+void probe_caps_facts(probe_result *r, const ehlo_caps *c, const char *suffix);
 
 #endif

@@ -263,7 +263,7 @@ static bool any_usable(const probe_ctx *ctx, char *const *mechs, size_t n, bool 
 static void why_untried(const probe_ctx *ctx, probe_result *r, const char *verb,
                         char *const *mechs, size_t n)
 {
-    if (ctx->o.mech && !smtp_caps_has_mech(mechs, n, ctx->o.mech)) {
+    if (ctx->o.mech && !ehlo_caps_has_mech(mechs, n, ctx->o.mech)) {
         strbuf sb = {0};
         for (size_t i = 0; i < n; i++)
             sb_printf(&sb, "%s%s", i ? " " : "", mechs[i]);
@@ -273,7 +273,7 @@ static void why_untried(const probe_ctx *ctx, probe_result *r, const char *verb,
     } else if (ctx->o.mech && !sasl_mech_available(ctx->o.mech)) {
         probe_summary(r, "Not tested: the local Cyrus SASL library has no plugin for %s "
                          "(Debian: libsasl2-modules, libsasl2-modules-gssapi-mit)", ctx->o.mech);
-    } else if ((ctx->o.mech || probe_have_creds(ctx)) && smtp_caps_has_mech(mechs, n, "GSSAPI") &&
+    } else if ((ctx->o.mech || probe_have_creds(ctx)) && ehlo_caps_has_mech(mechs, n, "GSSAPI") &&
                sasl_mech_available("GSSAPI")) {
         /* Only GSSAPI is left (asked for, or all else has no plugin here). */
         probe_summary(r, "Not tested: %s GSSAPI needs a Kerberos ticket: run kinit here first",
@@ -330,7 +330,7 @@ static probe_status probe_auth(probe_ctx *ctx, probe_result *r)
         free(why);
         return ST_ERROR;
     }
-    const smtp_caps *c = &s->caps;
+    const ehlo_caps *c = &s->caps;
     fact_list(r, "mechanisms", c->auth_mechs, c->nauth);
     if (!c->nauth) {
         probe_summary(r, "The server offers no AUTH%s", s->tls ? "" : " (before TLS)");
@@ -343,7 +343,7 @@ static probe_status probe_exps(probe_ctx *ctx, probe_result *r)
 {
     char *why = NULL;
     smtp_session *s = probe_session(ctx, &why);
-    const smtp_caps *c = s ? &s->caps : NULL;
+    const ehlo_caps *c = s ? &s->caps : NULL;
     if (!c) {
         probe_summary(r, "Not tested: %s", why);
         free(why);

@@ -9,7 +9,7 @@
 #include "base/util.h"
 #include "probe/probe.h"
 
-void probe_caps_facts(probe_result *r, const smtp_caps *c, const char *suffix)
+void probe_caps_facts(probe_result *r, const ehlo_caps *c, const char *suffix)
 {
     char key[64];
     snprintf(key, sizeof key, "keywords%s", suffix);
@@ -23,7 +23,7 @@ void probe_caps_facts(probe_result *r, const smtp_caps *c, const char *suffix)
 /* Mechanism words EHLO offered that were dropped (not a SASL name, or past
  * EHLO_MECHS_MAX): facts, and a sentence for the summary (allocated), or
  * NULL when none were. */
-static char *dropped_mechs(probe_result *r, const smtp_caps *c)
+static char *dropped_mechs(probe_result *r, const ehlo_caps *c)
 {
     fact_num(r, "auth_mechs_invalid", (double)c->auth_invalid);
     fact_num(r, "auth_mechs_over", (double)c->auth_over);
@@ -48,7 +48,7 @@ static probe_status probe_ehlo(probe_ctx *ctx, probe_result *r)
 {
     char *why = NULL;
     smtp_session *s = probe_session_stage(ctx, PROBE_STAGE_EHLO, &why);
-    const smtp_caps *c = probe_caps_plain(ctx);
+    const ehlo_caps *c = probe_caps_plain(ctx);
     if (!s || !c) {
         probe_summary(r, "EHLO could not be done: %s", why ? why : "unknown");
         free(why);

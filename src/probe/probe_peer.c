@@ -88,7 +88,7 @@ static const char *organisation(const ntlm_challenge *c, const char *org, strbuf
     return same ? "same" : "other";
 }
 
-static bool has_exchange_keywords(const smtp_caps *c)
+static bool has_exchange_keywords(const ehlo_caps *c)
 {
     return c && (c->flags & (CAP_X_EXPS | CAP_XEXCH50 | CAP_X_ANONYMOUSTLS | CAP_X_LINK2STATE |
                              CAP_X_EXCHANGEAUTH));
@@ -120,7 +120,7 @@ static void product_view(probe_ctx *ctx, const ntlm_challenge *c, bool helo_only
                          strbuf *ev)
 {
     const banner_info *b = probe_banner_info(ctx);
-    const smtp_caps *caps = probe_caps_plain(ctx);
+    const ehlo_caps *caps = probe_caps_plain(ctx);
     const char *bp = b ? b->product : "other";
     *v = (peer_view){.product = bp, .exchange = "unknown", .version = "", .role = "none"};
     if (b && is_online_host(b->host)) {

@@ -9,16 +9,16 @@
 #include "base/util.h"
 #include "probe/probe.h"
 
-static void diff_keywords(probe_result *r, const smtp_caps *a, const smtp_caps *b)
+static void diff_keywords(probe_result *r, const ehlo_caps *a, const ehlo_caps *b)
 {
     char **added = xcalloc(b->nkeywords + 1, sizeof *added);
     char **removed = xcalloc(a->nkeywords + 1, sizeof *removed);
     size_t na = 0, nr = 0;
     for (size_t i = 0; i < b->nkeywords; i++)
-        if (!smtp_caps_has_keyword(a, b->keywords[i]))
+        if (!ehlo_caps_has_keyword(a, b->keywords[i]))
             added[na++] = b->keywords[i];
     for (size_t i = 0; i < a->nkeywords; i++)
-        if (!smtp_caps_has_keyword(b, a->keywords[i]))
+        if (!ehlo_caps_has_keyword(b, a->keywords[i]))
             removed[nr++] = a->keywords[i];
     fact_list(r, "added_after_tls", added, na);
     fact_list(r, "removed_after_tls", removed, nr);
@@ -129,7 +129,7 @@ static probe_status verdict(probe_ctx *ctx, probe_result *r, const tls_info *t)
 static probe_status probe_starttls(probe_ctx *ctx, probe_result *r)
 {
     char *why = NULL;
-    const smtp_caps *plain = probe_session_stage(ctx, PROBE_STAGE_EHLO, &why)
+    const ehlo_caps *plain = probe_session_stage(ctx, PROBE_STAGE_EHLO, &why)
                              ? probe_caps_plain(ctx) : NULL;
     if (!plain) {
         probe_summary(r, "Not tested: %s", why ? why : "EHLO did not complete");
@@ -164,7 +164,7 @@ static probe_status probe_starttls(probe_ctx *ctx, probe_result *r)
     }
     cert_facts(r, &s->tls_info);
     size_t nbad = cert_names(r, &s->tls_info);
-    const smtp_caps *after = probe_caps_tls(ctx);
+    const ehlo_caps *after = probe_caps_tls(ctx);
     if (after) {
         probe_caps_facts(r, after, "_after");
         diff_keywords(r, plain, after);

@@ -275,7 +275,7 @@ static probe_status with_reply(probe_ctx *ctx, probe_result *r, bool offered, co
         fact_str(r, "auth_error", *err);
     /* A masked banner or EHLO means a middlebox hid the keyword itself. */
     const banner_info *b = probe_banner_info(ctx);
-    const smtp_caps *pc = probe_caps_plain(ctx);
+    const ehlo_caps *pc = probe_caps_plain(ctx);
     bool mangled = (b && b->masked) || (pc && pc->masked_lines > 0);
     fact_bool(r, "path_masked", mangled);
     const char *idwhy;

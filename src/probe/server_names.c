@@ -30,7 +30,7 @@ static const struct {
 
 static const char *raw_name(const probe_ctx *ctx, probe_name_src src)
 {
-    const smtp_caps *c = probe_caps_plain(ctx);
+    const ehlo_caps *c = probe_caps_plain(ctx);
     const banner_info *b = probe_banner_info(ctx);
     const ntlm_challenge *n = probe_ntlm_seen(ctx);
     switch (src) {

@@ -34,9 +34,9 @@ struct probe_sess {
     char *tls_error;           /* why it failed (for the starttls summary) */
     char *tls_failure;         /* why STARTTLS, offered, did not complete in this run (any
                                 * policy, kept over a reset): no credentials in clear */
-    smtp_caps caps_plain;      /* EHLO before TLS */
+    ehlo_caps caps_plain;      /* EHLO before TLS */
     bool have_caps_plain;
-    smtp_caps caps_tls;        /* EHLO after TLS */
+    ehlo_caps caps_tls;        /* EHLO after TLS */
     bool have_caps_tls;
     ntlm_challenge ntlm;
     bool have_ntlm, ntlm_tried;
@@ -111,8 +111,8 @@ void probe_ctx_init(probe_ctx *ctx, const probe_opts *o)
     probe_sess *ss = ctx->ss = xcalloc(1, sizeof *ctx->ss);
     smtp_reply_init(&ss->greeting);
     banner_info_init(&ss->banner);
-    smtp_caps_init(&ss->caps_plain);
-    smtp_caps_init(&ss->caps_tls);
+    ehlo_caps_init(&ss->caps_plain);
+    ehlo_caps_init(&ss->caps_tls);
     ntlm_challenge_init(&ss->ntlm);
 }
 
@@ -124,8 +124,8 @@ void probe_ctx_free(probe_ctx *ctx)
         probe_session_drop(ctx);
         smtp_reply_free(&ss->greeting);
         banner_info_free(&ss->banner);
-        smtp_caps_free(&ss->caps_plain);
-        smtp_caps_free(&ss->caps_tls);
+        ehlo_caps_free(&ss->caps_plain);
+        ehlo_caps_free(&ss->caps_tls);
         ntlm_challenge_free(&ss->ntlm);
         free(ss->error);
         free(ss->tls_error);
@@ -150,12 +150,12 @@ const smtp_reply *probe_greeting(const probe_ctx *ctx)
     return ctx->ss->have_banner ? &ctx->ss->greeting : NULL;
 }
 
-const smtp_caps *probe_caps_plain(const probe_ctx *ctx)
+const ehlo_caps *probe_caps_plain(const probe_ctx *ctx)
 {
     return ctx->ss->have_caps_plain ? &ctx->ss->caps_plain : NULL;
 }
 
-const smtp_caps *probe_caps_tls(const probe_ctx *ctx)
+const ehlo_caps *probe_caps_tls(const probe_ctx *ctx)
 {
     return ctx->ss->have_caps_tls ? &ctx->ss->caps_tls : NULL;
 }
@@ -210,7 +210,7 @@ static bool do_greet(probe_sess *ss, smtp_session *s, bool shared, char **why)
     return ok;
 }
 
-static bool do_ehlo(const probe_ctx *ctx, smtp_session *s, smtp_caps *save, bool *have,
+static bool do_ehlo(const probe_ctx *ctx, smtp_session *s, ehlo_caps *save, bool *have,
                     char **why)
 {
     smtp_reply r;
@@ -228,8 +228,8 @@ static bool do_ehlo(const probe_ctx *ctx, smtp_session *s, smtp_caps *save, bool
         free(l);
     }
     if (ok && save) {
-        smtp_caps_free(save);
-        smtp_caps_parse(&r, save);
+        ehlo_caps_free(save);
+        ehlo_caps_parse(&r, save);
         *have = true;
     }
     smtp_reply_free(&r);
@@ -294,8 +294,8 @@ static bool do_tls(probe_ctx *ctx, smtp_session *s, bool shared, char **why)
         ok = tls_failed(ctx, s, fail, why);
     }
     if (ok && shared && s->tls) {
-        smtp_caps_free(&ss->caps_tls);
-        smtp_caps_parse(&r, &ss->caps_tls);
+        ehlo_caps_free(&ss->caps_tls);
+        ehlo_caps_parse(&r, &ss->caps_tls);
         ss->have_caps_tls = r.code == 250;
     }
     free(fail);
@@ -447,11 +447,11 @@ void probe_ctx_reset_session(probe_ctx *ctx)
 /* ---- the NTLM challenge, once per run ---- */
 
 /* The verb that offers NTLM on this session: AUTH first, else X-EXPS. */
-static const char *ntlm_verb(const smtp_caps *c)
+static const char *ntlm_verb(const ehlo_caps *c)
 {
-    if (smtp_caps_has_mech(c->auth_mechs, c->nauth, "NTLM"))
+    if (ehlo_caps_has_mech(c->auth_mechs, c->nauth, "NTLM"))
         return "AUTH";
-    if (smtp_caps_has_mech(c->exps_mechs, c->nexps, "NTLM"))
+    if (ehlo_caps_has_mech(c->exps_mechs, c->nexps, "NTLM"))
         return "X-EXPS";
     return NULL;
 }

@@ -37,7 +37,7 @@ static const struct {
     {"VRFY", CAP_VRFY},
 };
 
-void smtp_caps_init(smtp_caps *c)
+void ehlo_caps_init(ehlo_caps *c)
 {
     memset(c, 0, sizeof *c);
     c->size_limit = -1;
@@ -50,14 +50,14 @@ static void free_list(char **list, size_t n)
     free(list);
 }
 
-void smtp_caps_free(smtp_caps *c)
+void ehlo_caps_free(ehlo_caps *c)
 {
     free(c->hello_name);
     free(c->hello_text);
     free_list(c->keywords, c->nkeywords);
     free_list(c->auth_mechs, c->nauth);
     free_list(c->exps_mechs, c->nexps);
-    smtp_caps_init(c);
+    ehlo_caps_init(c);
 }
 
 static bool is_space(char ch)
@@ -146,7 +146,7 @@ static long long parse_size(const char *s)
 }
 
 /* The mechanism lists a keyword feeds: AUTH and AUTH=, X-EXPS and X-EXPS=. */
-static void take_mechs(smtp_caps *c, const char *kw, const char *line, size_t kwlen)
+static void take_mechs(ehlo_caps *c, const char *kw, const char *line, size_t kwlen)
 {
     bool auth = !strncmp(kw, "AUTH", 4) && (kw[4] == '\0' || kw[4] == '=');
     bool exps = !strncmp(kw, "X-EXPS", 6) && (kw[6] == '\0' || kw[6] == '=');
@@ -161,7 +161,7 @@ static void take_mechs(smtp_caps *c, const char *kw, const char *line, size_t kw
     add_mechs(&m, rest);
 }
 
-static void take_line(smtp_caps *c, const char *line)
+static void take_line(ehlo_caps *c, const char *line)
 {
     while (is_space(*line))
         line++;
@@ -184,9 +184,9 @@ static void take_line(smtp_caps *c, const char *line)
     free(kw);
 }
 
-int smtp_caps_parse(const smtp_reply *r, smtp_caps *c)
+int ehlo_caps_parse(const smtp_reply *r, ehlo_caps *c)
 {
-    smtp_caps_init(c);
+    ehlo_caps_init(c);
     if (r->code != 250 || r->nlines == 0)
         return -1;
     const char *hello = r->lines[0];
@@ -203,7 +203,7 @@ int smtp_caps_parse(const smtp_reply *r, smtp_caps *c)
     return 0;
 }
 
-bool smtp_caps_has_keyword(const smtp_caps *c, const char *kw)
+bool ehlo_caps_has_keyword(const ehlo_caps *c, const char *kw)
 {
     for (size_t i = 0; i < c->nkeywords; i++)
         if (util_strieq(c->keywords[i], kw))
@@ -211,7 +211,7 @@ bool smtp_caps_has_keyword(const smtp_caps *c, const char *kw)
     return false;
 }
 
-bool smtp_caps_has_mech(char *const *mechs, size_t n, const char *mech)
+bool ehlo_caps_has_mech(char *const *mechs, size_t n, const char *mech)
 {
     for (size_t i = 0; i < n; i++)
         if (util_strieq(mechs[i], mech))

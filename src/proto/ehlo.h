@@ -36,7 +36,7 @@ enum smtp_cap {
     CAP_VRFY           = 1u << 18,
 };
 
-typedef struct smtp_caps {
+typedef struct ehlo_caps {
     unsigned flags;        /* enum smtp_cap bits */
     char *hello_name;      /* first word of the first line ("mail1.fabrikam.com"), or NULL */
     char *hello_text;      /* whole first line */
@@ -53,14 +53,14 @@ typedef struct smtp_caps {
     size_t exps_over;
     long long size_limit;  /* SIZE parameter, -1 if absent or not a number */
     size_t masked_lines;   /* lines that look masked by a middlebox ("XXXXXXXA", "****") */
-} smtp_caps;
+} ehlo_caps;
 
-void smtp_caps_init(smtp_caps *c);
-void smtp_caps_free(smtp_caps *c);
+void ehlo_caps_init(ehlo_caps *c);
+void ehlo_caps_free(ehlo_caps *c);
 /* Parse a 250 EHLO reply.  Returns 0, or -1 if the reply is not a 250. */
-int smtp_caps_parse(const smtp_reply *r, smtp_caps *c);
-bool smtp_caps_has_keyword(const smtp_caps *c, const char *kw);   /* case-insensitive */
-bool smtp_caps_has_mech(char *const *mechs, size_t n, const char *mech);
+int ehlo_caps_parse(const smtp_reply *r, ehlo_caps *c);
+bool ehlo_caps_has_keyword(const ehlo_caps *c, const char *kw);   /* case-insensitive */
+bool ehlo_caps_has_mech(char *const *mechs, size_t n, const char *mech);
 /* True if a line's keyword looks masked by a PIX/ASA fixup: made only of X
  * (any case) or '*', optionally ending in one other letter ("XXXXXXXA"). */
 bool smtp_keyword_is_masked(const char *kw);

@@ -24,7 +24,7 @@ net_err smtp_connect(const char *host, const char *port, const net_opts *o,
     smtp_session *s = xcalloc(1, sizeof *s);
     s->c = c;
     s->tr = tr;
-    smtp_caps_init(&s->caps);
+    ehlo_caps_init(&s->caps);
     tr_note(tr, false, "connected to %s port %d in %.1f ms", net_peer_addr(c),
             net_peer_port(c), net_connect_ms(c));
     *sess = s;
@@ -36,7 +36,7 @@ void smtp_close(smtp_session *s)
     if (!s)
         return;
     net_close(s->c);
-    smtp_caps_free(&s->caps);
+    ehlo_caps_free(&s->caps);
     tls_info_free(&s->tls_info);
     free(s);
 }
@@ -267,11 +267,11 @@ smtp_err smtp_ehlo(smtp_session *s, const char *helo, smtp_reply *r, char **err)
     smtp_err e = greet_cmd(s, "EHLO", helo, r, err);
     if (e != SMTP_OK)
         return e;
-    smtp_caps_free(&s->caps);
-    smtp_caps_init(&s->caps);
+    ehlo_caps_free(&s->caps);
+    ehlo_caps_init(&s->caps);
     s->used_helo = false;
     if (r->code == 250) {
-        smtp_caps_parse(r, &s->caps);
+        ehlo_caps_parse(r, &s->caps);
         s->ehlo_done = true;
         return SMTP_OK;
     }

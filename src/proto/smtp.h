@@ -40,7 +40,7 @@ typedef struct smtp_session {
     bool tls;          /* TLS is on */
     bool ehlo_done;
     bool used_helo;    /* EHLO was refused and HELO answered */
-    smtp_caps caps;    /* from the last EHLO */
+    ehlo_caps caps;    /* from the last EHLO */
     tls_info tls_info;
     net_err last_net;
     bool broken;       /* a read or write failed: replies may be out of step

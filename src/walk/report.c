@@ -28,7 +28,7 @@ static void json_u(strbuf *sb, uint32_t cp)
  * DEL, C1, bidi and format characters as \u escapes (the value kept, the
  * file free of them); a byte that is not valid UTF-8 as the text "\xNN"
  * (JSON cannot carry it); a registered secret as <redacted>. */
-void json_string(strbuf *sb, const char *s)
+void report_json_string(strbuf *sb, const char *s)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t len = strlen(s), k = 0;
@@ -71,10 +71,10 @@ static void json_number(strbuf *sb, double v)
 
 static void json_fact(strbuf *sb, const fact *f)
 {
-    json_string(sb, f->key);
+    report_json_string(sb, f->key);
     sb_putc(sb, ':');
     switch (f->type) {
-    case FACT_STR: json_string(sb, f->str); break;
+    case FACT_STR: report_json_string(sb, f->str); break;
     case FACT_NUM: json_number(sb, f->num); break;
     case FACT_BOOL: sb_puts(sb, f->b ? "true" : "false"); break;
     case FACT_LIST:
@@ -82,7 +82,7 @@ static void json_fact(strbuf *sb, const fact *f)
         for (size_t i = 0; i < f->nlist; i++) {
             if (i)
                 sb_putc(sb, ',');
-            json_string(sb, f->list[i]);
+            report_json_string(sb, f->list[i]);
         }
         sb_putc(sb, ']');
         break;
@@ -96,11 +96,11 @@ void report_json_probes(strbuf *sb, const run_report *rr)
         const probe_result *r = &rr->results[i];
         sb_puts(sb, i ? ",\n  {" : "\n  {");
         sb_puts(sb, "\"name\":");
-        json_string(sb, r->name);
+        report_json_string(sb, r->name);
         sb_puts(sb, ",\"status\":");
-        json_string(sb, probe_status_name(r->status));
+        report_json_string(sb, probe_status_name(r->status));
         sb_puts(sb, ",\"summary\":");
-        json_string(sb, r->summary);
+        report_json_string(sb, r->summary);
         sb_printf(sb, ",\"elapsed_ms\":%.1f,\"facts\":{", r->elapsed_ms);
         for (size_t j = 0; j < r->nfacts; j++) {
             if (j)
@@ -119,7 +119,7 @@ void report_json_transcript(strbuf *sb, const transcript *tr)
         const tr_entry *e = &tr->v[i];
         sb_printf(sb, "%s{\"t_ms\":%.1f,\"dir\":\"%c\",\"tls\":%s,\"line\":", i ? ",\n  " : "\n  ",
                   e->t_ms, e->dir, e->tls ? "true" : "false");
-        json_string(sb, e->line);
+        report_json_string(sb, e->line);
         sb_putc(sb, '}');
     }
     sb_puts(sb, "]");
@@ -139,11 +139,11 @@ void report_json(FILE *out, const run_report *rr)
 {
     strbuf sb = {0};
     sb_puts(&sb, "{\"tool\":\"smtpwiz\",\"version\":\"" PACKAGE_VERSION "\",\"target\":{\"host\":");
-    json_string(&sb, rr->o->host);
+    report_json_string(&sb, rr->o->host);
     sb_printf(&sb, ",\"port\":%d,\"address\":", atoi(rr->o->port));
     const char *addr = report_target_address(rr);
     if (addr)
-        json_string(&sb, addr);
+        report_json_string(&sb, addr);
     else
         sb_puts(&sb, "null");
     sb_puts(&sb, "},\n \"probes\":");

@@ -35,7 +35,7 @@ void report_transcript_lines(FILE *out, const transcript *tr, bool ascii);
 char *report_text(const char *s, bool ascii);
 /* The address connected to (the connect probe's fact), or NULL. */
 const char *report_target_address(const run_report *rr);
-void json_string(strbuf *sb, const char *s);
+void report_json_string(strbuf *sb, const char *s);
 /* Exit status of a run (monitoring-plugins convention): 0 all pass (skips
  * allowed), 1 a warning, 2 a failure, 3 could not run. */
 int report_exit_status(const run_report *rr);

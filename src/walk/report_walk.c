@@ -15,9 +15,9 @@
 static void json_step_ref(strbuf *sb, const kb_step *s)
 {
     sb_puts(sb, "{\"id\":");
-    json_string(sb, s->id);
+    report_json_string(sb, s->id);
     sb_puts(sb, ",\"title\":");
-    json_string(sb, s->title ? s->title : s->id);
+    report_json_string(sb, s->title ? s->title : s->id);
 }
 
 static void json_conclusion(strbuf *sb, const wiz *w)
@@ -29,11 +29,11 @@ static void json_conclusion(strbuf *sb, const wiz *w)
     }
     json_step_ref(sb, c);
     sb_puts(sb, ",\"means\":");
-    json_string(sb, c->means);
+    report_json_string(sb, c->means);
     sb_puts(sb, ",\"fix\":");
-    json_string(sb, c->fix);
+    report_json_string(sb, c->fix);
     sb_puts(sb, ",\"severity\":");
-    json_string(sb, c->severity ? c->severity : "fail");
+    report_json_string(sb, c->severity ? c->severity : "fail");
     sb_puts(sb, "}");
 }
 
@@ -51,11 +51,11 @@ static void json_open(strbuf *sb, const wiz *w)
         for (size_t j = 0; j < k && j < REPORT_MAX_OPEN; j++) {
             sb_puts(sb, j ? "," : "");
             sb_puts(sb, "{\"step\":");
-            json_string(sb, checks[j]->id);
+            report_json_string(sb, checks[j]->id);
             sb_puts(sb, ",\"ask\":");
-            json_string(sb, checks[j]->ask);
+            report_json_string(sb, checks[j]->ask);
             sb_puts(sb, ",\"how\":");
-            json_string(sb, checks[j]->how);
+            report_json_string(sb, checks[j]->how);
             sb_puts(sb, "}");
         }
         sb_puts(sb, "]}");
@@ -70,20 +70,20 @@ static void json_path(strbuf *sb, const wiz *w)
     sb_puts(sb, "[");
     for (size_t i = 0; i < n; i++) {
         sb_puts(sb, i ? ",\n  {\"step\":" : "\n  {\"step\":");
-        json_string(sb, p[i].step->id);
+        report_json_string(sb, p[i].step->id);
         sb_printf(sb, ",\"kind\":\"%s\",\"outcome\":", kb_kind_name(p[i].step->kind));
-        json_string(sb, p[i].outcome);
+        report_json_string(sb, p[i].outcome);
         sb_printf(sb, ",\"basis\":\"%s\"", ev_basis_name(p[i].basis));
         if (p[i].br && p[i].br->because) {
             sb_puts(sb, ",\"because\":");
-            json_string(sb, p[i].br->because);
+            report_json_string(sb, p[i].br->because);
         }
         const probe_result *r = wiz_visit_result(w, &p[i]);
         if (r) {
             sb_puts(sb, ",\"probe\":");
-            json_string(sb, r->name);
+            report_json_string(sb, r->name);
             sb_printf(sb, ",\"status\":\"%s\",\"summary\":", probe_status_name(r->status));
-            json_string(sb, r->summary);
+            report_json_string(sb, r->summary);
         }
         sb_puts(sb, "}");
     }
@@ -104,12 +104,12 @@ static void json_outcome(strbuf *sb, const wiz *w)
     }
     sb_puts(sb, ",\"premise_open\":");
     if (prem)
-        json_string(sb, prem->id);
+        report_json_string(sb, prem->id);
     else
         sb_puts(sb, "null");
     sb_puts(sb, ",\"error\":");
     if (wiz_error(w))
-        json_string(sb, wiz_error(w));
+        report_json_string(sb, wiz_error(w));
     else
         sb_puts(sb, "null");
 }
@@ -120,9 +120,9 @@ void report_diag_json(FILE *out, const wiz *w)
     wiz_run_report(w, &rr);
     strbuf sb = {0};
     sb_puts(&sb, "{\"tool\":\"smtpwiz\",\"kb\":");
-    json_string(&sb, wiz_article(w)->id);
+    report_json_string(&sb, wiz_article(w)->id);
     sb_puts(&sb, ",\"target\":{\"host\":");
-    json_string(&sb, rr.o->host);
+    report_json_string(&sb, rr.o->host);
     sb_printf(&sb, ",\"port\":%d},\n ", atoi(rr.o->port));
     json_outcome(&sb, w);
     sb_puts(&sb, ",\n \"open\":");
@@ -135,7 +135,7 @@ void report_diag_json(FILE *out, const wiz *w)
     for (size_t i = 0; i < n && i < REPORT_MAX_OPEN; i++) {
         if (i)
             sb_puts(&sb, ",");
-        json_string(&sb, ids[i]);
+        report_json_string(&sb, ids[i]);
     }
     sb_puts(&sb, "],\n \"probes\":");
     report_json_probes(&sb, &rr);

@@ -19,15 +19,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     smtp_reply_init(&r);
     smtp_reply_parse((const char *)data, size, &r, &used, &err);
     free(err);
-    smtp_caps c;
-    if (smtp_caps_parse(&r, &c) == 0) {
+    ehlo_caps c;
+    if (ehlo_caps_parse(&r, &c) == 0) {
         for (size_t i = 0; i < c.nkeywords; i++)
-            if (!smtp_caps_has_keyword(&c, c.keywords[i]))
+            if (!ehlo_caps_has_keyword(&c, c.keywords[i]))
                 abort();
-        smtp_caps_has_mech(c.auth_mechs, c.nauth, "NTLM");
-        smtp_caps_has_mech(c.exps_mechs, c.nexps, "GSSAPI");
+        ehlo_caps_has_mech(c.auth_mechs, c.nauth, "NTLM");
+        ehlo_caps_has_mech(c.exps_mechs, c.nexps, "GSSAPI");
     }
-    smtp_caps_free(&c);
+    ehlo_caps_free(&c);
     smtp_reply_free(&r);
     return 0;
 }

@@ -43,16 +43,16 @@ def controls_in(text):
                    for c in CONTROL.findall(text)})
 
 
-def json_strings(v):
+def report_json_strings(v):
     if isinstance(v, str):
         yield v
     elif isinstance(v, dict):
         for k, x in v.items():
             yield k
-            yield from json_strings(x)
+            yield from report_json_strings(x)
     elif isinstance(v, list):
         for x in v:
-            yield from json_strings(x)
+            yield from report_json_strings(x)
 
 
 HOSTILE = {"ansi-banner", "endless-line", "slow-drip", "huge-ehlo", "early-close",
@@ -75,7 +75,7 @@ if sc in HOSTILE:
          "no probe reports status error: %s" % st)
     # json.loads has already refused raw control bytes; escaped ones
     # (\u001b) would reach whoever prints the decoded strings.
-    bad_json = sorted({c for s in json_strings(j) for c in controls_in(s)})
+    bad_json = sorted({c for s in report_json_strings(j) for c in controls_in(s)})
     want(not bad_json, "control characters in the JSON strings: %s" % ", ".join(bad_json))
     want(text_path is not None, "no plain-text probe output to check for raw control bytes")
     want(len(raw) < 2 * 1024 * 1024, "output of %d bytes is not bounded" % len(raw))

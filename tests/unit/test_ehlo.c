@@ -51,14 +51,14 @@ static const char ehlo_asa[] =
     "250-CHUNKING\r\n"
     "250 ****\r\n";
 
-static void parse_caps(const char *text, smtp_caps *c, int want)
+static void parse_caps(const char *text, ehlo_caps *c, int want)
 {
     smtp_reply r;
     char *err = NULL;
     size_t used = 0;
     smtp_reply_init(&r);
     assert_int_equal(smtp_reply_parse(text, strlen(text), &r, &used, &err), REPLY_DONE);
-    assert_int_equal(smtp_caps_parse(&r, c), want);
+    assert_int_equal(ehlo_caps_parse(&r, c), want);
     smtp_reply_free(&r);
 }
 
@@ -78,7 +78,7 @@ static void test_exchange_2003(void **state)
         "X-LINK2STATE", "XEXCH50", "OK",
     };
     static const char *const mechs[] = {"GSSAPI", "NTLM", "LOGIN"};
-    smtp_caps c;
+    ehlo_caps c;
     parse_caps(ehlo_2003, &c, 0);
     assert_string_equal(c.hello_name, "HOST");
     assert_string_equal(c.hello_text, "HOST Hello [10.0.0.5]");
@@ -91,12 +91,12 @@ static void test_exchange_2003(void **state)
     assert_int_equal(c.flags, want);
     assert_int_equal(c.size_limit, -1);
     assert_int_equal(c.masked_lines, 0);
-    assert_true(smtp_caps_has_keyword(&c, "8bitmime"));
-    assert_true(smtp_caps_has_keyword(&c, "xexch50"));
-    assert_false(smtp_caps_has_keyword(&c, "STARTTLS"));
-    assert_true(smtp_caps_has_mech(c.exps_mechs, c.nexps, "ntlm"));
-    assert_false(smtp_caps_has_mech(c.auth_mechs, c.nauth, "PLAIN"));
-    smtp_caps_free(&c);
+    assert_true(ehlo_caps_has_keyword(&c, "8bitmime"));
+    assert_true(ehlo_caps_has_keyword(&c, "xexch50"));
+    assert_false(ehlo_caps_has_keyword(&c, "STARTTLS"));
+    assert_true(ehlo_caps_has_mech(c.exps_mechs, c.nexps, "ntlm"));
+    assert_false(ehlo_caps_has_mech(c.auth_mechs, c.nauth, "PLAIN"));
+    ehlo_caps_free(&c);
     assert_null(c.keywords);
     assert_int_equal(c.size_limit, -1);
 }
@@ -110,7 +110,7 @@ static void test_exchange_2016(void **state)
     };
     static const char *const auth[] = {"NTLM"};
     static const char *const exps[] = {"GSSAPI", "NTLM"};
-    smtp_caps c;
+    ehlo_caps c;
     parse_caps(ehlo_2016, &c, 0);
     assert_string_equal(c.hello_name, "mail1.fabrikam.com");
     assert_list(c.keywords, c.nkeywords, kws, sizeof kws / sizeof *kws);
@@ -122,13 +122,13 @@ static void test_exchange_2016(void **state)
                     CAP_8BITMIME | CAP_BINARYMIME | CAP_CHUNKING | CAP_XRDST;
     assert_int_equal(c.flags, want);
     assert_int_equal(c.masked_lines, 0);
-    smtp_caps_free(&c);
+    ehlo_caps_free(&c);
 }
 
 static void test_asa_masked(void **state)
 {
     (void)state;
-    smtp_caps c;
+    ehlo_caps c;
     parse_caps(ehlo_asa, &c, 0);
     assert_int_equal(c.masked_lines, 4);
     assert_int_equal(c.nkeywords, 12);
@@ -137,7 +137,7 @@ static void test_asa_masked(void **state)
     assert_false(c.flags & CAP_STARTTLS);
     assert_false(c.flags & CAP_X_EXPS);
     assert_true(c.flags & CAP_AUTH);
-    smtp_caps_free(&c);
+    ehlo_caps_free(&c);
 }
 
 static void test_keyword_is_masked(void **state)
@@ -165,7 +165,7 @@ static void test_old_auth_forms(void **state)
     static const char *const auth[] = {"LOGIN", "PLAIN", "CRAM-MD5"};
     static const char *const exps[] = {"LOGIN"};
     static const char *const kws[] = {"AUTH=LOGIN", "AUTH", "X-EXPS=LOGIN", "AUTH=", "SIZE"};
-    smtp_caps c;
+    ehlo_caps c;
     parse_caps(text, &c, 0);
     assert_list(c.auth_mechs, c.nauth, auth, 3);
     assert_list(c.exps_mechs, c.nexps, exps, 1);
@@ -174,55 +174,55 @@ static void test_old_auth_forms(void **state)
     assert_true(c.flags & CAP_X_EXPS);
     assert_true(c.flags & CAP_SIZE);
     assert_int_equal(c.size_limit, -1);
-    smtp_caps_free(&c);
+    ehlo_caps_free(&c);
 }
 
 static void test_size_values(void **state)
 {
     (void)state;
-    smtp_caps c;
+    ehlo_caps c;
     parse_caps("250-h\r\n250 SIZE 0\r\n", &c, 0);
     assert_int_equal(c.size_limit, 0);
-    smtp_caps_free(&c);
+    ehlo_caps_free(&c);
     parse_caps("250-h\r\n250 SIZE 99999999999999999999999\r\n", &c, 0);
     assert_int_equal(c.size_limit, -1);
-    smtp_caps_free(&c);
+    ehlo_caps_free(&c);
     parse_caps("250-h\r\n250-SIZE 52428800\r\n250 SIZE 1\r\n", &c, 0);
     assert_int_equal(c.size_limit, 52428800);
     assert_int_equal(c.nkeywords, 1);
-    smtp_caps_free(&c);
+    ehlo_caps_free(&c);
 }
 
 static void test_hello_only_and_bare(void **state)
 {
     (void)state;
-    smtp_caps c;
+    ehlo_caps c;
     parse_caps("250 mail.example.org\r\n", &c, 0);
     assert_string_equal(c.hello_name, "mail.example.org");
     assert_int_equal(c.nkeywords, 0);
     assert_int_equal(c.flags, 0);
-    smtp_caps_free(&c);
+    ehlo_caps_free(&c);
     parse_caps("250-\r\n250-\r\n250\r\n", &c, 0);
     assert_null(c.hello_name);
     assert_string_equal(c.hello_text, "");
     assert_int_equal(c.nkeywords, 0);
-    smtp_caps_free(&c);
+    ehlo_caps_free(&c);
 }
 
 static void test_not_250(void **state)
 {
     (void)state;
-    smtp_caps c;
+    ehlo_caps c;
     parse_caps("500 5.3.3 Unrecognized command\r\n", &c, -1);
     assert_null(c.hello_name);
     assert_int_equal(c.nkeywords, 0);
-    smtp_caps_free(&c);
+    ehlo_caps_free(&c);
     parse_caps("554 5.7.1 go away\r\n", &c, -1);
-    smtp_caps_free(&c);
+    ehlo_caps_free(&c);
     smtp_reply empty;
     smtp_reply_init(&empty);
-    assert_int_equal(smtp_caps_parse(&empty, &c), -1);
-    smtp_caps_free(&c);
+    assert_int_equal(ehlo_caps_parse(&empty, &c), -1);
+    ehlo_caps_free(&c);
 }
 
 /* Mechanism names become fact keys and AUTH commands: a word that is not a
@@ -237,7 +237,7 @@ static void test_mechs_invalid_dropped(void **state)
         "250 X-EXPS GSSAPI $(id) NTLM\r\n";
     static const char *const auth[] = {"PLAIN", "LOGIN", "ABCDEFGHIJKLMNOPQRST", "GSS_SPNEGO"};
     static const char *const exps[] = {"GSSAPI", "NTLM"};
-    smtp_caps c;
+    ehlo_caps c;
     parse_caps(text, &c, 0);
     assert_list(c.auth_mechs, c.nauth, auth, 4);
     assert_list(c.exps_mechs, c.nexps, exps, 2);
@@ -246,7 +246,7 @@ static void test_mechs_invalid_dropped(void **state)
     assert_int_equal(c.auth_over, 0);
     assert_int_equal(c.exps_invalid, 1);
     assert_int_equal(c.exps_over, 0);
-    smtp_caps_free(&c);
+    ehlo_caps_free(&c);
 }
 
 /* At most EHLO_MECHS_MAX names per list; the rest counted, duplicates not. */
@@ -261,7 +261,7 @@ static void test_mechs_capped(void **state)
     for (int i = 0; i < 20; i++)
         n += (size_t)snprintf(text + n, sizeof text - n, "%sX%02d", i ? " " : "", i);
     snprintf(text + n, sizeof text - n, "\r\n");
-    smtp_caps c;
+    ehlo_caps c;
     parse_caps(text, &c, 0);
     assert_int_equal(c.nauth, EHLO_MECHS_MAX);
     assert_string_equal(c.auth_mechs[0], "M00");
@@ -272,7 +272,7 @@ static void test_mechs_capped(void **state)
     assert_int_equal(c.exps_over, 20 - EHLO_MECHS_MAX);
     assert_true(c.flags & CAP_AUTH);
     assert_true(c.flags & CAP_X_EXPS);
-    smtp_caps_free(&c);
+    ehlo_caps_free(&c);
 }
 
 int main(void)
