@@ -24,6 +24,7 @@
  * logons are never forgotten within a run. */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,8 @@ struct probe_budget {
     int conns;                 /* SMTP connections opened */
     int conns_refused;         /* asked for after the cap or the deadline */
     char *failure[PROBE_NFAMILIES];   /* the failed logon of each family, or NULL */
+    pthread_mutex_t mu;        /* conns, conns_refused and failure: AUTH's mechanism
+                                * families run in sessions of their own, at once */
 };
 
 void probe_budget_init(probe_ctx *ctx)
@@ -48,6 +51,7 @@ void probe_budget_init(probe_ctx *ctx)
     b->budget_ms = ctx->o.deadline_ms > 0 ? ctx->o.deadline_ms : PROBE_DEADLINE_MS_DEFAULT;
     b->timeout_ms = ctx->o.timeout_ms;
     b->until_ms = util_now_ms() + b->budget_ms;
+    pthread_mutex_init(&b->mu, NULL);
 }
 
 void probe_budget_free(probe_ctx *ctx)
@@ -57,6 +61,7 @@ void probe_budget_free(probe_ctx *ctx)
         return;
     for (int i = 0; i < PROBE_NFAMILIES; i++)
         free(b->failure[i]);
+    pthread_mutex_destroy(&b->mu);
     free(b);
     ctx->budget = NULL;
 }
@@ -116,20 +121,22 @@ net_opts probe_net_opts(const probe_ctx *ctx)
 bool probe_conn_take(probe_ctx *ctx, char **why)
 {
     struct probe_budget *b = ctx->budget;
+    bool ok = false;
+    pthread_mutex_lock(&b->mu);
     if (probe_budget_left_ms(ctx) < 1) {
         b->conns_refused++;
         *why = probe_budget_expired_text(ctx);
-        return false;
-    }
-    if (b->conns >= PROBE_MAX_CONNECTIONS) {
+    } else if (b->conns >= PROBE_MAX_CONNECTIONS) {
         b->conns_refused++;
         *why = xasprintf("the run has used its %d connections (smtpwiz opens at most %d per "
                          "run, so that no server can make one run open hundreds)",
                          PROBE_MAX_CONNECTIONS, PROBE_MAX_CONNECTIONS);
-        return false;
+    } else {
+        b->conns++;
+        ok = true;
     }
-    b->conns++;
-    return true;
+    pthread_mutex_unlock(&b->mu);
+    return ok;
 }
 
 int probe_conns_used(const probe_ctx *ctx) { return ctx->budget->conns; }
@@ -160,22 +167,26 @@ const char *probe_family_name(probe_family f)
 bool probe_logon_allowed(const probe_ctx *ctx, const char *mech, char **why)
 {
     probe_family f = probe_mech_family(mech);
-    const char *failed = ctx->budget->failure[f];
-    if (!failed)
-        return true;
-    *why = xasprintf("a %s logon already failed in this run (%s), and smtpwiz makes at most one "
-                     "failed logon per kind of mechanism and run, so that a run cannot lock "
-                     "the account out", probe_family_name(f), failed);
-    return false;
+    struct probe_budget *b = ctx->budget;
+    pthread_mutex_lock(&b->mu);
+    const char *failed = b->failure[f];
+    if (failed)
+        *why = xasprintf("a %s logon already failed in this run (%s), and smtpwiz makes at most "
+                         "one failed logon per kind of mechanism and run, so that a run cannot "
+                         "lock the account out", probe_family_name(f), failed);
+    pthread_mutex_unlock(&b->mu);
+    return !failed;
 }
 
 void probe_logon_record(probe_ctx *ctx, const char *verb, const char *mech, bool ok,
                         const char *reply)
 {
     probe_family f = probe_mech_family(mech);
-    if (ok || ctx->budget->failure[f])
-        return;
-    ctx->budget->failure[f] = xasprintf("%s %s: %s", verb, mech, reply ? reply : "not completed");
+    struct probe_budget *b = ctx->budget;
+    pthread_mutex_lock(&b->mu);
+    if (!ok && !b->failure[f])
+        b->failure[f] = xasprintf("%s %s: %s", verb, mech, reply ? reply : "not completed");
+    pthread_mutex_unlock(&b->mu);
 }
 
 /* ---- where credentials may go ---- */

@@ -59,6 +59,9 @@ smtp_session *probe_session(probe_ctx *ctx, char **err);   /* PROBE_STAGE_READY 
 /* A fresh session in the same state, for probes that may spoil one (a
  * failed AUTH, X-EXPS 454 then disconnect).  Caller smtp_quit()s it. */
 smtp_session *probe_session_new(probe_ctx *ctx, char **err);
+/* The same, its lines going to tr instead of the run's transcript: a
+ * session on another thread keeps its own (tr_merge adds it after). */
+smtp_session *probe_session_new_tr(probe_ctx *ctx, transcript *tr, char **err);
 /* Drop the shared session (after a probe left it in an unknown state). */
 void probe_session_drop(probe_ctx *ctx);
 /* Forget that connecting failed, so the next probe tries again (a re-run

@@ -1,6 +1,9 @@
 /* probes auth and exps: the SASL exchange per mechanism, under AUTH (RFC
  * 4954) and under Exchange's X-EXPS.  Each mechanism after the first gets a
  * fresh session: a refusal may end the connection (454 then disconnect).
+ * The families of mechanisms (PLAIN/LOGIN, NTLM, Kerberos) run at once,
+ * each on a thread with a transcript of its own, added after the run's
+ * when all are done: one block per family, facts in the server's order.
  * Only mechanisms the local Cyrus library has are tried, and only as the
  * run's rules allow (policy.c): no credentials in clear after a failed
  * STARTTLS, PLAIN and LOGIN not in clear without --allow-plaintext-auth, one
@@ -8,6 +11,7 @@
  * said in the summary and in each mechanism's fact. */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,10 +65,30 @@ static void refused(attempt_tally *t, const char *verb, const char *mech, const 
     t->last_refusal = xasprintf("%s %s: %s", verb, mech, line);
 }
 
-/* One mechanism on session s; records the reply line as a fact and the
- * logon in the run's tally of failed logons (policy.c). */
+/* What became of one offered mechanism.  The session that tries it sets
+ * it, on whichever thread; the facts and the summary are made from these
+ * afterwards, in the order the server offered the mechanisms. */
+typedef enum { OUT_NONE, OUT_FACT, OUT_NOT_TRIED, OUT_OK, OUT_REFUSED, OUT_FAILED } out_kind;
+
+typedef struct outcome {
+    out_kind kind;
+    char *text;        /* the fact, the reply line, or (OUT_NOT_TRIED) why */
+    bool clear;        /* credentials may have gone out on a session without TLS */
+    bool counts;       /* counts as a mechanism that could not be completed */
+    bool stop;         /* no session could be had: text is why */
+} outcome;
+
+static void set_out(outcome *o, out_kind kind, char *text)
+{
+    free(o->text);
+    o->kind = kind;
+    o->text = text;
+}
+
+/* One mechanism on session s; records the logon in the run's tally of
+ * failed logons (policy.c) at once, for the family rule. */
 static void try_mech(probe_ctx *ctx, smtp_session *s, const char *verb, const char *mech,
-                     const char *fqdn, probe_result *r, attempt_tally *t)
+                     const char *fqdn, outcome *o)
 {
     sasl_creds cr = probe_sasl_creds(ctx);
     smtp_reply fin;
@@ -72,36 +96,23 @@ static void try_mech(probe_ctx *ctx, smtp_session *s, const char *verb, const ch
     smtp_reply_init(&fin);
     sasl_result res = sasl_authenticate(s, verb, mech, fqdn, &cr, &fin, &err);
     if (res == SASL_EPOLICY) {
-        not_tried(r, t, mech, err);   /* nothing was sent */
+        set_out(o, OUT_NOT_TRIED, err);   /* nothing was sent */
         smtp_reply_free(&fin);
         return;
     }
     /* Whether credentials may have gone out: the logon counts. */
     bool sent = res == SASL_DONE || res == SASL_ESMTP || res == SASL_EABORTED;
-    if (!s->tls && sent) {
-        t->clear = xrealloc(t->clear, (t->nclear + 1) * sizeof *t->clear);
-        t->clear[t->nclear++] = xstrdup(mech);
-    }
+    o->clear = !s->tls && sent;
     if (res == SASL_DONE) {
         char *line = smtp_reply_line(&fin);
-        fact_str(r, mech, line);
         probe_logon_record(ctx, verb, mech, fin.code == 235, line);
-        if (fin.code == 235) {
-            t->ok++;
-            if (!t->first_ok)
-                t->first_ok = xstrdup(mech);
-        } else {
-            refused(t, verb, mech, line);
-        }
-        free(line);
+        set_out(o, fin.code == 235 ? OUT_OK : OUT_REFUSED, line);
     } else {
         char *v = xasprintf("not completed: %s", err ? err : "unknown error");
-        fact_str(r, mech, v);
         if (sent)
             probe_logon_record(ctx, verb, mech, false, v);
-        free(v);
-        if (res != SASL_ENOMECH)
-            t->failed++;
+        set_out(o, OUT_FAILED, v);
+        o->counts = res != SASL_ENOMECH;
     }
     free(err);
     smtp_reply_free(&fin);
@@ -126,62 +137,193 @@ bool probe_auth_usable(const probe_ctx *ctx, const char *mech, bool ccache)
 
 /* Why mech is not tried before any session is opened for it (allocated),
  * or NULL: the rules of the run, in the order an admin can act on them.
- * tls: whether the sessions of this verb have TLS. */
-static char *rule_out(probe_ctx *ctx, const char *mech, bool tls, const attempt_tally *t)
+ * tls: whether the sessions of this verb have TLS; stop: why no more
+ * sessions can be had, if so. */
+static char *rule_out(probe_ctx *ctx, const char *mech, bool tls, const char *stop)
 {
     char *why = NULL;
     if (!probe_creds_allowed(ctx, tls, mech, &why))
         return why;
     if (!probe_logon_allowed(ctx, mech, &why))
         return why;
-    if (t->stop)
-        return xstrdup(t->stop);
+    if (stop)
+        return xstrdup(stop);
     return NULL;
 }
 
-/* Run every usable mechanism of mechs (or only --mech). */
+/* The mechanisms of one family (PLAIN/LOGIN, NTLM, Kerberos ...), tried one
+ * after the other in a session each: whether the next may be tried depends
+ * on how the last went (one failed logon per family and run).  Families do
+ * not depend on each other, so each runs at the same time as the others,
+ * on a thread with a transcript of its own; the first runs on the caller's
+ * thread, into the run's transcript, and begins on the shared session. */
+typedef struct auth_job {
+    probe_ctx *ctx;
+    const char *verb, *fqdn;
+    char *const *mechs;
+    bool tls;
+    size_t idx[EHLO_MECHS_MAX];   /* this family's mechanisms, in offer order */
+    size_t n;
+    smtp_session *shared;   /* the run's shared session for its first attempt, or NULL */
+    transcript tr;          /* a thread's own lines */
+    transcript *trp;        /* where this job's lines go */
+    outcome *out;           /* indexed like mechs */
+    pthread_t thread;
+    bool started;
+} auth_job;
+
+static void run_job(auth_job *j)
+{
+    probe_ctx *ctx = j->ctx;
+    char *stop = NULL;
+    for (size_t k = 0; k < j->n; k++) {
+        const char *mech = j->mechs[j->idx[k]];
+        outcome *o = &j->out[j->idx[k]];
+        char *why = rule_out(ctx, mech, j->tls, stop);
+        if (why) {
+            set_out(o, OUT_NOT_TRIED, why);
+            continue;
+        }
+        smtp_session *s = j->shared;
+        if (!s)
+            s = probe_session_new_tr(ctx, j->trp, &why);
+        if (!s) {
+            free(stop);
+            stop = xstrdup(why ? why : "no session");
+            set_out(o, OUT_NOT_TRIED, why ? why : xstrdup("no session"));
+            o->counts = o->stop = true;
+            continue;
+        }
+        /* This session's own TLS state decides (TLS may have broken on it). */
+        if (!probe_creds_allowed(ctx, s->tls, mech, &why))
+            set_out(o, OUT_NOT_TRIED, why);
+        else
+            try_mech(ctx, s, j->verb, mech, j->fqdn, o);
+        if (s == j->shared) {
+            probe_session_drop(ctx);   /* authenticated or refused: not reusable */
+            j->shared = NULL;
+        } else {
+            smtp_quit(s);
+        }
+    }
+    free(stop);
+}
+
+static void *job_main(void *arg)
+{
+    run_job(arg);
+    return NULL;
+}
+
+/* Run every usable mechanism of mechs (or only --mech), each family in
+ * sessions of its own and all families at once; then say what became of
+ * each, in the server's order, and add each thread's transcript after the
+ * run's, one block per family. */
 static void try_all(probe_ctx *ctx, const char *verb, char *const *mechs, size_t n,
                     bool ccache, bool tls, const char *fqdn, probe_result *r, attempt_tally *t)
 {
-    bool first = true;
+    if (n > EHLO_MECHS_MAX)
+        n = EHLO_MECHS_MAX;
+    outcome *out = xcalloc(n ? n : 1, sizeof *out);
+    auth_job jobs[PROBE_NFAMILIES];
+    int family_job[PROBE_NFAMILIES];
+    size_t njobs = 0;
+    for (int f = 0; f < PROBE_NFAMILIES; f++)
+        family_job[f] = -1;
     for (size_t i = 0; i < n; i++) {
         /* A name that is no SASL mechanism name is never sent nor recorded. */
         if (!probe_is_mech_name(mechs[i]))
             continue;
         if (!probe_auth_usable(ctx, mechs[i], ccache)) {
             if (!ctx->o.mech && !sasl_mech_tested(mechs[i]))
-                fact_str(r, mechs[i], "not tried: smtpwiz tests the mechanisms Exchange servers "
-                                      "use (GSSAPI NTLM LOGIN PLAIN)");
+                set_out(&out[i], OUT_FACT, xstrdup("not tried: smtpwiz tests the mechanisms "
+                                                   "Exchange servers use (GSSAPI NTLM LOGIN "
+                                                   "PLAIN)"));
             else if (!ctx->o.mech && !sasl_mech_available(mechs[i]))
-                fact_str(r, mechs[i], "not tried: the local Cyrus SASL library has no plugin "
-                                      "for it");
+                set_out(&out[i], OUT_FACT, xstrdup("not tried: the local Cyrus SASL library "
+                                                   "has no plugin for it"));
             else if (util_strieq(mechs[i], "GSSAPI") && !ctx->o.mech)
-                fact_str(r, mechs[i], "not tried: no Kerberos ticket here (kinit)");
+                set_out(&out[i], OUT_FACT, xstrdup("not tried: no Kerberos ticket here (kinit)"));
             continue;
         }
-        char *why = rule_out(ctx, mechs[i], tls, t);
+        char *why = rule_out(ctx, mechs[i], tls, NULL);
         if (why) {
-            not_tried(r, t, mechs[i], why);
+            set_out(&out[i], OUT_NOT_TRIED, why);
             continue;
         }
-        smtp_session *s = first ? probe_session(ctx, &why) : probe_session_new(ctx, &why);
-        if (!s) {
-            t->stop = xstrdup(why ? why : "no session");
-            not_tried(r, t, mechs[i], why ? why : xstrdup("no session"));
-            t->failed++;
-            continue;
+        probe_family f = probe_mech_family(mechs[i]);
+        if (family_job[f] < 0) {
+            auth_job *j = &jobs[njobs];
+            memset(j, 0, sizeof *j);
+            *j = (auth_job){.ctx = ctx, .verb = verb, .fqdn = fqdn, .mechs = mechs, .tls = tls,
+                            .out = out};
+            tr_init(&j->tr);
+            j->tr.t0 = ctx->tr.t0;
+            j->trp = njobs == 0 ? &ctx->tr : &j->tr;
+            family_job[f] = (int)njobs++;
         }
-        /* This session's own TLS state decides (TLS may have broken on it). */
-        if (!probe_creds_allowed(ctx, s->tls, mechs[i], &why))
-            not_tried(r, t, mechs[i], why);
-        else
-            try_mech(ctx, s, verb, mechs[i], fqdn, r, t);
-        if (first)
-            probe_session_drop(ctx);   /* authenticated or refused: not reusable */
-        else
-            smtp_quit(s);
-        first = false;
+        auth_job *j = &jobs[family_job[f]];
+        j->idx[j->n++] = i;
     }
+    if (njobs) {
+        char *why = NULL;
+        jobs[0].shared = probe_session(ctx, &why);
+        free(why);
+    }
+    for (size_t k = 1; k < njobs; k++) {
+        strbuf names = {0};
+        for (size_t m = 0; m < jobs[k].n; m++)
+            sb_printf(&names, "%s%s", m ? ", " : "", mechs[jobs[k].idx[m]]);
+        tr_note(&jobs[k].tr, false, "%s %s: in session%s of %s own, at the same time as the "
+                "sessions above", verb, names.buf, jobs[k].n > 1 ? "s" : "",
+                jobs[k].n > 1 ? "their" : "its");
+        sb_free(&names);
+        jobs[k].started = pthread_create(&jobs[k].thread, NULL, job_main, &jobs[k]) == 0;
+    }
+    if (njobs)
+        run_job(&jobs[0]);
+    for (size_t k = 1; k < njobs; k++) {
+        if (jobs[k].started)
+            pthread_join(jobs[k].thread, NULL);
+        else
+            run_job(&jobs[k]);   /* no thread to be had: after the others */
+        tr_merge(&ctx->tr, &jobs[k].tr);
+    }
+    for (size_t k = 0; k < njobs; k++)
+        tr_free(&jobs[k].tr);
+    /* What became of each mechanism, in the server's order. */
+    for (size_t i = 0; i < n; i++) {
+        outcome *o = &out[i];
+        if (o->clear) {
+            t->clear = xrealloc(t->clear, (t->nclear + 1) * sizeof *t->clear);
+            t->clear[t->nclear++] = xstrdup(mechs[i]);
+        }
+        switch (o->kind) {
+        case OUT_NONE: break;
+        case OUT_FACT: fact_str(r, mechs[i], o->text); break;
+        case OUT_NOT_TRIED:
+            if (o->stop && !t->stop)
+                t->stop = xstrdup(o->text);
+            not_tried(r, t, mechs[i], o->text);
+            o->text = NULL;
+            break;
+        case OUT_OK:
+            fact_str(r, mechs[i], o->text);
+            t->ok++;
+            if (!t->first_ok)
+                t->first_ok = xstrdup(mechs[i]);
+            break;
+        case OUT_REFUSED:
+            fact_str(r, mechs[i], o->text);
+            refused(t, verb, mechs[i], o->text);
+            break;
+        case OUT_FAILED: fact_str(r, mechs[i], o->text); break;
+        }
+        if (o->counts)
+            t->failed++;
+        free(o->text);
+    }
+    free(out);
 }
 
 /* What was not tried, and why, for the end of the summary (allocated). */

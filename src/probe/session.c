@@ -6,6 +6,7 @@
  * one counted against the run's limits (policy.c). */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,8 @@ struct probe_sess {
     double ntlm_rtt_ms;        /* type-1 sent to type-2 received */
     double ntlm_wall;          /* local wall clock (Unix s) when the type-2 arrived */
     char *ntlm_error;
+    pthread_mutex_t mu;        /* tls_broken, tls_error, tls_failure: AUTH's mechanism
+                                * families open sessions at once (probe_auth.c) */
 };
 
 double probe_wall_now(void)
@@ -114,6 +117,7 @@ void probe_ctx_init(probe_ctx *ctx, const probe_opts *o)
     ehlo_caps_init(&ss->caps_plain);
     ehlo_caps_init(&ss->caps_tls);
     ntlm_challenge_init(&ss->ntlm);
+    pthread_mutex_init(&ss->mu, NULL);
 }
 
 void probe_ctx_free(probe_ctx *ctx)
@@ -131,6 +135,7 @@ void probe_ctx_free(probe_ctx *ctx)
         free(ss->tls_error);
         free(ss->tls_failure);
         free(ss->ntlm_error);
+        pthread_mutex_destroy(&ss->mu);
         free(ss);
         ctx->ss = NULL;
     }
@@ -161,7 +166,22 @@ const ehlo_caps *probe_caps_tls(const probe_ctx *ctx)
 }
 
 const char *probe_tls_error(const probe_ctx *ctx) { return ctx->ss->tls_error; }
-const char *probe_tls_failure(const probe_ctx *ctx) { return ctx->ss->tls_failure; }
+/* Set once in a run and kept until probe_ctx_free: the pointer stays valid. */
+const char *probe_tls_failure(const probe_ctx *ctx)
+{
+    pthread_mutex_lock(&ctx->ss->mu);
+    const char *f = ctx->ss->tls_failure;
+    pthread_mutex_unlock(&ctx->ss->mu);
+    return f;
+}
+
+static bool tls_is_broken(probe_sess *ss)
+{
+    pthread_mutex_lock(&ss->mu);
+    bool b = ss->tls_broken;
+    pthread_mutex_unlock(&ss->mu);
+    return b;
+}
 net_err probe_connect_error(const probe_ctx *ctx) { return ctx->ss->connect_err; }
 double probe_connect_ms(const probe_ctx *ctx) { return ctx->ss->connect_ms; }
 
@@ -244,17 +264,21 @@ static bool do_ehlo(const probe_ctx *ctx, smtp_session *s, ehlo_caps *save, bool
 static bool tls_failed(probe_ctx *ctx, smtp_session *s, const char *fail, char **why)
 {
     probe_sess *ss = ctx->ss;
-    free(ss->tls_failure);
-    ss->tls_failure = xstrdup(fail);
-    tr_note(&ctx->tr, false, "STARTTLS did not complete: no credentials are sent without TLS "
+    pthread_mutex_lock(&ss->mu);
+    if (!ss->tls_failure)   /* the first failure stands: readers keep its pointer */
+        ss->tls_failure = xstrdup(fail);
+    pthread_mutex_unlock(&ss->mu);
+    tr_note(s->tr, false, "STARTTLS did not complete: no credentials are sent without TLS "
             "in this run");
     if (ctx->o.starttls == TLS_ALWAYS) {
         *why = xasprintf("STARTTLS is required (--starttls always) but %s", fail);
         return false;
     }
+    pthread_mutex_lock(&ss->mu);
     ss->tls_broken = true;
     free(ss->tls_error);
     ss->tls_error = xstrdup(fail);
+    pthread_mutex_unlock(&ss->mu);
     if (s->broken) {
         *why = xasprintf("STARTTLS failed: %s", fail);
         return false;
@@ -267,7 +291,7 @@ static bool do_tls(probe_ctx *ctx, smtp_session *s, bool shared, char **why)
 {
     probe_sess *ss = ctx->ss;
     tls_policy pol = ctx->o.starttls;
-    if (pol == TLS_NEVER || ss->tls_broken)
+    if (pol == TLS_NEVER || tls_is_broken(ss))
         return true;
     if (pol == TLS_AUTO && !(s->caps.flags & CAP_STARTTLS))
         return true;
@@ -304,13 +328,13 @@ static bool do_tls(probe_ctx *ctx, smtp_session *s, bool shared, char **why)
     return ok;
 }
 
-/* A new connection, counted against the run's limits. */
-static net_err open_conn(probe_ctx *ctx, smtp_session **s, char **why)
+/* A new connection, counted against the run's limits, its lines going to tr. */
+static net_err open_conn(probe_ctx *ctx, transcript *tr, smtp_session **s, char **why)
 {
     if (!probe_conn_take(ctx, why))
         return probe_budget_left_ms(ctx) < 1 ? NET_ETIMEOUT : NET_EIO;
     net_opts no = probe_net_opts(ctx);
-    return smtp_connect(ctx->o.host, ctx->o.port, &no, &ctx->tr, s, why);
+    return smtp_connect(ctx->o.host, ctx->o.port, &no, tr, s, why);
 }
 
 /* One stage further on the shared session; false (with *why) if it failed. */
@@ -319,7 +343,7 @@ static bool advance_one(probe_ctx *ctx, char **why)
     probe_sess *ss = ctx->ss;
     switch (ss->stage) {
     case PROBE_STAGE_NONE:
-        ss->connect_err = open_conn(ctx, &ss->sess, why);
+        ss->connect_err = open_conn(ctx, &ctx->tr, &ss->sess, why);
         if (ss->connect_err == NET_OK)
             ss->connect_ms = net_connect_ms(ss->sess->c);
         return ss->connect_err == NET_OK;
@@ -338,7 +362,7 @@ static bool advance(probe_ctx *ctx, int target)
     char *why = NULL;
     while (ss->stage < target && !ss->failed) {
         bool ok = advance_one(ctx, &why);
-        if (!ok && ss->stage == PROBE_STAGE_EHLO && ss->tls_broken) {
+        if (!ok && ss->stage == PROBE_STAGE_EHLO && tls_is_broken(ss)) {
             /* do_tls skips TLS from now on: reopen from the start. */
             tr_note(&ctx->tr, false, "STARTTLS failed under --starttls auto: "
                     "reconnecting without TLS");
@@ -380,7 +404,7 @@ smtp_session *probe_session(probe_ctx *ctx, char **err)
     return probe_session_stage(ctx, PROBE_STAGE_READY, err);
 }
 
-smtp_session *probe_session_new(probe_ctx *ctx, char **why)
+smtp_session *probe_session_new_tr(probe_ctx *ctx, transcript *tr, char **why)
 {
     probe_sess *ss = ctx->ss;
     if (ss->failed) {
@@ -390,21 +414,26 @@ smtp_session *probe_session_new(probe_ctx *ctx, char **why)
     /* A second round only when STARTTLS broke under "auto" in the first
      * (do_tls then skips it). */
     for (int round = 0; round < 2; round++) {
-        bool was_broken = ss->tls_broken;
+        bool was_broken = tls_is_broken(ss);
         smtp_session *s = NULL;
-        if (open_conn(ctx, &s, why) != NET_OK)
+        if (open_conn(ctx, tr, &s, why) != NET_OK)
             return NULL;
         if (do_greet(ss, s, false, why) && do_ehlo(ctx, s, NULL, NULL, why) &&
             do_tls(ctx, s, false, why))
             return s;
         smtp_quit(s);
-        if (was_broken || !ss->tls_broken)
+        if (was_broken || !tls_is_broken(ss))
             break;
-        tr_note(&ctx->tr, false, "STARTTLS failed under --starttls auto: reconnecting without TLS");
+        tr_note(tr, false, "STARTTLS failed under --starttls auto: reconnecting without TLS");
         free(*why);
         *why = NULL;
     }
     return NULL;
+}
+
+smtp_session *probe_session_new(probe_ctx *ctx, char **why)
+{
+    return probe_session_new_tr(ctx, &ctx->tr, why);
 }
 
 void probe_session_drop(probe_ctx *ctx)

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,10 +75,30 @@ static int verifyfile_cb(void *ctx, const char *file, sasl_verify_type_t type)
     return SASL_CONTINUE;   /* not loaded */
 }
 
+/* Real locks for the library: the probes run sessions on several threads
+ * at once (one per family of mechanisms), and Cyrus's own default locks do
+ * nothing. */
+static void *mutex_alloc(void)
+{
+    pthread_mutex_t *m = xmalloc(sizeof *m);
+    pthread_mutex_init(m, NULL);
+    return m;
+}
+
+static int mutex_lock(void *m) { return pthread_mutex_lock(m) == 0 ? SASL_OK : SASL_FAIL; }
+static int mutex_unlock(void *m) { return pthread_mutex_unlock(m) == 0 ? SASL_OK : SASL_FAIL; }
+
+static void mutex_free(void *m)
+{
+    pthread_mutex_destroy(m);
+    free(m);
+}
+
 int sasl_global_init(char **err)
 {
     if (sasl_ready)
         return 0;
+    sasl_set_mutex(mutex_alloc, mutex_lock, mutex_unlock, mutex_free);
     static sasl_callback_t global[] = {
         {SASL_CB_LOG, SASL_FN(log_cb), NULL},
         {SASL_CB_VERIFYFILE, SASL_FN(verifyfile_cb), NULL},

@@ -90,6 +90,34 @@ void tr_note(transcript *t, bool tls, const char *fmt, ...)
     free(raw);
 }
 
+void tr_merge(transcript *dst, transcript *src)
+{
+    double shift = src->t0 - dst->t0;
+    for (size_t i = 0; i < src->n; i++) {
+        tr_entry *e = &src->v[i];
+        size_t n = e->line ? strlen(e->line) : 0;
+        size_t budget = e->dir == TR_SERVER ? TR_BUDGET : TR_BUDGET + TR_RESERVE;
+        if (dst->n >= TR_MAX_ENTRIES || n > budget - (dst->bytes < budget ? dst->bytes : budget)) {
+            tr_elide(dst, e->tls, n);
+            free(e->line);
+            continue;
+        }
+        if (dst->n == dst->cap) {
+            dst->cap = dst->cap ? dst->cap * 2 : 64;
+            dst->v = xrealloc(dst->v, dst->cap * sizeof *dst->v);
+        }
+        dst->bytes += n;
+        dst->v[dst->n++] = (tr_entry){.t_ms = e->t_ms + shift, .dir = e->dir, .tls = e->tls,
+                                      .line = e->line};
+    }
+    dst->dropped += src->dropped;
+    dst->dropped_bytes += src->dropped_bytes;
+    free(src->v);
+    double t0 = src->t0;
+    memset(src, 0, sizeof *src);
+    src->t0 = t0;
+}
+
 char *tr_redacted(size_t len)
 {
     return xasprintf("<redacted: %zu bytes>", len);

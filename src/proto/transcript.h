@@ -48,6 +48,9 @@ void tr_free(transcript *t);
 /* Raw bytes; escaped (and capped) on the way in. */
 void tr_add(transcript *t, tr_dir dir, bool tls, const char *line, size_t len);
 void tr_note(transcript *t, bool tls, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Move every line of src to the end of dst, in order, with its time
+ * (both count from their own t0), under dst's budget; src is left empty. */
+void tr_merge(transcript *dst, transcript *src);
 /* The redaction marker for a secret payload: "<redacted: 24 bytes>". */
 char *tr_redacted(size_t len);
 

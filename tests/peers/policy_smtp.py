@@ -21,12 +21,17 @@
 #   mechs_accept   the same, every logon gets 235 at once
 #   slow           every reply comes DELAY seconds late (SMTPWIZ_PEER_DELAY,
 #                  default 1.5): just inside the client's --timeout
+#   auth_slow      STARTTLS with CERT/KEY, AUTH NTLM LOGIN PLAIN accepted,
+#                  each logon's final reply DELAY seconds late; LOG.active
+#                  gets the mechanisms inside a logon at that moment, one
+#                  line each time that set changes (which ran at once)
 import base64
 import os
 import socket
 import ssl
 import struct
 import sys
+import threading
 import time
 
 from peerlib import Wire, ntlm_type2 as build_type2, serve_forever
@@ -36,6 +41,13 @@ cert = sys.argv[4] if len(sys.argv) > 5 else None
 key = sys.argv[5] if len(sys.argv) > 5 else None
 DELAY = float(os.environ.get("SMTPWIZ_PEER_DELAY", "1.5"))
 wire = Wire(log_path)
+active = []                   # mechanisms inside a logon now (auth_slow)
+active_lock = threading.Lock()
+
+
+def log_active():
+    with open(log_path + ".active", "a") as f:
+        f.write(",".join(sorted(m.decode() for m in active)) + "\n")
 
 REAL = [b"PLAIN", b"LOGIN", b"NTLM", b"CRAM-MD5", b"DIGEST-MD5", b"SCRAM-SHA-1",
         b"SCRAM-SHA-256", b"SCRAM-SHA-512", b"GSSAPI", b"GSS-SPNEGO", b"GS2-KRB5",
@@ -68,6 +80,7 @@ class Session:
         self.f = sock.makefile("rb")
         self.auth = None
         self.tls = False
+        self.mech = None
 
     def send(self, data):
         if scenario == "slow":
@@ -107,13 +120,28 @@ class Session:
         self.tls = True
         return True
 
+    def leave(self):
+        if self.mech:
+            with active_lock:
+                active.remove(self.mech)
+                log_active()
+            self.mech = None
+
     def final(self):
+        if scenario == "auth_slow" and self.mech:
+            time.sleep(DELAY)
+            self.leave()
         if scenario == "mechs_refuse":
             return b"535 5.7.8 Authentication credentials invalid\r\n"
         return b"235 2.7.0 Authentication successful\r\n"
 
     def auth_start(self, words):
         mech = words[1].upper() if len(words) > 1 else b""
+        if scenario == "auth_slow":
+            self.mech = mech
+            with active_lock:
+                active.append(mech)
+                log_active()
         if scenario.startswith("mechs"):
             self.send(self.final())
         elif mech == b"NTLM":
@@ -134,6 +162,7 @@ class Session:
         data = line.strip()
         if data == b"*":
             self.auth = None
+            self.leave()
             self.send(b"501 5.7.0 Authentication cancelled\r\n")
         elif self.auth == b"LOGIN1":
             self.auth = b"LOGIN2"
@@ -168,15 +197,18 @@ class Session:
 
     def run(self):
         self.send(b"220 " + scenario.replace("_", "-").encode() + b".example.test ESMTP\r\n")
-        while True:
-            line = self.f.readline()
-            if not line:
-                break
-            wire.line(line)
-            if self.auth:
-                self.auth_step(line)
-            elif not self.command(line):
-                break
+        try:
+            while True:
+                line = self.f.readline()
+                if not line:
+                    break
+                wire.line(line)
+                if self.auth:
+                    self.auth_step(line)
+                elif not self.command(line):
+                    break
+        finally:
+            self.leave()
 
 
 serve_forever(port, wire, lambda conn: Session(conn).run(), timeout=40,
