@@ -18,7 +18,9 @@
 #include "base/util.h"
 
 #define TICK_MS 100          /* spinner and elapsed time while a probe runs */
-#define MIN_FRAME_MS 30      /* at most ~30 frames a second */
+#define MIN_FRAME_MS 30      /* at most ~30 frames a second, sustained */
+#define FRAME_BURST 3        /* frames drawn at once before that limit applies: a key
+                              * and the probe it starts are drawn without waiting */
 
 static int sig_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t sig_winch, sig_end;
@@ -172,16 +174,23 @@ static void drain_signals(ui_state *u)
 
 int loop_run(ui_state *u)
 {
-    double last = 0;
+    /* A token bucket of frames: FRAME_BURST at once, refilled at one per
+     * MIN_FRAME_MS, so a burst of events (key repeat, a resize storm) is
+     * bounded while a single key or a finished probe is drawn at once. */
+    double credit = FRAME_BURST, credit_at = util_now_ms();
     bool dirty = true;
     while (!u->quit) {
         double now = util_now_ms();
-        if (dirty && now - last >= MIN_FRAME_MS) {
+        credit += (now - credit_at) / MIN_FRAME_MS;
+        credit_at = now;
+        if (credit > FRAME_BURST)
+            credit = FRAME_BURST;
+        if (dirty && credit >= 1) {
             draw(u);
-            last = now;
+            credit -= 1;
             dirty = false;
         }
-        int tmo = dirty ? (int)(MIN_FRAME_MS - (now - last)) + 1 : (u->w.running ? TICK_MS : -1);
+        int tmo = dirty ? (int)((1 - credit) * MIN_FRAME_MS) + 1 : (u->w.running ? TICK_MS : -1);
         struct pollfd p[3] = {
             { .fd = STDIN_FILENO, .events = POLLIN },
             { .fd = sig_pipe[0], .events = POLLIN },
