@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "base/exitcode.h"
 #include "cli/cli.h"
 #include "ui/ui.h"
@@ -28,6 +30,11 @@ int main(int argc, char **argv)
     /* A peer that closes mid-TLS must be an error we report, not a signal
      * that kills us: OpenSSL writes with write(), not send(MSG_NOSIGNAL). */
     signal(SIGPIPE, SIG_IGN);
+    /* Before any other OpenSSL call: no OPENSSL_cleanup at exit.  Freeing
+     * every provider, name map and cipher table took longer than a probe's
+     * AUTH; the process is ending, and the secrets are wiped where they
+     * are used (base/secret.c), not by OpenSSL's cleanup. */
+    OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, NULL);
     if (argc >= 2 && strcmp(argv[1], "probe") == 0)
         return cli_probe_main(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "diagnose") == 0)

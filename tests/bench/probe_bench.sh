@@ -34,7 +34,7 @@ printf '%s\n' Lab-Pass-1234 >"$T/labpw"
 
 python3 - "$RUNS" "$SMTPWIZ" "$PF_PORT" "$T" "$C/cert.pem" "$LAB_PORT" "$PEER_PORT" \
     "$PEER_USER" "$PEER_PWFILE" "${BENCH_SLACK:-2}" <<'PY'
-import json, os, statistics, subprocess, sys, time
+import json, os, statistics, subprocess, sys, threading, time
 runs, smtpwiz, pf, T, ca, lab, peer, puser, ppw, slack = sys.argv[1:11]
 runs, slack = int(runs), float(slack)
 env = {k: v for k, v in os.environ.items() if k != "SMTPWIZ_PASSWORD"}
@@ -54,10 +54,20 @@ def timed(argv, stdin=None):
     # Postfix hands a connection to an idle smtpd, or forks one when the
     # last is still busy closing: a pause keeps every tool on an idle one.
     time.sleep(0.05)
+    # No timeout= here: with one, Python polls for the child's exit with
+    # sleeps of 0.5, 1, 2, 4, 8 ... ms, which rounds a 10 ms run up to 16 ms.
+    # A blocking wait is exact; a timer kills a run that hangs.
     t0 = time.perf_counter()
-    p = subprocess.run(argv, input=stdin, env=env, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, timeout=60)
+    p = subprocess.Popen(argv, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL, env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    guard = threading.Timer(60, p.kill)
+    guard.start()
+    if stdin:
+        p.stdin.write(stdin)
+        p.stdin.close()
+    p.wait()
     wall = (time.perf_counter() - t0) * 1000
+    guard.cancel()
     time.sleep(0.05)
     q = subprocess.run(["/usr/bin/time", "-f", "%M"] + argv, input=stdin, env=env,
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60)
