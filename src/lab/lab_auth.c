@@ -49,6 +49,9 @@ static lab_answer scenario_answer(lab_session *s, const lab_account *a, bool pw_
     bool real_ticket = m == M_GSSAPI && s->srv->kerberos;
     if ((password_mech || real_ticket) && !pw_ok)
         return failure(s);
+    /* a front end on port 25 lets only the servers' identities use X-EXPS */
+    if (s->flow_exps && !lab_scenario_exps_allowed(sc, a))
+        return failure(s);
     if (real_ticket)
         return LAB_ANS_235;
     if (s->flow_exps) {
@@ -70,7 +73,9 @@ static void conclude(lab_session *s, const char *user, const lab_account *a, lab
             u, lab_answer_text(ans));
     free(u);
     lab_auth_end(s);
-    lab_out(s, "%s", lab_answer_text(ans));
+    lab_out(s, "%s", ans == LAB_ANS_235 ? lab_text(s->srv->sc, LAB_T_AUTH_OK)
+                     : ans == LAB_ANS_535 ? lab_text(s->srv->sc, LAB_T_AUTH_FAIL)
+                     : lab_answer_text(ans));
     if (ans == LAB_ANS_235) {
         s->authed = true;
         s->acct = a;
@@ -86,7 +91,7 @@ static void conclude(lab_session *s, const char *user, const lab_account *a, lab
  * GSSAPI) was right or not; for the rest the scenario decides. */
 static void finish(lab_session *s, const char *user, bool pw_ok)
 {
-    const lab_account *a = user ? lab_scenario_account(s->srv->sc, user) : NULL;
+    const lab_account *a = lab_scenario_logon(s->srv->sc, user);
     conclude(s, user, a, scenario_answer(s, a, pw_ok));
 }
 

@@ -48,6 +48,7 @@ typedef struct lab_session {
     bool closing;                  /* close once out is flushed */
     bool dead;                     /* close now */
     int helo;                      /* 0 none, 1 HELO, 2 EHLO */
+    char helo_arg[72];             /* the client's EHLO name, printable ASCII */
     bool mail;
     int rcpts;
     bool authed;
@@ -98,6 +99,11 @@ void lab_session_tls_up(lab_session *s);
 void lab_session_reset(lab_session *s);
 
 /* lab_reply.c: banner, EHLO list, firewall masking */
+typedef enum {
+    LAB_T_UNKNOWN, LAB_T_STARTTLS, LAB_T_AUTH_OK, LAB_T_AUTH_FAIL, LAB_T_MAIL_OK, LAB_T_RCPT_OK,
+    LAB_T_QUIT, LAB_T_COUNT
+} lab_text_id;
+const char *lab_text(const lab_scenario *sc, lab_text_id id);   /* in the product's words */
 char *lab_banner(const lab_scenario *sc);
 void lab_ehlo_reply(lab_session *s);
 unsigned lab_offered(const lab_session *s, bool exps);   /* LAB_M_* bits, AUTH or X-EXPS */

@@ -22,6 +22,32 @@ const char *lab_answer_text(lab_answer a)
     }
 }
 
+/* The same replies in the words of the other products the lab plays
+ * (Debian 12's Postfix 3.7, Exim 4.96 and Sendmail 8.17 with their
+ * defaults); Exchange's in the first column. */
+const char *lab_text(const lab_scenario *sc, lab_text_id id)
+{
+    static const char *const t[LAB_T_COUNT][4] = {
+        [LAB_T_UNKNOWN] = {"500 5.3.3 Unrecognized command", "500 5.5.2 Error: command not recognized",
+                           "500 unrecognized command", "500 5.5.1 Command unrecognized"},
+        [LAB_T_STARTTLS] = {"220 2.0.0 SMTP server ready", "220 2.0.0 Ready to start TLS",
+                            "220 TLS go ahead", "220 2.0.0 Ready to start TLS"},
+        [LAB_T_AUTH_OK] = {"235 2.7.0 Authentication successful", "235 2.7.0 Authentication successful",
+                           "235 Authentication succeeded", "235 2.0.0 OK Authenticated"},
+        [LAB_T_AUTH_FAIL] = {"535 5.7.3 Authentication unsuccessful",
+                             "535 5.7.8 Error: authentication failed: authentication failure",
+                             "535 Incorrect authentication data", "535 5.7.0 authentication failed"},
+        [LAB_T_MAIL_OK] = {"250 2.1.0 Sender OK", "250 2.1.0 Ok", "250 OK", "250 2.1.0 <>... Sender ok"},
+        [LAB_T_RCPT_OK] = {"250 2.1.5 Recipient OK", "250 2.1.5 Ok", "250 Accepted",
+                           "250 2.1.5 Recipient ok"},
+        [LAB_T_QUIT] = {"221 2.0.0 Service closing transmission channel", "221 2.0.0 Bye",
+                        "221 closing connection", "221 2.0.0 closing connection"},
+    };
+    int col = sc->product == LAB_POSTFIX ? 1 : sc->product == LAB_EXIM ? 2
+            : sc->product == LAB_SENDMAIL ? 3 : 0;
+    return (unsigned)id < LAB_T_COUNT ? t[id][col] : t[LAB_T_UNKNOWN][col];
+}
+
 const char *lab_xexch50_text(const lab_scenario *sc, lab_answer a)
 {
     switch (a) {
@@ -62,7 +88,22 @@ char *lab_banner(const lab_scenario *sc)
     char date[64];
     lab_date(sc, date, sizeof date);
     char *text;
-    if (sc->product == LAB_E2003)
+    if (sc->greet_421)
+        /* a receive connector that takes no sessions now (Exchange's words) */
+        return xasprintf("421 4.3.2 Service not available, closing transmission channel");
+    if (sc->product == LAB_POSTFIX)
+        text = xasprintf("%s ESMTP Postfix (Debian/GNU)", sc->hostname);
+    else if (sc->product == LAB_EXIM) {
+        /* Exim's own date: the day with its leading zero */
+        char d2[64];
+        snprintf(d2, sizeof d2, "%s", date);
+        char *sp = strchr(d2, ' ');
+        if (sp && sp[2] == ' ')
+            memmove(sp + 2, sp + 1, strlen(sp + 1) + 1), sp[1] = '0';
+        text = xasprintf("%s ESMTP Exim %s %s", sc->hostname, sc->smtp_version, d2);
+    } else if (sc->product == LAB_SENDMAIL)
+        text = xasprintf("%s ESMTP Sendmail %s; %s", sc->hostname, sc->smtp_version, date);
+    else if (sc->product == LAB_E2003)
         text = xasprintf("%s Microsoft ESMTP MAIL Service, Version: %s ready at  %s",
                          sc->hostname, sc->smtp_version, date);
     else if (sc->product == LAB_E55)
@@ -205,14 +246,79 @@ static void ehlo_55(strbuf *l, const lab_session *s, bool tls)
     add_mechs(l, sc, "AUTH", lab_offered(s, false), true);
 }
 
+/* The Internet servers' lists, with their defaults on Debian 12 (Postfix:
+ * postconf -d; Exim: exim4-config; Sendmail: sendmail.mc). */
+static void ehlo_other(strbuf *l, const lab_session *s, bool tls)
+{
+    const lab_scenario *sc = s->srv->sc;
+    unsigned m = lab_offered(s, false);
+    const char *auth = (m & LAB_M_PLAIN) && (m & LAB_M_LOGIN) ? "AUTH PLAIN LOGIN"
+                     : (m & LAB_M_PLAIN) ? "AUTH PLAIN" : (m & LAB_M_LOGIN) ? "AUTH LOGIN" : NULL;
+    bool starttls = sc->tls && !tls;
+    if (sc->product == LAB_POSTFIX) {
+        static const char *const tail[] = {"ENHANCEDSTATUSCODES", "8BITMIME", "DSN", "SMTPUTF8",
+                                           "CHUNKING"};
+        add_kw(l, sc, "PIPELINING");
+        add_kw(l, sc, "SIZE 10240000");
+        add_kw(l, sc, "VRFY");
+        add_kw(l, sc, "ETRN");
+        if (starttls)
+            add_kw(l, sc, "STARTTLS");
+        if (auth)
+            add_kw(l, sc, auth);
+        for (size_t i = 0; i < sizeof tail / sizeof tail[0]; i++)
+            add_kw(l, sc, tail[i]);
+    } else if (sc->product == LAB_EXIM) {
+        add_kw(l, sc, "SIZE 52428800");
+        add_kw(l, sc, "8BITMIME");
+        add_kw(l, sc, "PIPELINING");
+        if (auth)
+            add_kw(l, sc, auth);
+        add_kw(l, sc, "CHUNKING");
+        if (starttls)
+            add_kw(l, sc, "STARTTLS");
+        add_kw(l, sc, "PRDR");
+        add_kw(l, sc, "HELP");
+    } else {
+        static const char *const head[] = {"ENHANCEDSTATUSCODES", "PIPELINING", "EXPN", "VERB",
+                                           "8BITMIME", "SIZE", "DSN", "ETRN"};
+        for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+            add_kw(l, sc, head[i]);
+        /* sendmail lists LOGIN before PLAIN (Cyrus's order) */
+        if (auth)
+            add_kw(l, sc, (m & LAB_M_PLAIN) && (m & LAB_M_LOGIN) ? "AUTH LOGIN PLAIN" : auth);
+        if (starttls)
+            add_kw(l, sc, "STARTTLS");
+        add_kw(l, sc, "DELIVERBY");
+        add_kw(l, sc, "HELP");
+    }
+}
+
+/* The Hello line: Postfix gives its name alone, Exim the client's EHLO
+ * name, Sendmail the client's reverse-DNS name. */
+static void hello_line(strbuf *l, const lab_session *s)
+{
+    const lab_scenario *sc = s->srv->sc;
+    if (sc->product == LAB_POSTFIX)
+        sb_printf(l, "%s\n", sc->hostname);
+    else if (sc->product == LAB_EXIM)
+        sb_printf(l, "%s Hello %s [%s]\n", sc->hostname, s->helo_arg, s->peer);
+    else if (sc->product == LAB_SENDMAIL)
+        sb_printf(l, "%s Hello localhost [%s], pleased to meet you\n", sc->hostname, s->peer);
+    else
+        sb_printf(l, "%s Hello [%s]\n", sc->hostname, s->peer);
+}
+
 /* The multi-line 250 answer to EHLO (or a huge one for huge-ehlo). */
 void lab_ehlo_reply(lab_session *s)
 {
     const lab_scenario *sc = s->srv->sc;
     strbuf l = {0};
-    sb_printf(&l, "%s Hello [%s]\n", sc->hostname, s->peer);
+    hello_line(&l, s);
     bool tls = s->tls == TLS_UP;
-    if (sc->product == LAB_E2003)
+    if (!LAB_IS_EXCHANGE(sc->product))
+        ehlo_other(&l, s, tls);
+    else if (sc->product == LAB_E2003)
         ehlo_2003(&l, s, tls);
     else if (sc->product == LAB_E55)
         ehlo_55(&l, s, tls);

@@ -207,8 +207,15 @@ static int key_scenario(load_ctx *c, const char *name, const char *value)
             s->product = LAB_E2007;
         else if (!strcmp(value, "exchange-5.5"))
             s->product = LAB_E55;
+        else if (!strcmp(value, "postfix"))
+            s->product = LAB_POSTFIX;
+        else if (!strcmp(value, "exim"))
+            s->product = LAB_EXIM;
+        else if (!strcmp(value, "sendmail"))
+            s->product = LAB_SENDMAIL;
         else
-            return bad(c, "unknown product '%s'%s (exchange-2003, exchange-2007+, exchange-5.5)", value, "");
+            return bad(c, "unknown product '%s'%s (exchange-2003, exchange-2007+, exchange-5.5, "
+                          "postfix, exim, sendmail)", value, "");
         c->have_product = true;
     } else if (!strcmp(name, "article")) {
         if (strcmp(value, "none") != 0 &&
@@ -248,6 +255,14 @@ static int key_scenario(load_ctx *c, const char *name, const char *value)
         if (strcmp(value, "none") && strcmp(value, "pix-fixup"))
             return bad(c, "unknown middlebox '%s'%s (none or pix-fixup)", value, "");
         s->pix_fixup = !strcmp(value, "pix-fixup");
+    } else if (!strcmp(name, "greeting")) {
+        if (strcmp(value, "220") && strcmp(value, "421"))
+            return bad(c, "greeting is 220 (ready) or 421 (service not available), not '%s'%s",
+                       value, "");
+        s->greet_421 = !strcmp(value, "421");
+    } else if (!strcmp(name, "back_pressure")) {
+        if (!parse_bool(value, &s->back_pressure))
+            return bad(c, "'%s' must be yes or no, not '%s'", name, value);
     } else if (!strcmp(name, "hostile")) {
         static const char *const h[] = {"none", "ansi-banner", "endless-line", "slow-drip",
                                         "huge-ehlo", "early-close", "tls-garbage", "never-greets"};
@@ -325,6 +340,12 @@ static int key_auth(load_ctx *c, const char *name, const char *value)
                               "(known: PLAIN LOGIN NTLM GSSAPI EXCHANGEAUTH, or none)", name, value);
             return 1;
         }
+    if (!strcmp(name, "exps_accounts")) {
+        if (strcmp(value, "any") && strcmp(value, "server"))
+            return bad(c, "exps_accounts is 'any' or 'server', not '%s'%s", value, "");
+        s->exps_server_only = !strcmp(value, "server");
+        return 1;
+    }
     lab_answer *slot = mech_answer_slot(name, s->mech_default, s->exps_default);
     if (!slot)
         return bad(c, "unknown key '%s' in [%s]", name, "auth");
@@ -366,6 +387,11 @@ static int key_account(load_ctx *c, const char *user, const char *name, const ch
         if (!*value || strlen(value) > 128)
             return bad(c, "account '%s': the password must be 1-128 characters%s", user, "");
         a->password = xstrdup(value);
+        return 1;
+    }
+    if (!strcmp(name, "server")) {
+        if (!parse_bool(value, &a->server))
+            return bad(c, "'%s' must be yes or no, not '%s'", name, value);
         return 1;
     }
     bool x = !strcmp(name, "xexch50");
@@ -421,13 +447,29 @@ static void set_defaults(lab_scenario *s)
     s->xexch50_offered = true;
 }
 
+static void add_account(lab_scenario *s, const char *user, bool server)
+{
+    s->accounts = xrealloc(s->accounts, (s->naccounts + 1) * sizeof *s->accounts);
+    lab_account *a = &s->accounts[s->naccounts++];
+    memset(a, 0, sizeof *a);
+    a->user = xstrdup(user);
+    a->password = xstrdup(LAB_PASSWORD);
+    a->server = server;
+}
+
 static void product_defaults(lab_scenario *s, const char *seen)
 {
     static const struct { unsigned maj, min, build; const char *ver; } d[] = {
         [LAB_E2003] = {5, 2, 3790, "6.0.3790.3959"},
         [LAB_E2007] = {6, 1, 7601, "14.3.123.4"},
         [LAB_E55] = {4, 0, 1381, "5.5.2657.72"},
+        [LAB_POSTFIX] = {0, 0, 0, "3.7.11"},
+        [LAB_EXIM] = {0, 0, 0, "4.96"},
+        [LAB_SENDMAIL] = {0, 0, 0, "8.17.1.9/8.17.1.9/Debian-2+deb12u2"},
     };
+    /* Other products know nothing of Exchange's verbs */
+    if (!LAB_IS_EXCHANGE(s->product))
+        s->xexch50_offered = false;   /* check() refused an explicit yes */
     if (!s->os_major && !s->os_minor && !s->os_build) {
         s->os_major = d[s->product].maj;
         s->os_minor = d[s->product].min;
@@ -463,16 +505,13 @@ static void product_defaults(lab_scenario *s, const char *seen)
         s->nb_domain = xstrndup(s->dns_domain, n > 15 ? 15 : n);
         util_upper(s->nb_domain);
     }
-    if (!lab_scenario_account(s, LAB_USER)) {
-        s->accounts = xrealloc(s->accounts, (s->naccounts + 1) * sizeof *s->accounts);
-        lab_account *a = &s->accounts[s->naccounts++];
-        memset(a, 0, sizeof *a);
-        a->user = xstrdup(LAB_USER);
-        a->password = xstrdup(LAB_PASSWORD);
-    }
+    if (!lab_scenario_account(s, LAB_USER))
+        add_account(s, LAB_USER, false);
+    if (!lab_scenario_account(s, LAB_SERVER_USER))
+        add_account(s, LAB_SERVER_USER, true);
 }
 
-static const char *check(const lab_scenario *s, bool have_product)
+static const char *check(const lab_scenario *s, bool have_product, const char *seen)
 {
     if (!s->description)
         return "[scenario] needs a description";
@@ -484,6 +523,15 @@ static const char *check(const lab_scenario *s, bool have_product)
         return "tls is off, yet mechanisms after TLS or anonymous_tls are set";
     if (s->anonymous_tls && s->product != LAB_E2007)
         return "anonymous_tls (X-ANONYMOUSTLS) exists only on exchange-2007+";
+    if (!LAB_IS_EXCHANGE(s->product)) {
+        bool xexch50 = s->xexch50_offered && seen && strstr(seen, "\nxexch50\noffered\n");
+        if (s->exps_before || s->exps_after || xexch50 || s->exchangeauth)
+            return "X-EXPS, XEXCH50 and X-EXCHANGEAUTH exist only on Exchange products";
+        if ((s->auth_before | s->auth_after) & ~(unsigned)(LAB_M_PLAIN | LAB_M_LOGIN))
+            return "postfix, exim and sendmail play AUTH PLAIN and LOGIN only";
+        if (s->pix_fixup || s->back_pressure)
+            return "middlebox and back_pressure are played in front of Exchange products only";
+    }
     if ((s->exps_before | s->exps_after) & (1u << 4) && s->product != LAB_E2007)
         return "X-EXPS EXCHANGEAUTH exists only on exchange-2007+";
     for (size_t i = 0; i < s->naccounts; i++)
@@ -521,7 +569,7 @@ lab_scenario *lab_scenario_load(const char *path, char **err)
     free(c.buf);
     const char *why = NULL;
     if (rc == 0 && !c.reason)
-        why = check(s, c.have_product);
+        why = check(s, c.have_product, c.seen.buf);
     if (rc != 0 || c.reason || why) {
         /* the first error wins: inih's rc is the first line it refused, ours
          * or its own syntax error */
@@ -546,6 +594,34 @@ const lab_account *lab_scenario_account(const lab_scenario *s, const char *user)
         if (!strcmp(s->accounts[i].user, user))
             return &s->accounts[i];
     return NULL;
+}
+
+const lab_account *lab_scenario_logon(const lab_scenario *s, const char *user)
+{
+    if (!user)
+        return NULL;
+    const char *bs = strrchr(user, '\\');
+    const char *name = bs ? bs + 1 : user;
+    size_t n = strcspn(name, "@");
+    for (size_t i = 0; i < s->naccounts; i++)
+        if (strlen(s->accounts[i].user) == n && util_strnieq(s->accounts[i].user, name, n))
+            return &s->accounts[i];
+    return NULL;
+}
+
+lab_answer lab_scenario_xexch50_after_auth(const lab_scenario *s, const lab_account *a)
+{
+    if (a && a->xexch50)
+        return a->xexch50;
+    if (a && a->server)
+        return s->xexch50_auth;
+    /* Exchange grants XEXCH50 to its servers' identities only */
+    return s->xexch50_auth == LAB_ANS_354 ? LAB_ANS_504 : s->xexch50_auth;
+}
+
+bool lab_scenario_exps_allowed(const lab_scenario *s, const lab_account *a)
+{
+    return !s->exps_server_only || (a && a->server);
 }
 
 void lab_scenario_free(lab_scenario *s)

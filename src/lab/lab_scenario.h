@@ -12,8 +12,13 @@
 /* Every scenario has this account (added unless the file declares it). */
 #define LAB_USER "labuser"
 #define LAB_PASSWORD "Lab-Pass-1234"
+/* ... and this server account (a sending Exchange server's computer
+ * account, with the Exchange servers' rights), same password. */
+#define LAB_SERVER_USER "EXCH02$"
 
-typedef enum { LAB_E2003, LAB_E2007, LAB_E55 } lab_product;
+/* The Exchange versions, then Internet mail servers of other products. */
+typedef enum { LAB_E2003, LAB_E2007, LAB_E55, LAB_POSTFIX, LAB_EXIM, LAB_SENDMAIL } lab_product;
+#define LAB_IS_EXCHANGE(p) ((p) <= LAB_E55)
 
 /* What an AUTH / X-EXPS exchange ends with, or what XEXCH50 answers. */
 typedef enum {
@@ -52,6 +57,7 @@ typedef struct lab_account {
     lab_answer mech[LAB_NMECH];      /* AUTH <mech> for NTLM/GSSAPI (UNSET: default) */
     lab_answer exps[LAB_NMECH];      /* X-EXPS <mech> (UNSET: default) */
     lab_answer xexch50;              /* XEXCH50 once authenticated as this account */
+    bool server;                     /* holds the Exchange servers' rights */
 } lab_account;
 
 typedef struct lab_scenario {
@@ -77,7 +83,10 @@ typedef struct lab_scenario {
     bool xexch50_offered;
     lab_answer xexch50_unauth, xexch50_auth;
     bool xrdst, link2state;
+    bool exps_server_only;           /* X-EXPS only for server accounts (2013+ front end) */
     bool pix_fixup;
+    bool greet_421;                  /* greeting = 421: refuse the session */
+    bool back_pressure;              /* MAIL FROM gets 452 4.3.1 */
     lab_hostile hostile;
     long idle_timeout;               /* seconds without progress either way: hang up */
     lab_account *accounts;
@@ -88,6 +97,16 @@ typedef struct lab_scenario {
 lab_scenario *lab_scenario_load(const char *path, char **err);
 void lab_scenario_free(lab_scenario *s);
 const lab_account *lab_scenario_account(const lab_scenario *s, const char *user);
+/* The account a client logged on as: user may carry DOMAIN\ or @realm. */
+const lab_account *lab_scenario_logon(const lab_scenario *s, const char *user);
+/* What XEXCH50 answers after AUTH as account a (NULL: not one of the
+ * scenario's): only an account with the servers' rights gets the
+ * scenario's [xexch50] auth answer; Exchange refuses the verb to every other
+ * account, so an ordinary one gets 504 where a server would get 354. */
+lab_answer lab_scenario_xexch50_after_auth(const lab_scenario *s, const lab_account *a);
+/* X-EXPS may succeed for account a: false where only server accounts may
+ * use it (exps_accounts = server) and a is not one. */
+bool lab_scenario_exps_allowed(const lab_scenario *s, const lab_account *a);
 
 /* The scenario directory: explicit (if non-NULL), else kb_dir_find()/labs. */
 char *lab_scenarios_dir(const char *explicit_dir);

@@ -44,6 +44,8 @@ void lab_session_greet(lab_session *s)
     char *b = lab_banner(sc);
     lab_out(s, "%s", b);
     free(b);
+    if (sc->greet_421)
+        s->closing = true;
 }
 
 /* Refill the output of a hostile generator once it drained. */
@@ -81,6 +83,10 @@ static void cmd_ehlo(lab_session *s, const char *arg, bool ehlo)
     }
     lab_session_reset(s);
     s->helo = ehlo ? 2 : 1;
+    size_t n = 0;
+    for (const char *p = arg; *p && *p != ' ' && n + 1 < sizeof s->helo_arg; p++)
+        s->helo_arg[n++] = *p > 0x20 && *p < 0x7f ? *p : '?';
+    s->helo_arg[n] = '\0';
     if (sc->hostile == LAB_HOSTILE_ANSI_BANNER) {
         lab_out(s, "421 4.3.2 \x1b[31mService not available\x1b[0m\x1b]2;lab\x07, closing");
         s->closing = true;
@@ -94,7 +100,10 @@ static void cmd_ehlo(lab_session *s, const char *arg, bool ehlo)
         return;
     }
     if (!ehlo) {
-        lab_out(s, "250 %s Hello [%s]", sc->hostname, s->peer);
+        if (!LAB_IS_EXCHANGE(sc->product))
+            lab_out(s, "250 %s", sc->hostname);
+        else
+            lab_out(s, "250 %s Hello [%s]", sc->hostname, s->peer);
         return;
     }
     lab_ehlo_reply(s);
@@ -105,7 +114,7 @@ static void cmd_starttls(lab_session *s, bool anonymous)
     const lab_scenario *sc = s->srv->sc;
     bool offered = anonymous ? sc->anonymous_tls : sc->tls;
     if (!offered) {
-        lab_out(s, "500 5.3.3 Unrecognized command");
+        lab_out(s, "%s", lab_text(sc, LAB_T_UNKNOWN));
         return;
     }
     if (s->tls == TLS_UP) {
@@ -116,7 +125,7 @@ static void cmd_starttls(lab_session *s, bool anonymous)
         lab_out(s, "503 5.5.2 Send hello first");
         return;
     }
-    lab_out(s, "220 2.0.0 SMTP server ready");
+    lab_out(s, "%s", lab_text(sc, LAB_T_STARTTLS));
     if (sc->hostile == LAB_HOSTILE_TLS_GARBAGE) {
         s->gen = GEN_GARBAGE;
         s->gen_left = 8192;
@@ -181,9 +190,7 @@ static void cmd_xexch50(lab_session *s, const char *arg)
         lab_out(s, "501 5.5.4 XEXCH50 Invalid command format");
         return;
     }
-    lab_answer a = sc->xexch50_unauth;
-    if (s->authed)
-        a = s->acct && s->acct->xexch50 ? s->acct->xexch50 : sc->xexch50_auth;
+    lab_answer a = s->authed ? lab_scenario_xexch50_after_auth(sc, s->acct) : sc->xexch50_unauth;
     lab_out(s, "%s", lab_xexch50_text(sc, a));
     if (a == LAB_ANS_354) {
         s->raw = RAW_XEXCH50;
@@ -229,6 +236,7 @@ static void cmd_data(lab_session *s, const char *arg, bool bdat)
 
 static void cmd_mail(lab_session *s, const char *arg, bool rcpt)
 {
+    const lab_scenario *sc = s->srv->sc;
     const char *want = rcpt ? "TO:" : "FROM:";
     if (!s->helo) {
         lab_out(s, "503 5.5.2 Send hello first");
@@ -241,13 +249,17 @@ static void cmd_mail(lab_session *s, const char *arg, bool rcpt)
             lab_out(s, "452 4.5.3 Too many recipients");
         else {
             s->rcpts++;
-            lab_out(s, "250 2.1.5 Recipient OK");
+            lab_out(s, "%s", lab_text(sc, LAB_T_RCPT_OK));
         }
     } else if (s->mail) {
         lab_out(s, "503 5.5.2 Sender already specified");
+    } else if (sc->back_pressure) {
+        /* Exchange 2007+ back pressure: the transport is short of disk or
+         * memory and takes no new mail until it recovers */
+        lab_out(s, "452 4.3.1 Insufficient system resources");
     } else {
         s->mail = true;
-        lab_out(s, "250 2.1.0 Sender OK");
+        lab_out(s, "%s", lab_text(sc, LAB_T_MAIL_OK));
     }
 }
 
@@ -271,6 +283,20 @@ static void log_command(lab_session *s, const char *verb, const char *line, size
     }
     char *esc = util_escape(line, len);
     lab_log(s, "C: %s", esc);
+    free(esc);
+}
+
+/* An unknown verb, in the product's words; Sendmail quotes the line. */
+static void unknown(lab_session *s, const char *line)
+{
+    const lab_scenario *sc = s->srv->sc;
+    if (sc->product != LAB_SENDMAIL) {
+        lab_out(s, "%s", lab_text(sc, LAB_T_UNKNOWN));
+        return;
+    }
+    size_t n = strlen(line);
+    char *esc = util_escape(line, n > 100 ? 100 : n);
+    lab_out(s, "%s: \"%s\"", lab_text(sc, LAB_T_UNKNOWN), esc);
     free(esc);
 }
 
@@ -298,8 +324,12 @@ void lab_session_line(lab_session *s, char *line, size_t len)
         memcpy(verb, line, vl < sizeof verb ? vl : sizeof verb - 1);
     }
     const char *arg = line[vl] ? line + vl + 1 : "";
+    bool exchange_verb = util_strieq(verb, "X-EXPS") || util_strieq(verb, "XEXCH50") ||
+                         util_strieq(verb, "X-ANONYMOUSTLS");
     if (strlen(line) != len) {
         lab_out(s, "500 5.5.2 Syntax error, command unrecognized");
+    } else if (exchange_verb && !LAB_IS_EXCHANGE(sc->product)) {
+        unknown(s, line);
     } else if (util_strieq(verb, "EHLO") || util_strieq(verb, "HELO")) {
         cmd_ehlo(s, arg, util_strieq(verb, "EHLO"));
     } else if (util_strieq(verb, "MAIL") || util_strieq(verb, "RCPT")) {
@@ -322,9 +352,9 @@ void lab_session_line(lab_session *s, char *line, size_t len)
     } else if (util_strieq(verb, "HELP")) {
         lab_out(s, "214 2.0.0 smtpwiz lab playing %s", sc->name);
     } else if (util_strieq(verb, "QUIT")) {
-        lab_out(s, "221 2.0.0 Service closing transmission channel");
+        lab_out(s, "%s", lab_text(sc, LAB_T_QUIT));
         s->closing = true;
     } else {
-        lab_out(s, "500 5.3.3 Unrecognized command");
+        unknown(s, line);
     }
 }

@@ -98,7 +98,10 @@ if sc == "e2010-healthy":
     want(kw() == E2007, "EHLO keywords %s" % kw())
     want(st["auth"] == "pass" and st["exps"] == "pass", "auth/exps should pass")
     want(fact("xexch50", "reply_unauth").startswith("504 5.7.1"), "xexch50 reply_unauth")
-    want(fact("xexch50", "reply_auth").startswith("354"), "xexch50 reply_auth")
+    # labuser is an ordinary account: a healthy Exchange refuses it XEXCH50
+    # (only the servers' identities may use it), and the probe says so.
+    want(fact("xexch50", "reply_auth").startswith("504"), "xexch50 reply_auth")
+    want(st["xexch50"] == "warn", "xexch50 should warn (an ordinary account)")
     want(fact("ntlm-info", "dns_computer") == "mail1.fabrikam.com", "ntlm dns_computer")
     want(fact("ntlm-info", "netbios_domain") == "FABRIKAM", "ntlm netbios_domain")
     want(fact("ntlm-info", "os_version") == "6.1.7601", "ntlm os_version")
@@ -108,7 +111,8 @@ elif sc == "e2003-healthy":
     want(fact("banner", "product") == "exchange-2003", "banner product")
     want("X-LINK2STATE" in kw() and "XEXCH50" in kw(), "EHLO keywords %s" % kw())
     want(fact("xexch50", "reply_unauth") == "504 Need to authenticate first ", "reply_unauth")
-    want(fact("xexch50", "reply_auth").startswith("354"), "reply_auth")
+    want(fact("xexch50", "reply_auth").startswith("504"), "reply_auth (an ordinary account)")
+    want(st["xexch50"] == "warn", "xexch50 should warn (an ordinary account)")
     want(fact("ntlm-info", "os_version") == "5.2.3790", "ntlm os_version")
     want(st["clock"] == "pass", "clock")
 elif sc == "iwa-disabled":
@@ -165,6 +169,21 @@ elif sc == "tls-garbage":
     want(st.get("auth") == "skip" and "did not complete" in P.get("auth", {}).get("summary", ""),
          "auth should not send credentials without TLS: %s" % P.get("auth", {}).get("summary"))
     want(fact("xexch50", "reply_unauth").startswith("504"), "xexch50 reply_unauth")
+elif sc in ("postfix-internet", "exim-internet", "sendmail-internet"):
+    # Another product: no Exchange verbs, and the probe knows it is not Exchange.
+    want(fact("banner", "product") == sc.split("-")[0], "banner product %s" % fact("banner", "product"))
+    want("XEXCH50" not in kw() and "X-EXPS" not in " ".join(kw()), "Exchange verbs offered: %s" % kw())
+    want(st["auth"] == "pass", "auth after TLS should pass")
+elif sc == "e2013-frontend":
+    want("XEXCH50" not in kw(), "XEXCH50 offered by a 2013+ front end")
+    want(st["auth"] == "pass", "auth should pass")
+    # X-EXPS is for the servers' identities only: labuser is refused.
+    want(st["exps"] != "pass", "X-EXPS should refuse an ordinary account: %s" % st["exps"])
+elif sc == "back-pressure":
+    want(fact("xexch50", "mail_unauth", "").startswith("452 4.3.1"), "MAIL FROM should get 452")
+    want(st["xexch50"] == "skip" and fact("xexch50", "untested"), "xexch50 should be untested")
+elif sc == "greeting-421":
+    want(st.get("banner") in ("fail", "error"), "banner should fail on 421: %s" % st.get("banner"))
 elif sc == "spn-missing":
     want(st["clock"] == "pass", "clock should pass")
     want(fact("exps", "NTLM").startswith("235"), "X-EXPS NTLM should succeed")

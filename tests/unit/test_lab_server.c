@@ -153,6 +153,28 @@ static void test_auth_answers(void **state)
     lab_server_stop(ls);
 }
 
+/* Exchange accepts XEXCH50 only from an identity with the Exchange servers'
+ * rights: a healthy lab answers 504 to the ordinary labuser after AUTH and
+ * 354 to the server account EXCH02$ (same password). */
+static void test_identity(void **state)
+{
+    (void)state;
+    char *err = NULL, buf[8192];
+    lab_server *ls = start_lab("e2003-healthy", dir, NULL, &err);
+    if (!ls)
+        fail_msg("%s", err);
+    /* base64 of "\0labuser\0Lab-Pass-1234" and "\0EXCH02$\0Lab-Pass-1234" */
+    assert_true(talk(lab_server_port(ls), "EHLO t\r\nAUTH PLAIN AGxhYnVzZXIATGFiLVBhc3MtMTIzNA==\r\n"
+                     "MAIL FROM:<>\r\nRCPT TO:<a@contoso.com>\r\nXEXCH50 64 2\r\n", buf, sizeof buf) > 0);
+    if (!strstr(buf, "235 ") || !strstr(buf, "\r\n504 "))
+        fail_msg("XEXCH50 after AUTH as labuser:\n%s", buf);
+    assert_true(talk(lab_server_port(ls), "EHLO t\r\nAUTH PLAIN AEVYQ0gwMiQATGFiLVBhc3MtMTIzNA==\r\n"
+                     "MAIL FROM:<>\r\nRCPT TO:<a@contoso.com>\r\nXEXCH50 64 2\r\n", buf, sizeof buf) > 0);
+    if (!strstr(buf, "235 ") || !strstr(buf, "\r\n354 "))
+        fail_msg("XEXCH50 after AUTH as EXCH02$:\n%s", buf);
+    lab_server_stop(ls);
+}
+
 /* Behind the PIX/ASA fixup, STARTTLS is answered by the firewall itself
  * (reference: "500 #5.5.1 command not recognized"), XEXCH50 by the server
  * that saw X's. */
@@ -271,7 +293,7 @@ static void test_list(void **state)
     lab_scenario_info *list = NULL;
     char *err = NULL;
     int n = lab_scenario_list(dir, &list, &err);
-    assert_int_equal(n, 19);
+    assert_int_equal(n, 29);
     assert_string_equal(list[0].name, "ansi-banner");
     for (int i = 0; i < n; i++)
         assert_true(strlen(list[i].description) > 10);
@@ -286,6 +308,7 @@ int main(void)
         cmocka_unit_test(test_start_stop),
         cmocka_unit_test(test_mech_lists),
         cmocka_unit_test(test_auth_answers),
+        cmocka_unit_test(test_identity),
         cmocka_unit_test(test_pix_fixup),
         cmocka_unit_test(test_ssl_new_fails),
         cmocka_unit_test(test_slow_reply_not_idle),

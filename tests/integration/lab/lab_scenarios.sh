@@ -19,7 +19,9 @@ failed=""
 for sc in e2003-healthy e2010-healthy iwa-disabled sendas-denied tls-without-auth \
           exps-logon-denied firewall-fixup legacy-ims cross-org clock-skew no-exchangeauth \
           spn-missing ansi-banner endless-line slow-drip huge-ehlo early-close tls-garbage \
-          never-greets; do
+          never-greets e2013-frontend postfix-internet exim-internet sendmail-internet \
+          greeting-421 back-pressure dc-replication spn-duplicate kerberos-ports-blocked \
+          local-clock; do
     grep -q "^$sc " "$T/list" || fail "smtpwiz lab --list does not show $sc"
     start_lab "$sc" "$sc"
     to=$(timeout_for "$sc")
@@ -48,6 +50,20 @@ for sc in e2003-healthy e2010-healthy iwa-disabled sendas-denied tls-without-aut
     e2010-healthy)
         r=$(python3 "$TOP/tests/peers/lab_exps_gssapi.py" "$PORT")
         case $r in 235*) ;; *) echo "$sc: X-EXPS GSSAPI answered '$r'"; failed="$failed $sc" ;; esac ;;
+    esac
+    # The sending server's own identity (a computer account, --as server by
+    # its $): a healthy server accepts XEXCH50 from it, sendas-denied still
+    # refuses it - the fault the article's SendAs step is about.
+    case $sc in
+    e2003-healthy|e2010-healthy|sendas-denied)
+        SMTPWIZ_PASSWORD=Lab-Pass-1234 "$SMTPWIZ" probe 127.0.0.1 -p "$PORT" --user 'EXCH02$' \
+            --json --timeout "$to" >"$T/$sc-server.json" 2>"$T/$sc-server.stderr"
+        r=$(jget "$T/$sc-server.json" "[p for p in j['probes'] if p['name'] == 'xexch50'][0]['facts'].get('reply_auth', '')")
+        st=$(jget "$T/$sc-server.json" "[p for p in j['probes'] if p['name'] == 'xexch50'][0]['status']")
+        case $sc:$st:$r in
+        *-healthy:pass:354*|sendas-denied:fail:504*) ;;
+        *) echo "$sc as EXCH02\$: xexch50 $st, '$r'"; failed="$failed $sc" ;;
+        esac ;;
     esac
     kill -0 "$LABPID" 2>/dev/null || { echo "$sc: the lab died"; failed="$failed $sc"; }
     kill "$LABPID"
