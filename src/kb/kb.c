@@ -127,7 +127,8 @@ static kb_branch *last_branch(kb_loader *L, kb_step *s)
     }
 }
 
-/* `because = ...` and `rules_out = ID ...` describe the branch above them. */
+/* `because = ...`, `rules_out = ID ...` and `untested = yes` describe the
+ * branch above them. */
 static void branch_note(kb_loader *L, kb_step *s, const char *k, const char *v)
 {
     kb_branch *b = last_branch(L, s);
@@ -138,6 +139,12 @@ static void branch_note(kb_loader *L, kb_step *s, const char *k, const char *v)
     }
     if (strcmp(k, "because") == 0) {
         set_text(&b->because, v, L->cont);
+        return;
+    }
+    if (strcmp(k, "untested") == 0) {
+        if (strcmp(v, "yes") && strcmp(v, "no"))
+            kb_errors_add(L->errs, L->a->file, L->lineno, "untested is yes or no, not \"%s\"", v);
+        b->untested = strcmp(v, "yes") == 0;
         return;
     }
     char *copy = xstrdup(v), *save = NULL;
@@ -257,7 +264,7 @@ static void step_key(kb_loader *L, kb_step *s, const char *k, const char *v)
     } else if (strcmp(k, "unknown") == 0) {
         set_target(L, &s->unknown, v);
         L->last = LB_UNKNOWN;
-    } else if (strcmp(k, "rules_out") == 0) {
+    } else if (strcmp(k, "rules_out") == 0 || strcmp(k, "untested") == 0) {
         branch_note(L, s, k, v);
     } else if (strcmp(k, "premise") == 0) {
         if (strcmp(v, "yes") && strcmp(v, "no"))

@@ -53,6 +53,9 @@ typedef struct kb_branch {
     char *because;
     char **rules_out;  /* conclusion ids */
     size_t nrules_out;
+    bool untested;     /* `untested = yes`: the server refused before the step's
+                        * test could be made, so the branch measured nothing
+                        * and the all-clear stays out of reach */
 } kb_branch;
 
 /* "when = COND [and COND ...] -> STEP": tried in file order, before the

@@ -262,6 +262,9 @@ static void check_edge(const kb_article *a, const kb_step *s, const kb_edge *ed,
                       "a finding needs evidence or a yes (send it to the next check, or to %s)",
                       ed->name, s->id, t->id, ed->basis == EDGE_UNTESTED
                       ? "a probe that did not test it" : "\"don't know\"", KB_INCONCLUSIVE);
+    if (t && kb_is_finding(t) && b->untested)
+        kb_errors_add(e, a->file, b->line, "the %s branch of \"%s\" is untested, yet concludes "
+                      "\"%s\": a test the server refused proves nothing", ed->name, s->id, t->id);
     if (t && kb_is_finding(t) && ed->basis == EDGE_ANSWER_NO)
         kb_errors_add(e, a->file, b->line, "the no branch of \"%s\" concludes \"%s\": phrase "
                       "the question so that yes is the finding", s->id, t->id);
@@ -271,7 +274,7 @@ static void check_edge(const kb_article *a, const kb_step *s, const kb_edge *ed,
             kb_errors_add(e, a->file, b->line, "rules_out names \"%s\", which is not a fault "
                           "conclusion of this article", b->rules_out[k]);
         if (ed->basis == EDGE_UNTESTED || ed->basis == EDGE_ANSWER_UNKNOWN ||
-            ed->basis == EDGE_ANSWER_YES)
+            ed->basis == EDGE_ANSWER_YES || b->untested)
             kb_errors_add(e, a->file, b->line, "the %s branch of \"%s\" cannot rule \"%s\" out: "
                           "only evidence or a no can", ed->name, s->id, b->rules_out[k]);
     }

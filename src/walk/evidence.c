@@ -32,8 +32,24 @@ ev_outcome ev_judge(const kb_article *a, const wiz_visit *path, size_t n, const 
 {
     if (kb_is_finding(c))
         return kb_needs_premise(c) && ev_premise_open(path, n) ? EV_INCONCLUSIVE : EV_CONCLUSION;
-    /* The all-clear: only when nothing is left open. */
+    /* The all-clear: only when nothing is left open, and no test the server
+     * refused before it could be made stands in for a result. */
+    if (ev_untested(path, n, NULL, 0))
+        return EV_INCONCLUSIVE;
     return ev_open_causes(a, path, n, NULL, 0) ? EV_INCONCLUSIVE : EV_CONCLUSION;
+}
+
+size_t ev_untested(const wiz_visit *path, size_t n, const wiz_visit **out, size_t cap)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!path[i].br || !path[i].br->untested)
+            continue;
+        if (k < cap)
+            out[k] = &path[i];
+        k++;
+    }
+    return k;
 }
 
 size_t ev_open_causes(const kb_article *a, const wiz_visit *path, size_t n,

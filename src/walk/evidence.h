@@ -52,6 +52,10 @@ ev_outcome ev_judge(const kb_article *a, const wiz_visit *path, size_t n, const 
  * file order; returns the count (more than cap are counted, not stored). */
 size_t ev_open_causes(const kb_article *a, const wiz_visit *path, size_t n,
                       const kb_step **out, size_t cap);
+/* The visits whose branch says the server refused before the test could be
+ * made (`untested = yes`): each keeps the all-clear out of reach; count as
+ * ev_open_causes. */
+size_t ev_untested(const wiz_visit *path, size_t n, const wiz_visit **out, size_t cap);
 /* The questions of a whose "no" rules cause out: the manual checks that
  * settle it; count as ev_open_causes. */
 size_t ev_checks_for(const kb_article *a, const kb_step *cause, const kb_step **out, size_t cap);

@@ -114,6 +114,19 @@ static void md_header(FILE *out, const wiz *w, const run_report *rr)
 static void md_open(FILE *out, const wiz *w)
 {
     const kb_step *open[REPORT_MAX_OPEN], *checks[REPORT_MAX_OPEN];
+    const wiz_visit *u[REPORT_MAX_OPEN];
+    size_t nu = wiz_untested(w, u, REPORT_MAX_OPEN);
+    if (nu) {
+        fputs("**Not tested** (the server refused before the test; run again once it "
+              "accepts):\n\n", out);
+        for (size_t i = 0; i < nu && i < REPORT_MAX_OPEN; i++) {
+            const probe_result *r = wiz_visit_result(w, u[i]);
+            fprintf(out, "- `%s`: ", u[i]->step->id);
+            md_inline(out, r && r->summary ? r->summary : u[i]->br->because);
+            fputc('\n', out);
+        }
+        fputc('\n', out);
+    }
     size_t n = wiz_open(w, open, REPORT_MAX_OPEN);
     if (!n)
         return;

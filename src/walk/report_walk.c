@@ -63,6 +63,24 @@ static void json_open(strbuf *sb, const wiz *w)
     sb_puts(sb, "]");
 }
 
+/* The tests the server refused before they could be made. */
+static void json_untested(strbuf *sb, const wiz *w)
+{
+    const wiz_visit *u[REPORT_MAX_OPEN];
+    size_t n = wiz_untested(w, u, REPORT_MAX_OPEN);
+    sb_puts(sb, "[");
+    for (size_t i = 0; i < n && i < REPORT_MAX_OPEN; i++) {
+        const probe_result *r = wiz_visit_result(w, u[i]);
+        sb_puts(sb, i ? "," : "");
+        sb_puts(sb, "{\"step\":");
+        report_json_string(sb, u[i]->step->id);
+        sb_puts(sb, ",\"why\":");
+        report_json_string(sb, r && r->summary ? r->summary : u[i]->br->because);
+        sb_puts(sb, "}");
+    }
+    sb_puts(sb, "]");
+}
+
 static void json_path(strbuf *sb, const wiz *w)
 {
     size_t n;
@@ -127,6 +145,8 @@ void report_diag_json(FILE *out, const wiz *w)
     json_outcome(&sb, w);
     sb_puts(&sb, ",\n \"open\":");
     json_open(&sb, w);
+    sb_puts(&sb, ",\n \"untested\":");
+    json_untested(&sb, w);
     sb_puts(&sb, ",\n \"path\":");
     json_path(&sb, w);
     sb_puts(&sb, ",\n \"unanswered\":[");
@@ -165,9 +185,24 @@ static void put_line(FILE *out, const char *label, const char *text)
     fputc('\n', out);
 }
 
+static void text_untested(FILE *out, const wiz *w)
+{
+    const wiz_visit *u[REPORT_MAX_OPEN];
+    size_t n = wiz_untested(w, u, REPORT_MAX_OPEN);
+    if (!n)
+        return;
+    fputs("\nNot tested (the server refused before the test; run again once it accepts):\n", out);
+    for (size_t i = 0; i < n && i < REPORT_MAX_OPEN; i++) {
+        const probe_result *r = wiz_visit_result(w, u[i]);
+        fprintf(out, "  %s: ", u[i]->step->id);
+        put_line(out, "", r && r->summary ? r->summary : u[i]->br->because);
+    }
+}
+
 static void text_open(FILE *out, const wiz *w)
 {
     const kb_step *open[REPORT_MAX_OPEN], *checks[REPORT_MAX_OPEN];
+    text_untested(out, w);
     size_t n = wiz_open(w, open, REPORT_MAX_OPEN);
     if (!n)
         return;

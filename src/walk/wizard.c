@@ -166,7 +166,8 @@ int wiz_run_probe(wiz *w)
     const kb_branch *br = hit ? &hit->br : kb_step_route(s, st);
     /* A status branch for skip or error rests on nothing measured; so does
      * the default standing in for them. */
-    ev_basis basis = hit || st < ST_SKIP ? EV_MEASURED : EV_UNTESTED;
+    /* So does a branch that says the server refused before the test. */
+    ev_basis basis = (hit || st < ST_SKIP) && !(br && br->untested) ? EV_MEASURED : EV_UNTESTED;
     wiz_push(w, s, xstrdup(probe_status_name(st)), br, basis);
     if (!br || strcmp(br->target, KB_STOP) == 0)
         wiz_stop(w, s, wiz_result(w, s->probe));
@@ -288,6 +289,11 @@ const kb_step *wiz_premise_open(const wiz *w)
 size_t wiz_open(const wiz *w, const kb_step **out, size_t cap)
 {
     return ev_open_causes(w->kb, w->path, w->npath, out, cap);
+}
+
+size_t wiz_untested(const wiz *w, const wiz_visit **out, size_t cap)
+{
+    return ev_untested(w->path, w->npath, out, cap);
 }
 
 const char *wiz_outcome_name(const wiz *w)

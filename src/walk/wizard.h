@@ -77,6 +77,9 @@ const kb_step *wiz_suspected(const wiz *w);
 const kb_step *wiz_premise_open(const wiz *w);
 /* The causes not ruled out so far (see ev_open_causes). */
 size_t wiz_open(const wiz *w, const kb_step **out, size_t cap);
+/* The visits whose test the server refused before it could be made
+ * (evidence.h's ev_untested); count as wiz_open. */
+size_t wiz_untested(const wiz *w, const wiz_visit **out, size_t cap);
 /* "conclusion", "inconclusive", "error" or "in progress". */
 const char *wiz_outcome_name(const wiz *w);
 const char *wiz_error(const wiz *w);            /* why WIZ_FAILED, else NULL */

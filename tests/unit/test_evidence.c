@@ -23,6 +23,7 @@
 
 #include "base/util.h"
 #include "kb/kb.h"
+#include "walk/evidence.h"
 #include "walk/wizard.h"
 
 #define HEAD "[article]\nid = 1\ntitle = T\nsource = S\nstart = q1\n"
@@ -228,6 +229,34 @@ static void test_every_combination(void **state)
 
 /* The shipped articles obey the rules as loaded (kb check passes), and the
  * manual checks of each cause are found (the inconclusive report lists them). */
+/* A branch that says the server refused before the test (`untested = yes`)
+ * keeps the all-clear out of reach even when every cause is ruled out, and
+ * kb check refuses one that rules out or concludes anything. */
+static void test_untested(void **state)
+{
+    (void)state;
+    const char *art = HEAD "[step q1]\nkind = question\ntitle = q1\nwhy = W\nask = A?\nhow = H\n"
+                      "yes = x\nno = ok\nrules_out = x\nunknown = ok\n" CONC("x", "fail") CONC("ok", "ok");
+    kb_article *a = load_clean(art);
+    const kb_step *q1 = kb_step_find(a, "q1"), *ok = kb_step_find(a, "ok");
+    wiz_visit path[2] = {{.step = q1, .outcome = "no", .br = &q1->no, .basis = EV_ANSWER_NO}};
+    assert_int_equal(ev_judge(a, path, 1, ok), EV_CONCLUSION);
+    kb_branch refused = {.target = "q1", .because = "B", .untested = true};
+    path[1] = (wiz_visit){.step = q1, .outcome = "skip", .br = &refused, .basis = EV_UNTESTED};
+    assert_int_equal(ev_untested(path, 2, NULL, 0), 1);
+    assert_int_equal(ev_judge(a, path, 2, ok), EV_INCONCLUSIVE);
+    kb_free(a);
+    expect_error(HEAD "[step q1]\nkind = question\ntitle = q1\nwhy = W\nask = A?\nhow = H\n"
+                 "yes = x\nuntested = yes\nno = ok\nrules_out = x\nunknown = ok\n"
+                 CONC("x", "fail") CONC("ok", "ok"), "is untested, yet concludes \"x\"");
+    expect_error(HEAD "[step q1]\nkind = question\ntitle = q1\nwhy = W\nask = A?\nhow = H\n"
+                 "yes = x\nno = ok\nrules_out = x\nuntested = yes\nunknown = ok\n"
+                 CONC("x", "fail") CONC("ok", "ok"), "cannot rule \"x\" out");
+    expect_error(HEAD "[step q1]\nkind = question\ntitle = q1\nwhy = W\nask = A?\nhow = H\n"
+                 "yes = x\nno = ok\nrules_out = x\nuntested = maybe\nunknown = ok\n"
+                 CONC("x", "fail") CONC("ok", "ok"), "untested is yes or no");
+}
+
 static void test_shipped_checks(void **state)
 {
     (void)state;
@@ -259,6 +288,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_check_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_named_walks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_every_combination, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_untested, setup, teardown),
         cmocka_unit_test(test_shipped_checks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -44,6 +44,21 @@ cross-org|843106|cross-org-expected|$C $NO843106
 clock-skew|979174|clock-skew|$F $NO979174 --answer clock-which=yes
 no-exchangeauth|979174|exchangeauth-disabled|$F $NO979174
 spn-missing|979174|spn-missing|$F $NO979174 --answer spn-list=yes
+back-pressure|843106|INCONCLUSIVE|$F $NO843106
+dc-replication|979174|dc-replication|$F $NO979174 --answer replication=yes
+e2013-frontend|843106|no-fault-found|$F $NO843106
+e2013-frontend|979174|no-fault-found|$F $NO979174
+exim-internet|843106|cross-org-expected|$C $NO843106
+exim-internet|979174|not-internal-exchange|$C $NO979174
+postfix-internet|843106|cross-org-expected|$C $NO843106
+postfix-internet|979174|not-internal-exchange|$C $NO979174
+sendmail-internet|843106|cross-org-expected|$C
+sendmail-internet|979174|not-internal-exchange|$C
+greeting-421|843106|ERROR|$F $NO843106
+greeting-421|979174|ERROR|$F $NO979174
+kerberos-ports-blocked|979174|kerberos-ports-blocked|$F $NO979174 --answer kerberos-ports=yes
+local-clock|979174|local-clock|$F $NO979174 --answer clock-here=yes
+spn-duplicate|979174|spn-duplicate|$F $NO979174 --answer spn-dupes=yes
 ansi-banner|843106|ERROR|
 endless-line|979174|ERROR|
 slow-drip|843106|ERROR|
