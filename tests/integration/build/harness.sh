@@ -77,9 +77,9 @@ suite true x/skip && { cat "$T/suite.out"; fail "tests/run passed a skip under C
 verdict 'FAIL +integration/x/skip +\(skipped under CI\)'
 suite false x/skip   # (a run of nothing but skips fails anyway: nothing ran)
 verdict 'SKIP +integration/x/skip'
-# JOBS: the number of cores unless given; a number from 1 or nothing runs.
+# JOBS: twice the number of cores unless given; a number from 1 or nothing runs.
 (unset JOBS; CI=true TESTS=x/pass timeout 60 sh "$T/top/tests/run" >"$T/suite.out" 2>&1)
-verdict "1 tests in .* $(getconf _NPROCESSORS_ONLN) at a time"
+verdict "1 tests in .* $(( $(getconf _NPROCESSORS_ONLN) * 2 )) at a time"
 suite true x/pass JOBS=0 && { cat "$T/suite.out"; fail "tests/run ran with JOBS=0"; }
 verdict 'tests/run: JOBS must be'
 
