@@ -35,8 +35,9 @@ static void concl_draw(ui_state *u)
         concl_draw(u);   /* once more: the scroll is within the text now */
         return;
     }
-    static const char *const keys[] = { "s", "save report", "b", "back", "t", "transcript",
-                                        "o", "outline", "?", "help", "q", "quit", NULL };
+    static const char *const keys[] = { "s", "save report", "n", "new walk", "l", "labs",
+                                        "b", "back", "t", "transcript", "o", "outline",
+                                        "?", "help", "q", "quit", NULL };
     ui_footer(keys);
 }
 
@@ -45,8 +46,16 @@ static void concl_key(ui_state *u, int ch, ui_action a)
     (void)ch;
     if (step_common_key(u, a))
         return;
-    if (a == ACT_HELP)
+    if (a == ACT_HELP) {
         u->ov = OV_HELP;
+    } else if (a == ACT_NO) {            /* n: the same article and target again */
+        ui_msg(u, false, "A new walk of the same server.");
+        step_begin(u);
+    } else if (a == ACT_LAB) {           /* l: another practice lab */
+        ui_go(u, SCR_LABS);
+    } else if (a == ACT_CANCEL) {        /* Esc: the start menu */
+        ui_go(u, SCR_START);
+    }
 }
 
 const ui_screen ui_concl_screen = { concl_draw, concl_key };

@@ -13,13 +13,17 @@ static const char help_text[] =
     "Enter follows the branch the result chose.\n"
     "\n"
     "Enter      next step (along the branch the probe chose)\n"
-    "b          back to the last question you answered (findings are kept)\n"
+    "b Left     back to the previous screen; a question gone back past is\n"
+    "           unanswered again, findings are kept (r runs a probe again)\n"
     "r          run the step's probe again, in a fresh SMTP session\n"
     "Esc        cancel a running probe\n"
-    "y n ?      answer a question step (yes, no, don't know)\n"
+    "y n d      answer a question step (yes, no, don't know; u too)\n"
     "t          transcript of the SMTP session (secrets redacted)\n"
-    "o          outline of the article, with the path taken\n"
+    "o          outline of the article, with the path taken; Enter there goes\n"
+    "           back to a step the walk passed\n"
     "s          save the Markdown report to a file\n"
+    "n l        on the conclusion: a new walk of the same server, another lab\n"
+    "Esc        on the conclusion: back to the start menu\n"
     "Up/Down PgUp/PgDn   scroll\n"
     "F1 or ?    this help\n"
     "q          quit (asks first while a probe runs)\n"
@@ -85,6 +89,8 @@ void overlay_key(ui_state *u, ui_action a)
         }
         return;
     }
+    if (u->ov == OV_OUTLINE && outline_key(u, a))
+        return;
     int page = ui_body_rows() - 2;
     switch (a) {
     case ACT_UP: u->ov_scroll--; break;

@@ -85,7 +85,8 @@ ui_action ui_key_action(int ch)
     case 27: return ACT_CANCEL;
     case 'y': case 'Y': return ACT_YES;
     case 'n': case 'N': return ACT_NO;
-    case 'u': case 'U': return ACT_UNKNOWN;
+    case 'd': case 'D': case 'u': case 'U': return ACT_UNKNOWN;
+    case 'l': case 'L': return ACT_LAB;
     default: return ACT_NONE;
     }
 }
@@ -146,8 +147,10 @@ static void on_key(ui_state *u, int ch)
 {
     ui_overlay was = u->ov;
     key_dispatch(u, ch);
-    if (u->ov != was)
+    if (u->ov != was) {
         u->ov_scroll = 0;    /* an overlay opens at its top */
+        u->ov_sel = -1;
+    }
 }
 
 static void on_resize(void)

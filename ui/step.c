@@ -34,8 +34,9 @@ void step_run_probe(ui_state *u)
     probe_start(u, false);
 }
 
-/* Show whatever the engine now stands on; run its probe if it has none. */
-static void step_show(ui_state *u)
+/* Show whatever the engine now stands on; run its probe if it has none
+ * (a step gone back to decides again from its kept result). */
+void step_show(ui_state *u)
 {
     wv_view v;
     wv_get(u->eng, &v);
@@ -146,7 +147,7 @@ static void step_draw(ui_state *u)
     ui_hline(y++);
     if (v.kind == WV_QUESTION) {
         y += ui_wrap(y, 2, COLS - 4, 0, 1000, v.question, A_BOLD);
-        ui_put(y++, 2, COLS - 4, "y yes   n no   ? don't know", A_REVERSE);
+        ui_put(y++, 2, COLS - 4, "y yes   n no   d don't know", A_REVERSE);
         y++;
         ui_put(y++, 2, COLS - 4, "How to check by hand:", A_BOLD);
         y += ui_wrap(y, 4, COLS - 6, 0, 1000, v.manual, 0);
@@ -164,8 +165,8 @@ static void step_draw(ui_state *u)
     static const char *const done[] = { "Enter", "next", "b", "back", "r", "re-run",
                                         "t", "transcript", "o", "outline", "s", "save",
                                         "?", "help", "q", "quit", NULL };
-    static const char *const ask[] = { "y/n/?", "answer", "b", "back", "t", "transcript",
-                                       "o", "outline", "s", "save", "F1", "help", "q", "quit",
+    static const char *const ask[] = { "y/n/d", "answer", "b", "back", "t", "transcript",
+                                       "o", "outline", "s", "save", "?", "help", "q", "quit",
                                        NULL };
     static const char *const stop[] = { "r", "re-run", "b", "back", "t", "transcript",
                                         "o", "outline", "s", "save", "?", "help", "q", "quit",
@@ -198,7 +199,7 @@ bool step_common_key(ui_state *u, ui_action a)
         if (!u->w.running && wv_back(u->eng))
             step_show(u);
         else if (!u->w.running)
-            ui_msg(u, false, "No earlier answer to go back to (b returns to the last question).");
+            ui_msg(u, false, "This is the first step of the walk.");
         return true;
     default: return false;
     }
@@ -209,7 +210,8 @@ static void step_key(ui_state *u, int ch, ui_action a)
     wv_view v;
     wv_get(u->eng, &v);
     bool question = v.kind == WV_QUESTION;
-    if (question && !u->w.running && (a == ACT_YES || a == ACT_NO || ch == '?' || a == ACT_UNKNOWN)) {
+    (void)ch;
+    if (question && !u->w.running && (a == ACT_YES || a == ACT_NO || a == ACT_UNKNOWN)) {
         if (wv_answer(u->eng, a == ACT_YES ? 'y' : a == ACT_NO ? 'n' : '?'))
             step_show(u);
         return;

@@ -14,7 +14,7 @@
 typedef enum {
     ACT_NONE = 0, ACT_UP, ACT_DOWN, ACT_PGUP, ACT_PGDN, ACT_HOME, ACT_END,
     ACT_ENTER, ACT_BACK, ACT_RERUN, ACT_TRANSCRIPT, ACT_OUTLINE, ACT_SAVE,
-    ACT_HELP, ACT_QUIT, ACT_CANCEL, ACT_YES, ACT_NO, ACT_UNKNOWN,
+    ACT_HELP, ACT_QUIT, ACT_CANCEL, ACT_YES, ACT_NO, ACT_UNKNOWN, ACT_LAB,
 } ui_action;
 
 typedef enum { SCR_START, SCR_ARTICLES, SCR_LABS, SCR_TRIAGE, SCR_TARGET, SCR_STEP,
@@ -70,6 +70,7 @@ struct ui_state {
     int sel, top;            /* list cursor and scroll for list screens */
     int scroll;              /* step/conclusion scroll (clamped when drawn) */
     int ov_scroll;           /* the overlay's scroll (0 when one opens) */
+    int ov_sel;              /* the outline's cursor (-1 when it opens: the current step) */
     char *article;           /* chosen article id, NULL until chosen */
     char *entry;             /* entry step from triage, or NULL */
     char *triage_note;       /* what triage said, shown on the step screen */
@@ -138,6 +139,7 @@ void ui_advance(ui_state *u);
 void step_begin(ui_state *u);
 void step_run_probe(ui_state *u);
 void step_probe_done(ui_state *u);
+void step_show(ui_state *u);
 void ui_save_report(ui_state *u);
 int ui_lab_start(ui_state *u, const char *name);
 void target_prefill(ui_state *u);
@@ -157,5 +159,7 @@ void quit_draw(void);        /* q while a probe runs: quit now? */
 void transcript_draw(ui_state *u);
 void outline_draw(ui_state *u);
 void overlay_key(ui_state *u, ui_action a);
+/* The outline's own keys (cursor, Enter jumps); false for the shared ones. */
+bool outline_key(ui_state *u, ui_action a);
 
 #endif

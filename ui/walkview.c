@@ -12,9 +12,12 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ui/walkview.h"
@@ -26,6 +29,61 @@
 #include "kb/triage.h"
 #include "base/util.h"
 #include "walk/wizard.h"
+
+/* ---- closing a walk off the UI thread ----
+ * Freeing a walk sends QUIT on its open session and reads the reply (up to
+ * smtp_quit's own limit against a server that went silent).  The UI thread
+ * never does that: a walk it lets go of is freed on a detached thread of
+ * its own; wv_free waits a bounded time for those at exit. */
+static pthread_mutex_t closer_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t closer_cv = PTHREAD_COND_INITIALIZER;
+static int closers;
+
+static void *closer_main(void *arg)
+{
+    wiz_free(arg);
+    pthread_mutex_lock(&closer_mu);
+    closers--;
+    pthread_cond_broadcast(&closer_cv);
+    pthread_mutex_unlock(&closer_mu);
+    return NULL;
+}
+
+static void walk_dispose(wiz *w)
+{
+    if (!w)
+        return;
+    pthread_attr_t at;
+    pthread_t th;
+    pthread_attr_init(&at);
+    pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+    pthread_mutex_lock(&closer_mu);
+    closers++;
+    pthread_mutex_unlock(&closer_mu);
+    if (pthread_create(&th, &at, closer_main, w) != 0)
+        closer_main(w);     /* no thread: free it here rather than leak it */
+    pthread_attr_destroy(&at);
+}
+
+/* Wait at most ms for the walks being closed; false if one still runs. */
+static bool closers_wait(int ms)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += ms / 1000;
+    until.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&closer_mu);
+    int rc = 0;
+    while (closers > 0 && rc != ETIMEDOUT)
+        rc = pthread_cond_timedwait(&closer_cv, &closer_mu, &until);
+    bool done = closers == 0;
+    pthread_mutex_unlock(&closer_mu);
+    return done;
+}
 
 struct wv {
     kb_catalog cat;            /* the articles, as every command loads them */
@@ -123,7 +181,11 @@ void wv_free(wv *e)
 {
     if (!e)
         return;
-    wiz_free(e->w);
+    walk_dispose(e->w);
+    e->w = NULL;
+    /* The lab must outlive the QUIT sent to it; the exit path has written
+     * the cancel pipe, so a silent server does not hold this up. */
+    closers_wait(2500);
     wv_lab_stop(e);
     for (size_t i = 0; i < e->cat.n; i++)
         free(e->symptoms[i]);
@@ -164,7 +226,7 @@ bool wv_begin(wv *e, const char *article, const char *entry, const probe_opts *o
     }
     e->art = a;
     e->o = *o;
-    wiz_free(e->w);
+    walk_dispose(e->w);      /* the old walk's QUIT goes out on its own thread */
     e->w = wiz_new_at(a, &e->o, s ? s->id : NULL);
     e->shown = -1;
     free(e->visited);
@@ -425,20 +487,58 @@ bool wv_answer(wv *e, int yn)
     if (e->busy || !e->w || e->shown >= 0 || wiz_get_state(e->w) != WIZ_AT_QUESTION)
         return false;
     wiz_reply a = yn == 'y' ? WIZ_YES : yn == 'n' ? WIZ_NO : WIZ_UNKNOWN;
-    if (wiz_answer(e->w, a) != 0)
-        return false;
-    /* On this thread: the session is idle and its server answered the last
-     * probe, so the QUIT is quick (and at most smtp_quit's 2 s). */
-    finish_if_over(e);
+    /* A walk that ends here keeps its session open: closing it sends QUIT,
+     * which is a network wait the UI thread never makes; the walk's
+     * disposal (a new walk, the exit) closes it on another thread. */
+    return wiz_answer(e->w, a) == 0;
+}
+
+/* The screens of a walk are its visits in order (a probe visit shows its
+ * finding, a question visit the question), then the current step or the
+ * end.  Index of the screen on view. */
+static size_t screen_index(wv *e)
+{
+    size_t n;
+    const wiz_visit *p = wiz_path(e->w, &n);
+    if (e->shown >= 0 && (size_t)e->shown < n)
+        return (size_t)e->shown;
+    while (n > 0 && p[n - 1].step->kind == KB_CONCLUSION)
+        n--;
+    return n;
+}
+
+/* Show screen i (< the one on view): the visits from i on are undone.  A
+ * question there is unanswered again; a probe step decides again from its
+ * kept result when the worker runs it (no probe runs again: r does that). */
+static bool go_to_screen(wv *e, size_t i)
+{
+    size_t n;
+    for (wiz_path(e->w, &n); n > i; wiz_path(e->w, &n))
+        if (wiz_back_step(e->w) != 0)
+            return false;
+    e->shown = -1;
     return true;
 }
 
 bool wv_back(wv *e)
 {
-    if (e->busy || !e->w || wiz_back(e->w) != 0)
+    if (e->busy || !e->w)
         return false;
-    e->shown = -1;
-    return true;
+    size_t here = screen_index(e);
+    return here > 0 && go_to_screen(e, here - 1);
+}
+
+bool wv_goto_step(wv *e, int line)
+{
+    if (e->busy || !e->w || !e->art || line < 0 || (size_t)line >= e->art->nsteps)
+        return false;
+    const kb_step *s = &e->art->steps[line];
+    size_t n, here = screen_index(e);
+    const wiz_visit *p = wiz_path(e->w, &n);
+    for (size_t i = here < n ? here + 1 : n; i-- > 0;)
+        if (p[i].step == s)
+            return i == here ? true : go_to_screen(e, i);
+    return false;
 }
 
 const transcript *wv_transcript(wv *e)

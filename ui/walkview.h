@@ -65,7 +65,14 @@ void wv_probe_end(wv *e);
 bool wv_next(wv *e);
 /* Question steps: 'y', 'n' or '?'. */
 bool wv_answer(wv *e, int yn);
+/* Back one screen: to the finding or question shown before this one.
+ * Going back past a question un-answers it; probe results are kept (a probe
+ * step shown again decides from its kept result when wv_probe runs).
+ * False on the walk's first screen. */
 bool wv_back(wv *e);
+/* The outline's line (an article step): go back to that step if the walk
+ * passed it (its last visit); false if it did not (or it is ahead). */
+bool wv_goto_step(wv *e, int line);
 const transcript *wv_transcript(wv *e);
 /* The article's steps as lines, the path taken marked: allocated array of
  * allocated strings; *cur the index of the current step. */

@@ -32,7 +32,7 @@ settle() {
 next_step() {
     was=$(grep -o 'step [0-9]*' "$T/screen" | head -n 1)
     [ -n "$was" ] || { cat "$T/screen"; fail "no step number on screen"; }
-    if grep -q 'y/n/?' "$T/screen"; then tm send-keys -t w "$1"; else tm send-keys -t w Enter; fi
+    if grep -q 'y/n/d' "$T/screen"; then tm send-keys -t w "$1"; else tm send-keys -t w Enter; fi
     end=$(( $(date +%s) + 15 ))
     while shot; grep -q "$was\$\|$was " "$T/screen" &&
           ! grep -Eq -- "Conclusion:${2:+|$2}" "$T/screen"; do

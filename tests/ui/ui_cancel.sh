@@ -19,7 +19,7 @@ run_wizard() {
     # waits on the silent server (half a second on loopback means it is).
     i=0
     slow='Probing .* ([1-9][0-9]*\.[0-9]|0\.[5-9]) s'
-    while wait_for "$slow|r +re-run|y/n/\\?" && settle 30 "$slow" && ! grep -Eq "$slow" "$T/screen"; do
+    while wait_for "$slow|r +re-run|y/n/d" && settle 30 "$slow" && ! grep -Eq "$slow" "$T/screen"; do
         i=$((i + 1)); [ "$i" -le 8 ] || fail "no step waited on the server"
         next_step y "$slow"   # until the step changes or the slow probe shows
     done

@@ -34,7 +34,7 @@ walk() { # NAME SCENARIO: start the lab and the wizard, walk to the conclusion
     grep -qF "$DC" "$T/screen" || { cat "$T/screen"; fail "$w: --dc did not fill in the form"; }
     tm send-keys -t w F10
     n=0
-    while wait_for 'r +re-run|y/n/\?|Conclusion:' 60; ! grep -q 'Conclusion:' "$T/screen"; do
+    while wait_for 'r +re-run|y/n/d|Conclusion:' 60; ! grep -q 'Conclusion:' "$T/screen"; do
         n=$((n + 1)); [ "$n" -le 40 ] || fail "$w: no conclusion after 40 steps"
         settle
         # The finding may run below the window: page down to record it all.

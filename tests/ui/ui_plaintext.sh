@@ -30,10 +30,10 @@ walk() {
     fi
     tm send-keys -t w F10
     n=0
-    # "?" (not known) to each question: the path diagnose takes by default.
-    while wait_for 'r +re-run|y/n/\?|Conclusion:|No conclusion' 40; ! grep -Eq 'Conclusion:|No conclusion' "$T/screen"; do
+    # d (not known) to each question: the path diagnose takes by default.
+    while wait_for 'r +re-run|y/n/d|Conclusion:|No conclusion' 40; ! grep -Eq 'Conclusion:|No conclusion' "$T/screen"; do
         n=$((n + 1)); [ "$n" -le 30 ] || { cat "$T/screen"; fail "$1: no end after 30 steps"; }
-        if grep -q 'y/n/?' "$T/screen"; then tm send-keys -t w '?'; else tm send-keys -t w Enter; fi
+        if grep -q 'y/n/d' "$T/screen"; then tm send-keys -t w d; else tm send-keys -t w Enter; fi
         sleep 0.3
     done
     tm send-keys -t w q

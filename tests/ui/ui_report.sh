@@ -16,7 +16,7 @@ start_walk() {
     tm send-keys -t w "clear; (${1:-} exec $SMTPWIZ --lab sendas-denied --kb 843106); echo rc=\$?" Enter
     wait_for 'lab: sendas-denied'
     tm send-keys -t w F10
-    wait_for 'r +re-run|y/n/\?'
+    wait_for 'r +re-run|y/n/d'
 }
 
 start_walk

@@ -22,7 +22,7 @@ tm send-keys -t w Enter   # the form's Enter starts the walk
 # Answer the questions before the first probe step; stop once it probes.
 i=0
 probing='Probing .* s'
-while wait_for "$probing|y/n/\\?" && ! grep -Eq "$probing" "$T/screen"; do
+while wait_for "$probing|y/n/d" && ! grep -Eq "$probing" "$T/screen"; do
     i=$((i + 1)); [ "$i" -le 8 ] || fail "no step probed the server"
     next_step y "$probing"
 done

@@ -13,7 +13,7 @@ wait_for 'ready\$'
 tm send-keys -t w "clear; $SMTPWIZ --lab sendas-denied --kb 843106; echo rc=\$?" Enter
 wait_for 'lab: sendas-denied'
 tm send-keys -t w F10
-wait_for 'y/n/\?'
+wait_for 'y/n/d'
 grep -q '(more: PgDn' "$T/screen" || { cat "$T/screen"; fail "the step fits: nothing to scroll"; }
 last=
 i=0

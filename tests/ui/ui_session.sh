@@ -14,7 +14,7 @@ tm send-keys -t w "clear; $SMTPWIZ --lab exps-logon-denied --kb 843106; echo rc=
 wait_for 'lab: exps-logon-denied'
 tm send-keys -t w F10
 n=0
-while wait_for 'r +re-run|y/n/\?|Conclusion:' 30; ! grep -q 'Conclusion:' "$T/screen"; do
+while wait_for 'r +re-run|y/n/d|Conclusion:' 30; ! grep -q 'Conclusion:' "$T/screen"; do
     n=$((n + 1)); [ "$n" -le 30 ] || fail "no conclusion after 30 steps"
     settle
     # The truthful answers for this lab: its event log shows the X-EXPS

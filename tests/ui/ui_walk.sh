@@ -35,7 +35,7 @@ tm send-keys -t w F10
 
 # Walk: Enter after each finished probe, y to questions, until the conclusion.
 n=0 resized=0
-while wait_for 'r +re-run|y/n/\?|Conclusion:' 30; ! grep -q 'Conclusion:' "$T/screen"; do
+while wait_for 'r +re-run|y/n/d|Conclusion:' 30; ! grep -q 'Conclusion:' "$T/screen"; do
     n=$((n + 1)); [ "$n" -le 30 ] || fail "no conclusion after 30 steps"
     if [ "$resized" -eq 0 ]; then
         resized=1

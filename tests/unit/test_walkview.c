@@ -213,6 +213,107 @@ static void test_back(void **state)
     wv_free(e);
 }
 
+static void run_probe(wv *e)
+{
+    wv_probe_begin(e, false);
+    wv_probe(e);
+    wv_probe_end(e);
+}
+
+/* Back goes one screen at a time, probe findings included, to the walk's
+ * first screen: each screen is the one shown going forward, a question is
+ * unanswered again, and no probe talks to the server again (the transcript
+ * does not grow).  The outline's Enter goes back to a step passed. */
+static void test_back_screens(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    wv *e = wv_open("kb", &err);
+    probe_opts o;
+    wv_lab_target t;
+    start(e, "sendas-denied", "843106", &o, &t);
+    char *ids[64];
+    int kinds[64], n = 0;
+    wv_view v;
+    for (;;) {
+        wv_get(e, &v);
+        if (v.kind == WV_CONCLUSION || v.stopped)
+            break;
+        if (v.kind == WV_PROBE && !v.have_result) {
+            run_probe(e);
+            continue;
+        }
+        assert_true(n < 64);
+        ids[n] = strdup(v.step_id);
+        kinds[n++] = v.kind;
+        if (v.kind == WV_PROBE)
+            assert_true(wv_next(e));
+        else
+            assert_true(wv_answer(e, 'n'));
+    }
+    assert_int_equal(v.kind, WV_CONCLUSION);
+    char *concl = strdup(v.concl_id);
+    assert_true(n > 4);
+    size_t lines = wv_transcript(e)->n;
+    int probes_seen = 0;
+    for (int i = n - 1; i >= 0; i--) {
+        assert_true(wv_back(e));
+        wv_get(e, &v);
+        if (v.kind == WV_PROBE && !v.have_result) {
+            run_probe(e);            /* decides again from the kept result */
+            wv_get(e, &v);
+            assert_true(v.have_result);
+            probes_seen++;
+        }
+        if (strcmp(v.step_id, ids[i]) != 0 || (int)v.kind != kinds[i])
+            fail_msg("back to screen %d: %s (kind %d), want %s (kind %d)", i, v.step_id,
+                     v.kind, ids[i], kinds[i]);
+        if (v.kind == WV_QUESTION)
+            assert_false(v.have_result);
+    }
+    assert_true(probes_seen > 2);
+    assert_false(wv_back(e));        /* the first screen: nothing before it */
+    assert_int_equal(wv_transcript(e)->n, lines);
+    /* forward again with the same answers: the same conclusion */
+    int steps = 0;
+    assert_string_equal(walk_all(e, 'n', &steps), concl);
+    assert_int_equal(wv_transcript(e)->n, lines);
+    /* the outline: Enter on the third screen's step goes back to it */
+    size_t nl = 0;
+    int cur = -1, line = -1;
+    char **ol = wv_outline(e, &nl, &cur);
+    char want[80];
+    snprintf(want, sizeof want, " %s ", ids[2]);
+    for (size_t i = 0; i < nl; i++) {
+        if (line < 0 && strstr(ol[i], want))
+            line = (int)i;
+        free(ol[i]);
+    }
+    free(ol);
+    assert_true(line >= 0);
+    assert_true(wv_goto_step(e, line));
+    wv_get(e, &v);
+    if (v.kind == WV_PROBE && !v.have_result)
+        run_probe(e);
+    wv_get(e, &v);
+    assert_string_equal(v.step_id, ids[2]);
+    /* a step the walk never passed cannot be gone to */
+    ol = wv_outline(e, &nl, &cur);
+    int never = -1;
+    for (size_t i = 0; i < nl; i++) {
+        if (never < 0 && ol[i][0] == ' ')
+            never = (int)i;
+        free(ol[i]);
+    }
+    free(ol);
+    assert_true(never >= 0);
+    assert_false(wv_goto_step(e, never));
+    for (int i = 0; i < n; i++)
+        free(ids[i]);
+    free(concl);
+    wv_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -221,6 +322,7 @@ int main(void)
         cmocka_unit_test(test_labs),
         cmocka_unit_test(test_walk_lab),
         cmocka_unit_test(test_back),
+        cmocka_unit_test(test_back_screens),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
