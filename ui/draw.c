@@ -23,8 +23,13 @@ bool ui_scroll_end(ui_state *u, int y)
         u->scroll = max > 0 ? max : 0;
         return false;
     }
-    if (y - 1 > rows && COLS > 14)
+    /* More below: the body's last row is the marker's alone (the line it
+     * hides comes up with the next Down), never drawn over text. */
+    if (y - 1 > rows && COLS > 14) {
+        move(rows, 0);
+        clrtoeol();
         ui_put(rows, COLS - 13, 12, "(more: PgDn)", A_DIM);
+    }
     return true;
 }
 
@@ -95,12 +100,17 @@ void ui_footer(const char *const *keys)
         widths[i] = (int)(strlen(keys[2 * i]) + strlen(keys[2 * i + 1])) + 3;
         total += widths[i];
     }
+    /* Priority: the first two keys move the walk (Enter next, b back, the
+     * answers) and the last two are help and quit; they stay.  The others
+     * drop from the right until the line fits. */
+    bool drop[32] = { false };
+    for (int i = nk - 3; i >= 2 && total > COLS + 1; i--) {
+        drop[i] = true;
+        total -= widths[i];
+    }
     for (int i = 0; i < nk && i < 32; i++) {
-        bool essential = i >= nk - 2;
-        if (!essential && total > COLS) {
-            total -= widths[i];
+        if (drop[i])
             continue;
-        }
         if (x + widths[i] > COLS + 1)
             break;
         x += ui_put(y, x, COLS - x, keys[2 * i], A_REVERSE | A_BOLD);

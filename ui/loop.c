@@ -175,6 +175,25 @@ static void drain_signals(ui_state *u)
     }
 }
 
+/* After an ESC: the rest of an escape sequence curses did not know (a key
+ * this terminfo lacks) is in the input already: read it to its final byte
+ * and drop it, rather than take it as Esc and then '[', '1', '~'.  False
+ * for a lone Esc (nothing, or another key, follows). */
+static bool swallow_sequence(void)
+{
+    int c = getch();
+    if (c == ERR)
+        return false;
+    if (c != '[' && c != 'O') {
+        ungetch(c);
+        return false;
+    }
+    for (int i = 0; i < 16 && (c = getch()) != ERR; i++)
+        if (c >= 0x40 && c <= 0x7e)
+            break;
+    return true;
+}
+
 int loop_run(ui_state *u)
 {
     /* A token bucket of frames: FRAME_BURST at once, refilled at one per
@@ -218,8 +237,11 @@ int loop_run(ui_state *u)
             u->quit = true;     /* the terminal went away */
             u->exit_code = 129;
         }
-        for (int ch; !u->quit && (ch = getch()) != ERR; dirty = true)
+        for (int ch; !u->quit && (ch = getch()) != ERR; dirty = true) {
+            if (ch == 27 && swallow_sequence())
+                continue;
             on_key(u, ch);
+        }
     }
     return u->exit_code;
 }

@@ -115,29 +115,92 @@ const ui_screen ui_articles_screen = { articles_draw, articles_key };
 
 /* ---- lab scenarios ---- */
 
-static const char *lab_label(ui_state *u, int i, const char **desc)
+/* The list's rows: a heading above the first scenario of each group
+ * (wv_labs orders them), then the scenarios.  Row of scenario i. */
+static int lab_row(ui_state *u, int i)
 {
-    *desc = u->labs[i].description;
-    return u->labs[i].name;
+    int row = 0;
+    for (int k = 0; k <= i && k < u->nlabs; k++)
+        row += (k == 0 || u->labs[k].group_no != u->labs[k - 1].group_no) + (k < i);
+    return row;
 }
 
 static void labs_draw(ui_state *u)
 {
     ui_title(u, "practice lab");
-    ui_put(2, 2, COLS - 4, "Pick a scenario: the lab server plays that broken Exchange.",
-           A_BOLD);
+    ui_put(2, 2, COLS - 4, "Pick a scenario: the lab plays that server on 127.0.0.1.", A_BOLD);
     if (u->nlabs == 0)
         ui_put(4, 2, COLS - 4, "No lab scenarios found (kb/labs/*.ini).", 0);
-    ui_list(u, 4, ui_body_rows() - 4, u->nlabs, lab_label);
-    static const char *const keys[] = { "Enter", "start lab", "b", "back", "?", "help",
-                                        "q", "quit", NULL };
+    int y0 = 4, rows = ui_body_rows() - y0 + 1;
+    if (u->sel >= u->nlabs)
+        u->sel = u->nlabs - 1;
+    if (u->sel < 0)
+        u->sel = 0;
+    int total = u->nlabs ? lab_row(u, u->nlabs - 1) + 1 : 0;
+    int at = u->nlabs ? lab_row(u, u->sel) : 0;
+    /* keep the cursor in view, with its group's heading when it is the first */
+    bool first = u->sel == 0 || u->labs[u->sel].group_no != u->labs[u->sel - 1].group_no;
+    if (at - first < u->top)
+        u->top = at - first;
+    if (at >= u->top + rows)
+        u->top = at - rows + 1;
+    if (u->top < 0)
+        u->top = 0;
+    for (int i = 0, row = 0; i < u->nlabs; i++) {
+        if (i == 0 || u->labs[i].group_no != u->labs[i - 1].group_no) {
+            int r = row++ - u->top;
+            if (r >= 0 && r < rows)
+                ui_put(y0 + r, 1, COLS - 2, u->labs[i].group, A_BOLD | A_UNDERLINE);
+        }
+        int r = row++ - u->top;
+        if (r < 0 || r >= rows)
+            continue;
+        int attr = i == u->sel ? (int)A_REVERSE : 0;
+        if (attr)
+            mvhline(y0 + r, 0, ' ', COLS);
+        ui_put(y0 + r, 1, 2, i == u->sel ? ui_look_g.arrow : " ", attr);
+        ui_put(y0 + r, 3, 23, u->labs[i].name, attr | A_BOLD);
+        ui_put(y0 + r, 27, COLS - 28, u->labs[i].description, attr);
+    }
+    /* where the view is in the list */
+    if (total > rows) {
+        char where[48];
+        snprintf(where, sizeof where, "%s %d-%d of %d rows %s", u->top > 0 ? "\u2191" : " ",
+                 u->top + 1, u->top + rows < total ? u->top + rows : total, total,
+                 u->top + rows < total ? "\u2193" : " ");
+        if (!ui_look_g.utf8)
+            snprintf(where, sizeof where, "%s%d-%d of %d rows%s", u->top > 0 ? "^ " : "",
+                     u->top + 1, u->top + rows < total ? u->top + rows : total, total,
+                     u->top + rows < total ? " v" : "");
+        int w = ui_text_cols(where, strlen(where));
+        ui_put(3, COLS - w - 1, w, where, A_DIM);
+    }
+    static const char *const keys[] = { "Enter", "start lab", "b", "back", "a-z", "jump",
+                                        "?", "help", "q", "quit", NULL };
     ui_footer(keys);
+}
+
+/* A letter no list key uses jumps to the next scenario whose name starts
+ * with it (round the list). */
+static bool labs_jump(ui_state *u, int ch, ui_action a)
+{
+    if (ch < 'a' || ch > 'z' || a == ACT_UP || a == ACT_DOWN || a == ACT_HOME ||
+        a == ACT_END || a == ACT_BACK || a == ACT_QUIT || a == ACT_HELP)
+        return false;
+    for (int k = 1; k <= u->nlabs; k++) {
+        int i = (u->sel + k) % u->nlabs;
+        if (u->labs[i].name[0] == ch) {
+            u->sel = i;
+            return true;
+        }
+    }
+    ui_msg(u, false, "No scenario starts with '%c'.", ch);
+    return true;
 }
 
 static void labs_key(ui_state *u, int ch, ui_action a)
 {
-    (void)ch;
-    if (ui_list_move(u, a, u->nlabs))
+    if (ui_list_move(u, a, u->nlabs) || (u->nlabs > 0 && labs_jump(u, ch, a)))
         return;
     if (a == ACT_ENTER && u->nlabs > 0) {
         const char *name = u->labs[u->sel].name;

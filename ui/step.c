@@ -179,6 +179,10 @@ static void step_draw(ui_state *u)
 static void step_scroll(ui_state *u, ui_action a)
 {
     int page = ui_body_rows() / 2;
+    if (a == ACT_HOME || a == ACT_END) {
+        u->scroll = a == ACT_HOME ? 0 : 1 << 20;   /* the end: clamped when drawn */
+        return;
+    }
     u->scroll += a == ACT_DOWN ? 1 : a == ACT_UP ? -1 : a == ACT_PGDN ? page : -page;
     if (u->scroll < 0)
         u->scroll = 0;
@@ -188,7 +192,7 @@ static void step_scroll(ui_state *u, ui_action a)
 bool step_common_key(ui_state *u, ui_action a)
 {
     switch (a) {
-    case ACT_UP: case ACT_DOWN: case ACT_PGUP: case ACT_PGDN:
+    case ACT_UP: case ACT_DOWN: case ACT_PGUP: case ACT_PGDN: case ACT_HOME: case ACT_END:
         step_scroll(u, a);
         return true;
     case ACT_TRANSCRIPT: u->ov = OV_TRANSCRIPT; return true;

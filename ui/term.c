@@ -76,7 +76,40 @@ int term_check(void)
         fputs("smtpwiz: the wizard needs a terminal (try: smtpwiz probe HOST)\n", stderr);
         return -1;
     }
+    /* A terminal that cannot address the cursor (TERM=dumb, a bare serial
+     * line) would show a blank screen: say so instead.  An unknown TERM is
+     * term_start's to report. */
+    int err = 0;
+    if (setupterm(NULL, STDOUT_FILENO, &err) == OK) {
+        const char *cup = tigetstr("cup");
+        bool can = cup && cup != (const char *)-1;
+        const char *t = getenv("TERM");
+        del_curterm(cur_term);
+        cur_term = NULL;
+        if (!can) {
+            fprintf(stderr, "smtpwiz: TERM=%s cannot move the cursor; the wizard needs a\n"
+                    "full-screen terminal.  Set TERM to your terminal's type (for example\n"
+                    "xterm-256color), or use the command line:\n"
+                    "  smtpwiz diagnose HOST --kb 843106\n", t && *t ? t : "(unset)");
+            return -1;
+        }
+    }
     return 0;
+}
+
+/* Home and End as terminals send them whatever terminfo says: tmux and
+ * screen send ESC [ 1 ~ / ESC [ 4 ~ under a TERM of xterm's, rxvt ESC [ 7 ~
+ * / ESC [ 8 ~, others ESC [ H / ESC [ F or ESC O H / ESC O F. */
+static void keys_init(void)
+{
+    static const struct { const char *seq; int key; } k[] = {
+        {"\033[1~", KEY_HOME}, {"\033[4~", KEY_END}, {"\033[7~", KEY_HOME},
+        {"\033[8~", KEY_END}, {"\033[H", KEY_HOME}, {"\033[F", KEY_END},
+        {"\033OH", KEY_HOME}, {"\033OF", KEY_END},
+    };
+    for (size_t i = 0; i < sizeof k / sizeof *k; i++)
+        if (key_defined(k[i].seq) == 0)
+            define_key(k[i].seq, k[i].key);
 }
 
 int term_start(void)
@@ -110,6 +143,7 @@ int term_start(void)
     noecho();
     nonl();
     keypad(stdscr, TRUE);
+    keys_init();
     nodelay(stdscr, TRUE);
     curs_set(0);
     look_init();
@@ -197,6 +231,11 @@ int ui_putn(int y, int x, int maxw, const char *s, size_t n, int attr)
         return 0;
     attron(attr);
     move(y, x);
+    /* Text wider than maxw is cut with a visible marker in its last cell
+     * (an ellipsis, or ~ without UTF-8), never silently. */
+    int cols = ui_text_cols(s, n);
+    bool cut = cols > maxw;
+    int room = cut ? maxw - 1 : maxw;
     while (i < n && s[i]) {
         int w = 0;
         size_t k = char_len(s + i, n - i, &w);
@@ -212,11 +251,15 @@ int ui_putn(int y, int x, int maxw, const char *s, size_t n, int attr)
             w = (int)strlen(esc);
             k = 1;
         }
-        if (used + w > maxw)
+        if (used + w > room)
             break;
         addnstr(out, out == esc ? w : (int)k);
         used += w;
         i += k;
+    }
+    if (cut) {
+        addstr(ui_look_g.utf8 ? "\u2026" : "~");
+        used++;
     }
     attroff(attr);
     return used;

@@ -215,8 +215,10 @@ static void session_free(ui_state *u)
      * that ignored the cancel still runs on its detached thread over the
      * walk: leak it deliberately rather than free it under the thread (the
      * process is about to exit). */
-    if (worker_stop(&u->w, 1000))
+    if (worker_stop(&u->w, 1000)) {
+        worker_cancel_all(&u->w);   /* a QUIT to a silent server: do not wait it out */
         wv_free(u->eng);
+    }
     worker_free(&u->w);
     free(u->lab_name);
     free(u->article);

@@ -124,6 +124,9 @@ int worker_init(ui_worker *w);
 void worker_free(ui_worker *w);
 void worker_start(ui_worker *w, void (*fn)(void *), void *arg);
 void worker_cancel(ui_worker *w);
+/* The exit: cancel whatever waits on the cancel pipe, the walks being
+ * closed on their own threads (walkview) too, running probe or not. */
+void worker_cancel_all(ui_worker *w);
 /* The done fd became readable: join the thread.  Returns true if it ended. */
 bool worker_reap(ui_worker *w);
 /* Cancel and wait at most ms for the thread (exit paths).  False if it did

@@ -103,6 +103,7 @@ struct wv {
     char *visited;             /* per article step: on the path ('*'), shown ('>') */
     char *labs_dir;            /* the scenarios: labs/ of the articles' directory */
     lab_scenario_info *labs;   /* read when first asked for */
+    char **lab_groups;         /* "KB843106: title", one per article, NULL after */
     wv_lab *lv;
     int nlabs;
     bool labs_loaded;
@@ -192,6 +193,9 @@ void wv_free(wv *e)
     kb_catalog_free(&e->cat);
     lab_scenario_list_free(e->labs, e->nlabs);
     free(e->lv);
+    for (size_t i = 0; e->lab_groups && e->lab_groups[i]; i++)
+        free(e->lab_groups[i]);
+    free(e->lab_groups);
     facts_free(e);
     free(e->why);
     free(e->cause);
@@ -613,6 +617,14 @@ char *wv_report(wv *e)
 
 /* ---- the practice labs (src/lab) ---- */
 
+static int lab_order(const void *a, const void *b)
+{
+    const wv_lab *x = a, *y = b;
+    if (x->group_no != y->group_no)
+        return x->group_no < y->group_no ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
 int wv_labs(wv *e, const wv_lab **out, char **err)
 {
     if (!e->labs_loaded) {
@@ -624,9 +636,23 @@ int wv_labs(wv *e, const wv_lab **out, char **err)
             return -1;
         }
         e->lv = xcalloc((size_t)e->nlabs + 1, sizeof *e->lv);
-        for (int i = 0; i < e->nlabs; i++)
-            e->lv[i] = (wv_lab){e->labs[i].name, e->labs[i].description, e->labs[i].article,
-                                e->labs[i].hostile};
+        e->lab_groups = xcalloc(e->cat.n + 2, sizeof *e->lab_groups);
+        for (size_t k = 0; k < e->cat.n; k++)
+            e->lab_groups[k] = xasprintf("KB%s: %s", e->cat.v[k]->id,
+                                         e->cat.v[k]->title ? e->cat.v[k]->title : "");
+        for (int i = 0; i < e->nlabs; i++) {
+            const lab_scenario_info *s = &e->labs[i];
+            size_t k = e->cat.n;    /* either article */
+            for (size_t j = 0; s->article && j < e->cat.n; j++)
+                if (strcmp(e->cat.v[j]->id, s->article) == 0)
+                    k = j;
+            e->lv[i] = (wv_lab){s->name, s->description, s->article, s->hostile,
+                                s->hostile ? "Robustness fixtures: hostile servers, for testing"
+                                : k < e->cat.n ? e->lab_groups[k]
+                                : "Either article: healthy servers, servers that are not Exchange",
+                                s->hostile ? (int)e->cat.n + 1 : (int)k};
+        }
+        qsort(e->lv, (size_t)e->nlabs, sizeof *e->lv, lab_order);
     }
     *out = e->lv;
     return e->nlabs;

@@ -89,8 +89,13 @@ typedef struct wv_lab {
     const char *name, *description;
     const char *article;         /* the article it plays, or NULL */
     bool hostile;                /* a robustness fixture */
+    const char *group;           /* the heading it is listed under */
+    int group_no;                /* that heading's place in the list, from 0 */
 } wv_lab;
-/* The scenarios, sorted by name (read on the first call); -1 with *err. */
+/* The scenarios (read on the first call), grouped: the ones of each
+ * article in the catalog's order, then those that fit either (healthy
+ * servers, servers that are not Exchange), the robustness fixtures (hostile
+ * servers) last; by name within a group.  -1 with *err. */
 int wv_labs(wv *e, const wv_lab **out, char **err);
 
 typedef struct wv_lab_target {

@@ -88,6 +88,14 @@ void worker_cancel(ui_worker *w)
     }
 }
 
+void worker_cancel_all(ui_worker *w)
+{
+    char c = 1;
+    if (write(w->cancel_fd[1], &c, 1) < 0) {
+        /* full: a cancel is already pending */
+    }
+}
+
 bool worker_reap(ui_worker *w)
 {
     char buf[8];

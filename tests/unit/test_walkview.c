@@ -93,6 +93,18 @@ static void test_labs(void **state)
         }
     }
     assert_true(saw_sendas && saw_hostile);
+    /* grouped: never a hostile fixture first, all of them last, groups in
+     * order and by name within one */
+    assert_false(labs[0].hostile);
+    for (int i = 1; i < n; i++) {
+        assert_true(labs[i - 1].group_no <= labs[i].group_no);
+        assert_false(labs[i - 1].hostile && !labs[i].hostile);
+        if (labs[i - 1].group_no == labs[i].group_no)
+            assert_true(strcmp(labs[i - 1].name, labs[i].name) < 0);
+        assert_non_null(labs[i].group);
+    }
+    assert_true(labs[n - 1].hostile);
+    assert_string_equal(labs[0].article, "843106");
     wv_free(e);
 }
 
