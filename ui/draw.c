@@ -74,6 +74,17 @@ int ui_wrap(int y, int x, int width, int skip, int maxrows, const char *text, in
     int line = 0;
     while (pos < n) {
         size_t next;
+        if (text[pos] == WV_CMD) {
+            /* a command: its own line, indented, never wrapped (cut with an
+             * ellipsis when wider than the screen; the saved report has it whole) */
+            size_t len = strcspn(text + pos + 1, "\n");
+            if (line >= skip && line - skip < maxrows)
+                ui_putn(y + line - skip, x + 2, width - 2, text + pos + 1, len,
+                        attr | A_BOLD);
+            line++;
+            pos += 1 + len + (text[pos + 1 + len] == '\n');
+            continue;
+        }
         size_t end = wrap_line(text + pos, n - pos, width, &next);
         if (line >= skip && line - skip < maxrows)
             ui_putn(y + line - skip, x, width, text + pos, end, attr);

@@ -29,6 +29,8 @@
 #include "kb/triage.h"
 #include "base/util.h"
 #include "walk/wizard.h"
+#include "walk/advice.h"
+#include "kb/kb_text.h"
 
 /* ---- closing a walk off the UI thread ----
  * Freeing a walk sends QUIT on its open session and reads the reply (up to
@@ -110,27 +112,40 @@ struct wv {
     lab_server *lab;           /* the lab that runs, or NULL */
 };
 
-/* The KB files wrap their texts at 100 columns; the screens wrap to the
- * terminal: a single line break becomes a space, a blank line stays. */
-static char *reflow(const char *s)
+/* The KB files wrap their prose at 100 columns; the screens wrap it to the
+ * terminal (paragraphs separated by a blank line).  A command line
+ * (kb/kb_text.h) stays a line of its own, WV_CMD first, and the
+ * placeholders (<server>, <fqdn>, <domain>, <dc>) are filled in with the
+ * names the walk measured and validated (walk/advice.h). */
+static char *reflow(wv *e, const char *s)
 {
     if (!s)
         return NULL;
-    char *r = xstrdup(s), *o = r;
-    for (const char *p = s; *p; p++) {
-        if (*p == '\n' && p[1] != '\n' && (p == s || p[-1] != '\n'))
-            *o++ = ' ';
-        else
-            *o++ = *p;
+    advice_names names = {0};
+    if (e && e->w)
+        advice_names_get(e->w, &names);
+    kb_part *parts;
+    size_t n = kb_text_split(s, &parts);
+    strbuf sb = {0};
+    for (size_t i = 0; i < n; i++) {
+        bool cmd = parts[i].kind == KB_PART_COMMAND;
+        if (i)
+            sb_puts(&sb, cmd || parts[i - 1].kind == KB_PART_COMMAND ? "\n" : "\n\n");
+        char *t = e && e->w ? advice_fill(&names, parts[i].text) : xstrdup(parts[i].text);
+        if (cmd)
+            sb_printf(&sb, "%c", WV_CMD);
+        sb_puts(&sb, t);
+        free(t);
     }
-    *o = '\0';
-    return r;
+    kb_parts_free(parts, n);
+    advice_names_free(&names);
+    return sb.buf ? sb_steal(&sb) : xstrdup("");
 }
 
-static void set_text(char **slot, const char *s)
+static void set_text(wv *e, char **slot, const char *s)
 {
     free(*slot);
-    *slot = reflow(s);
+    *slot = reflow(e, s);
 }
 
 /* ---- loading the articles ---- */
@@ -148,7 +163,7 @@ wv *wv_open(const char *kb_dir, char **err)
     }
     for (size_t i = 0; i < e->cat.n; i++) {
         const kb_article *a = e->cat.v[i];
-        e->symptoms[i] = reflow(a->symptoms);
+        e->symptoms[i] = reflow(NULL, a->symptoms);
         e->av[i] = (wv_article){ a->id, a->title, e->symptoms[i] };
     }
     if (e->cat.problems.n) {
@@ -278,12 +293,12 @@ static void view_step(wv *e, wv_view *v, const kb_step *s)
     v->kind = s->kind == KB_QUESTION ? WV_QUESTION : WV_PROBE;
     v->step_id = s->id;
     v->title = s->title ? s->title : s->id;
-    set_text(&e->why, s->why);
+    set_text(e, &e->why, s->why);
     v->why = e->why;
     v->probe = s->probe;
     if (s->kind == KB_QUESTION) {
-        set_text(&e->ask, s->ask ? s->ask : v->title);
-        set_text(&e->manual, s->how ? s->how : "(no instructions)");
+        set_text(e, &e->ask, s->ask ? s->ask : v->title);
+        set_text(e, &e->manual, s->how ? s->how : "(no instructions)");
         v->question = e->ask;
         v->manual = e->manual;
     }
@@ -296,7 +311,7 @@ static const char *verdict_of(wv *e, const wiz_visit *p, size_t n, size_t i)
 {
     free(e->verdict);
     const kb_step *next = i + 1 < n ? p[i + 1].step : wiz_current_step(e->w);
-    char *because = reflow(p[i].br && p[i].br->because ? p[i].br->because : "");
+    char *because = reflow(e, p[i].br && p[i].br->because ? p[i].br->because : "");
     const char *sep = *because ? " " : "";
     if (wiz_get_state(e->w) == WIZ_FAILED && i + 1 == n)
         e->verdict = xasprintf("%s%sThe walk stops here: %s. r runs the probe again.", because,
@@ -363,7 +378,7 @@ static void view_inconclusive(wv *e, wv_view *v)
             sb_printf(&sb, "\n\nCheck: %s\n\n%s", checks[j]->ask, checks[j]->how);
     }
     free(e->action);
-    e->action = n ? reflow(sb.buf) : xstrdup("Nothing is open: answer the question above.");
+    e->action = n ? reflow(e, sb.buf) : xstrdup("Nothing is open: answer the question above.");
     sb_free(&sb);
     v->cause = e->cause;
     v->action = e->action;
@@ -375,8 +390,8 @@ static void view_conclusion(wv *e, wv_view *v, const kb_step *c)
     v->concl_id = c->id;
     v->step_id = c->id;
     v->title = c->title ? c->title : c->id;
-    set_text(&e->cause, c->means);
-    set_text(&e->action, c->fix);
+    set_text(e, &e->cause, c->means);
+    set_text(e, &e->action, c->fix);
     v->cause = e->cause;
     v->action = e->action;
 }

@@ -15,6 +15,10 @@
 
 typedef struct wv wv;
 
+/* In a view's texts, a line that starts with this byte is a command to
+ * copy: drawn as it stands, one line, never wrapped into prose. */
+#define WV_CMD '\x01'
+
 typedef struct wv_article {
     const char *id, *title, *symptom;
 } wv_article;

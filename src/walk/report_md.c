@@ -11,6 +11,8 @@
 
 #include "walk/report.h"
 #include "walk/report_md.h"
+#include "walk/advice.h"
+#include "kb/kb_text.h"
 #include "base/util.h"
 
 
@@ -59,6 +61,57 @@ static void md_block(FILE *out, const char *raw)
     }
     fputc('\n', out);
     free(s);
+}
+
+/* A knowledge-base text (kb/kb_text.h): its prose as paragraphs, its
+ * command lines in fenced code blocks (one block for commands in a row),
+ * copied as they stand but for the placeholders the walk could fill in
+ * with validated names (walk/advice.h). */
+static void md_kb_text(FILE *out, const wiz *w, const char *raw)
+{
+    advice_names names = {0};
+    advice_names_get(w, &names);
+    kb_part *parts;
+    size_t n = kb_text_split(raw, &parts);
+    for (size_t i = 0; i < n; i++) {
+        if (parts[i].kind == KB_PART_PROSE) {
+            if (i)
+                fputc('\n', out);
+            char *t = advice_fill(&names, parts[i].text);
+            md_block(out, t);
+            free(t);
+            continue;
+        }
+        size_t j = i, longest = 2;
+        char *lines[64];
+        size_t k = 0;
+        for (; j < n && parts[j].kind == KB_PART_COMMAND && k < 64; j++, k++) {
+            char *f = advice_fill(&names, parts[j].text);
+            lines[k] = report_text(f, false);
+            free(f);
+            size_t run = 0;
+            for (const char *p = lines[k]; *p; p++)
+                if ((run = *p == '`' ? run + 1 : 0) > longest)
+                    longest = run;
+        }
+        if (i)
+            fputc('\n', out);
+        for (size_t b = 0; b <= longest; b++)
+            fputc('`', out);
+        fputc('\n', out);
+        for (size_t m = 0; m < k; m++) {
+            for (const char *p = lines[m]; *p; p++)
+                fputc(*p == '\n' ? ' ' : *p, out);
+            fputc('\n', out);
+            free(lines[m]);
+        }
+        for (size_t b = 0; b <= longest; b++)
+            fputc('`', out);
+        fputc('\n', out);
+        i = j - 1;
+    }
+    kb_parts_free(parts, n);
+    advice_names_free(&names);
 }
 
 /* A code span (host, user name): backslashes are literal there, so no
@@ -145,12 +198,12 @@ static void md_open(FILE *out, const wiz *w)
     fputc('\n', out);
 }
 
-static void md_finding(FILE *out, const kb_step *c)
+static void md_finding(FILE *out, const wiz *w, const kb_step *c)
 {
     fputs("**What it means.**\n", out);
-    md_block(out, c->means);
+    md_kb_text(out, w, c->means);
     fputs("\n**What to do.**\n", out);
-    md_block(out, c->fix);
+    md_kb_text(out, w, c->fix);
     fputc('\n', out);
 }
 
@@ -185,7 +238,7 @@ static void md_outcome(FILE *out, const wiz *w)
     fprintf(out, "## Conclusion: `%s`: ", c->id);
     md_inline(out, c->title);
     fputs("\n\n", out);
-    md_finding(out, c);
+    md_finding(out, w, c);
     if (kb_is_finding(c))
         md_open(out, w);
 }

@@ -326,6 +326,44 @@ static void test_back_screens(void **state)
     wv_free(e);
 }
 
+/* Commands stay lines of their own, with the walk's names filled in: the
+ * spn-missing lab (mail1.fabrikam.com, NetBIOS MAIL1 by NTLM) walked to its
+ * conclusion shows `setspn -S SMTPSVC/mail1.fabrikam.com MAIL1` as one
+ * command line, never wrapped into the prose around it. */
+static void test_commands(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    wv *e = wv_open("kb", &err);
+    probe_opts o;
+    wv_lab_target t;
+    start(e, "spn-missing", "979174", &o, &t);
+    wv_view v;
+    for (int i = 0; i < 60; i++) {
+        wv_get(e, &v);
+        if (v.kind == WV_CONCLUSION || v.stopped)
+            break;
+        if (v.kind == WV_QUESTION) {
+            /* the manual check's commands are lines of their own too */
+            if (strstr(v.manual, "setspn") && !strstr(v.manual, "\x01setspn"))
+                fail_msg("a setspn command run into prose: %s", v.manual);
+            assert_true(wv_answer(e, strcmp(v.step_id, "spn-list") == 0 ? 'y' : 'n'));
+        } else if (!v.have_result) {
+            run_probe(e);
+        } else {
+            assert_true(wv_next(e));
+        }
+    }
+    assert_int_equal(v.kind, WV_CONCLUSION);
+    assert_string_equal(v.concl_id, "spn-missing");
+    const char *want = "\n\x01setspn -S SMTPSVC/mail1.fabrikam.com MAIL1\n";
+    if (!strstr(v.action, want))
+        fail_msg("no filled-in command line in: %s", v.action);
+    assert_null(strstr(v.action, "<server>"));
+    assert_null(strstr(v.action, "$ "));
+    wv_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -335,6 +373,7 @@ int main(void)
         cmocka_unit_test(test_walk_lab),
         cmocka_unit_test(test_back),
         cmocka_unit_test(test_back_screens),
+        cmocka_unit_test(test_commands),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

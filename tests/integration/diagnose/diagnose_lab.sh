@@ -87,5 +87,25 @@ b64=$(printf '%s' 'Lab-Pass-1234' | base64)
 grep -q "$b64" "$T/report.md" && fail "the base64 password appears in the markdown report"
 grep -q "Lab-Pass-1234" "$T"/*.json && fail "the password appears in a JSON report"
 
+# Commands in the report are fenced code blocks, with the names the walk
+# measured filled in (never run into the prose, never Markdown-escaped).
+start_lab lab-cmds spn-missing
+# shellcheck disable=SC2086
+timeout 60 "$SMTPWIZ" diagnose 127.0.0.1 -p "$PORT" --dc none --kb "$TOP/kb/kb979174.ini" --user labuser \
+    --markdown $F $NO979174 --answer spn-list=yes >"$T/cmds.md" 2>"$T/cmds.err"
+sanitizer_check cmds
+stop_lab lab-cmds
+python3 - "$T/cmds.md" <<'PY' || { cat "$T/cmds.md"; fail "the report's commands are not fenced and filled in"; }
+import re, sys
+md = open(sys.argv[1]).read()
+blocks = re.findall(r"^```\n(.*?)^```$", md, re.S | re.M)
+cmds = [l for b in blocks for l in b.splitlines()]
+assert "setspn -S SMTPSVC/mail1.fabrikam.com MAIL1" in cmds, cmds
+assert "setspn -L MAIL1" in cmds, cmds
+fix = md.split("**What to do.**", 1)[1].split("**Not ruled out", 1)[0]
+outside = re.sub(r"^```\n.*?^```$", "", fix, flags=re.S | re.M)
+assert "setspn" not in outside, outside
+PY
+
 [ $errors -eq 0 ] || fail "$errors scenario(s) did not reach their conclusion"
 exit 0
