@@ -50,6 +50,12 @@ while IFS='|' read -r scen kb want extra; do
     if [ "$got" != "$want" ]; then
         echo "FAIL $scen (KB$kb): expected $want, got $got (exit $rc)"
         sed 's/^/    /' "$T/$scen-$kb.err" | tail -5
+        # what the walk said: its error and the steps it took
+        python3 -c 'import json, sys
+j = json.load(open(sys.argv[1]))
+print("    error:", j.get("error"), "| outcome:", j.get("outcome"))
+for p in j.get("path", [])[-4:]:
+    print("    ", p.get("step"), p.get("outcome"), (p.get("finding") or "")[:150])' "$out" 2>&1 | head -8
         errors=$((errors + 1))
     else
         echo "ok   $scen (KB$kb): $got (exit $rc, $ms ms)"
