@@ -115,6 +115,10 @@ static void draw(ui_state *u)
             outline_draw(u);
         else if (u->ov == OV_QUIT)
             quit_draw();
+        else if (u->ov == OV_SAVE)
+            save_draw(u);
+        else if (u->ov == OV_UNSAVED)
+            unsaved_draw();
     } else {
         ui_put(0, 0, COLS, "smtpwiz: terminal too small", A_BOLD);
     }
@@ -127,6 +131,14 @@ static void key_dispatch(ui_state *u, int ch)
     ui_action a = ui_key_action(ch);
     if (ch == KEY_RESIZE)
         return;
+    if (u->ov == OV_SAVE) {
+        save_key(u, ch, a);       /* text entry: the raw key */
+        return;
+    }
+    if (u->ov == OV_UNSAVED) {
+        unsaved_key(u, a);
+        return;
+    }
     if (u->ov != OV_NONE) {
         overlay_key(u, a);
         return;
@@ -145,6 +157,13 @@ static void key_dispatch(ui_state *u, int ch)
 
 static void on_key(ui_state *u, int ch)
 {
+    /* A key while the worker closes an ended walk's session (a QUIT, which
+     * a live server answers at once): cut it short, never wait it out. */
+    if (u->closing) {
+        worker_cancel(&u->w);
+        if (worker_stop(&u->w, 50) || !u->w.running)
+            step_close_done(u);
+    }
     ui_overlay was = u->ov;
     key_dispatch(u, ch);
     if (u->ov != was) {
@@ -230,7 +249,10 @@ int loop_run(ui_state *u)
             dirty = true;
         }
         if (p[2].revents && worker_reap(&u->w)) {
-            step_probe_done(u);
+            if (u->closing)
+                step_close_done(u);
+            else
+                step_probe_done(u);
             dirty = true;
         }
         if (p[0].revents & (POLLHUP | POLLERR)) {

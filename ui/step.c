@@ -34,15 +34,34 @@ void step_run_probe(ui_state *u)
     probe_start(u, false);
 }
 
+static void close_thread(void *arg)
+{
+    wv_close(arg);
+}
+
 /* Show whatever the engine now stands on; run its probe if it has none
- * (a step gone back to decides again from its kept result). */
+ * (a step gone back to decides again from its kept result).  A walk that
+ * ended has its session closed by the worker, never on this thread. */
 void step_show(ui_state *u)
 {
     wv_view v;
     wv_get(u->eng, &v);
     ui_go(u, v.kind == WV_CONCLUSION ? SCR_CONCL : SCR_STEP);
-    if (v.kind == WV_PROBE && !v.have_result)
+    if (v.kind == WV_PROBE && !v.have_result) {
         step_run_probe(u);
+    } else if (v.kind == WV_CONCLUSION && !u->w.running) {
+        wv_close_begin(u->eng);
+        u->closing = true;
+        worker_start(&u->w, close_thread, u->eng);
+        if (!u->w.running)
+            step_close_done(u);
+    }
+}
+
+void step_close_done(ui_state *u)
+{
+    wv_close_end(u->eng);
+    u->closing = false;
 }
 
 void step_probe_done(ui_state *u)
@@ -75,6 +94,7 @@ void step_begin(ui_state *u)
     o.timeout_ms = 0;        /* the probes' own default, as the command line has it */
     o.cancel_fd = u->w.cancel_fd[0];
     char *err = NULL;
+    u->saved = u->quit_asked = false;     /* a new walk, a new report */
     if (!wv_begin(u->eng, u->article, u->entry, &o, &err)) {
         ui_msg(u, true, "Cannot start %s: %s", u->article, err ? err : "unknown article");
         free(err);
@@ -197,7 +217,16 @@ bool step_common_key(ui_state *u, ui_action a)
         return true;
     case ACT_TRANSCRIPT: u->ov = OV_TRANSCRIPT; return true;
     case ACT_OUTLINE: u->ov = OV_OUTLINE; return true;
-    case ACT_QUIT: if (u->w.running) u->ov = OV_QUIT; else u->quit = true; return true;
+    case ACT_QUIT:
+        if (u->w.running) {
+            u->ov = OV_QUIT;
+        } else if (u->scr == SCR_CONCL && !u->saved && !u->quit_asked) {
+            u->ov = OV_UNSAVED;   /* once: a second q quits */
+            u->quit_asked = true;
+        } else {
+            u->quit = true;
+        }
+        return true;
     case ACT_SAVE: if (!u->w.running) ui_save_report(u); return true;
     case ACT_BACK:
         if (!u->w.running && wv_back(u->eng))

@@ -119,58 +119,6 @@ int ui_lab_start(ui_state *u, const char *name)
     return 0;
 }
 
-/* Create a new file for the report: "wx" never replaces an existing one (a
- * second save in the same second, or a name someone planted), so a clash
- * takes the next free "-N" suffix.  NULL with errno set on failure. */
-static FILE *report_create(const char *stem, char *name, size_t cap)
-{
-    for (int i = 1; i < 100; i++) {
-        if (i == 1)
-            snprintf(name, cap, "%s.md", stem);
-        else
-            snprintf(name, cap, "%s-%d.md", stem, i);
-        FILE *f = fopen(name, "wx");
-        if (f || errno != EEXIST)
-            return f;
-    }
-    return NULL;
-}
-
-void ui_save_report(ui_state *u)
-{
-    if (!wv_started(u->eng)) {
-        ui_msg(u, true, "Nothing to save yet: start a walk first.");
-        return;
-    }
-    char stem[96], name[128];
-    time_t now = time(NULL);
-    struct tm tm;
-    localtime_r(&now, &tm);
-    snprintf(stem, sizeof stem, "smtpwiz-%s-%04d%02d%02d-%02d%02d%02d",
-             u->article ? u->article : "report", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-    FILE *f = report_create(stem, name, sizeof name);
-    if (!f) {
-        ui_msg(u, true, "Could not create %s: %s.", name, strerror(errno));
-        return;
-    }
-    char *md = wv_report(u->eng);
-    /* fclose frees the FILE whether or not its flush failed: once only. */
-    bool ok = fputs(md, f) != EOF;
-    int saved = errno;
-    if (fclose(f) != 0 && ok) {
-        ok = false;
-        saved = errno;
-    }
-    free(md);
-    if (ok) {
-        ui_msg(u, false, "Report saved to %s", name);
-        return;
-    }
-    unlink(name);   /* a truncated report would read as a whole one */
-    ui_msg(u, true, "Could not write %s: %s.", name, strerror(saved));
-}
-
 static int session_init(ui_state *u, const ui_args *a)
 {
     char *err = NULL;

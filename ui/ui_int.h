@@ -20,7 +20,7 @@ typedef enum {
 typedef enum { SCR_START, SCR_ARTICLES, SCR_LABS, SCR_TRIAGE, SCR_TARGET, SCR_STEP,
                SCR_CONCL, SCR_COUNT } ui_screen_id;
 
-typedef enum { OV_NONE, OV_HELP, OV_TRANSCRIPT, OV_OUTLINE, OV_QUIT } ui_overlay;
+typedef enum { OV_NONE, OV_HELP, OV_TRANSCRIPT, OV_OUTLINE, OV_QUIT, OV_SAVE, OV_UNSAVED } ui_overlay;
 
 enum { UI_ST_PASS, UI_ST_WARN, UI_ST_FAIL, UI_ST_SKIP, UI_ST_ERROR };
 
@@ -84,6 +84,11 @@ struct ui_state {
     ui_worker w;
     int spin;
     char msg[256];           /* one-line status message (saved report, errors) */
+    char save_path[1024];    /* the report's file, as the save box edits it */
+    bool save_done;          /* the save box shows the path written */
+    bool saved;              /* this walk's report was saved */
+    bool quit_asked;         /* quit asked once about an unsaved report */
+    bool closing;            /* the worker closes the ended walk's session */
     bool msg_err;
 };
 
@@ -143,6 +148,7 @@ void step_begin(ui_state *u);
 void step_run_probe(ui_state *u);
 void step_probe_done(ui_state *u);
 void step_show(ui_state *u);
+void step_close_done(ui_state *u);   /* the worker closed the ended walk's session */
 void ui_save_report(ui_state *u);
 int ui_lab_start(ui_state *u, const char *name);
 void target_prefill(ui_state *u);
@@ -162,6 +168,11 @@ void quit_draw(void);        /* q while a probe runs: quit now? */
 void transcript_draw(ui_state *u);
 void outline_draw(ui_state *u);
 void overlay_key(ui_state *u, ui_action a);
+/* save.c: the save box and the unsaved-report question. */
+void save_draw(ui_state *u);
+void save_key(ui_state *u, int ch, ui_action a);
+void unsaved_draw(void);
+void unsaved_key(ui_state *u, ui_action a);
 /* The outline's own keys (cursor, Enter jumps); false for the shared ones. */
 bool outline_key(ui_state *u, ui_action a);
 

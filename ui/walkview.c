@@ -489,6 +489,23 @@ void wv_probe(wv *e)
     run_current(e);
 }
 
+void wv_close_begin(wv *e)
+{
+    wv_get(e, &e->snap);     /* the conclusion stays on screen meanwhile */
+    e->busy = true;
+}
+
+void wv_close(wv *e)
+{
+    if (e->w)
+        finish_if_over(e);
+}
+
+void wv_close_end(wv *e)
+{
+    e->busy = false;
+}
+
 bool wv_next(wv *e)
 {
     if (e->busy || !e->w || e->shown < 0)
@@ -627,7 +644,17 @@ char *wv_report(wv *e)
         return xstrdup("# smtpwiz report\n\n(no walk)\n");
     report_markdown(f, e->w);
     fclose(f);
-    return buf;
+    if (!e->lab || !buf)
+        return buf;
+    /* A practice run says so under the title, so that a report pasted into
+     * a ticket is never taken for a real server's. */
+    const char *nl = strchr(buf, '\n');
+    size_t head = nl ? (size_t)(nl - buf) + 1 : strlen(buf);
+    char *r = xasprintf("%.*s\n> **Practice lab:** the target is smtpwiz's built-in lab server "
+                        "playing the scenario `%s`, not a real server.\n%s", (int)head, buf,
+                        lab_server_scenario(e->lab), buf + head);
+    free(buf);
+    return r;
 }
 
 /* ---- the practice labs (src/lab) ---- */

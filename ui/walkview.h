@@ -69,6 +69,12 @@ void wv_probe_end(wv *e);
 bool wv_next(wv *e);
 /* Question steps: 'y', 'n' or '?'. */
 bool wv_answer(wv *e, int yn);
+/* A walk that ended on an answer still holds its session: the worker
+ * closes it (QUIT) between wv_close_begin and wv_close_end, as it runs a
+ * probe; meanwhile wv_get shows the conclusion as it was. */
+void wv_close_begin(wv *e);
+void wv_close(wv *e);
+void wv_close_end(wv *e);
 /* Back one screen: to the finding or question shown before this one.
  * Going back past a question un-answers it; probe results are kept (a probe
  * step shown again decides from its kept result when wv_probe runs).

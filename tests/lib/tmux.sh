@@ -2,6 +2,9 @@
 # tests/lib/lib.sh:   . "$TOP/tests/lib/tmux.sh"
 # Each test gets a private tmux server, killed at exit with the rest.
 SOCK=smtpwiz-$$
+# Reports the wizard saves go to the scratch directory, not $HOME.
+XDG_DOCUMENTS_DIR=$T
+export XDG_DOCUMENTS_DIR
 tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
 trap 'tm kill-server 2>/dev/null; cleanup' EXIT   # lib.sh's INT/TERM traps exit into it
 shot() { tm capture-pane -p -t w > "$T/screen"; }

@@ -120,6 +120,24 @@ to_conclusion() {
 }
 to_conclusion
 grep -q 'n new walk' "$T/screen" || { cat "$T/screen"; fail "the conclusion's footer has no n"; }
+# q with the report unsaved asks once; s from there proposes a file in
+# $XDG_DOCUMENTS_DIR (tmux.sh points it at $T), and the report says it
+# was a practice lab.
+tm send-keys -t w q
+wait_for 'report of this walk is not saved'
+tm send-keys -t w s
+wait_for 'Save the report'
+grep -q "$(basename "$T")/smtpwiz-843106-" "$T/screen" ||
+    { cat "$T/screen"; fail "the save box does not propose a file in XDG_DOCUMENTS_DIR"; }
+tm send-keys -t w C-u
+settle 5
+grep -q "smtpwiz-843106-" "$T/screen" && { cat "$T/screen"; fail "Ctrl-U did not clear the file name"; }
+tm send-keys -t w -l "$T/mine.md"
+tm send-keys -t w Enter
+wait_for 'Written to'
+[ -f "$T/mine.md" ] || { ls "$T"; fail "the report was not written where typed"; }
+grep -q 'Practice lab' "$T/mine.md" || fail "the report does not say it was a practice lab"
+tm send-keys -t w Enter
 tm send-keys -t w n
 wait_for 'step 1'
 to_conclusion
