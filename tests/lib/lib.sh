@@ -74,6 +74,10 @@ sanitizer_check() { # NAME (reads $T/NAME.rc and $T/NAME.err)
 start_lab() {
     _name=$1 _sc=$2
     shift 2
+    # Empty the file here, not only in the background job's redirection: a
+    # NAME started again (a scenario in two rows) must not read the port
+    # the last lab of that NAME printed before the new one has begun.
+    : >"$T/$_name.out"
     # shellcheck disable=SC2086 # LAB_ENV is a list of words by design
     env ${LAB_ENV:-} "$SMTPWIZ" lab --scenarios "$TOP/kb/labs" --scenario "$_sc" "$@" \
         >"$T/$_name.out" 2>"$T/$_name-lab.err" &
