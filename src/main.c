@@ -14,14 +14,20 @@
 
 static void usage(FILE *f)
 {
-    fputs("usage: smtpwiz probe HOST [options]   probe an SMTP server (see smtpwiz probe --help)\n"
-          "       smtpwiz diagnose HOST --kb 843106|979174 [options]   walk a KB article with live probes\n"
-          "       smtpwiz triage [FILE|-]          which article and step a pasted event or error text leads to\n"
-          "       smtpwiz kb check [FILE...]       validate knowledge-base files\n"
-          "       smtpwiz lab [options]          run the built-in lab server (a broken Exchange)\n"
-          "       smtpwiz [--lab [SCENARIO]] [--kb ID] [--host HOST] [-p PORT] [--user U] [--dc DC]\n"
-          "                                      the interactive wizard\n"
-          "       smtpwiz --version\n",
+    fputs("usage: smtpwiz [COMMAND] [options]     each command takes --help\n"
+          "\n"
+          "  (no command)     the interactive wizard; options:\n"
+          "                   [--lab [SCENARIO]] [--kb ID] [--host HOST] [-p PORT]\n"
+          "                   [--user U] [--dc DC]\n"
+          "  probe HOST       probe an SMTP server: banner, EHLO, TLS, AUTH, XEXCH50 ...\n"
+          "  diagnose HOST    walk a KB article (--kb 843106|979174) with live probes\n"
+          "  triage [FILE|-]  which article and step a pasted event or error leads to\n"
+          "  kb check [FILE]  validate knowledge-base files\n"
+          "  lab              run the built-in lab server (a broken Exchange to learn on)\n"
+          "  --version        the version\n"
+          "\n"
+          "Exit status: 0 no fault, 1 a warning or an expected condition, 2 a fault,\n"
+          "3 the server could not be examined or bad usage, 4 inconclusive (diagnose).\n",
           f);
 }
 
@@ -57,6 +63,7 @@ int main(int argc, char **argv)
     /* Options without a subcommand are the wizard's (it rejects unknown ones). */
     if (argc == 1 || argv[1][0] == '-')
         return ui_main_argv(argc, argv);
-    usage(stderr);
+    fprintf(stderr, "smtpwiz: unknown command \"%s\"; the commands are probe, diagnose, "
+            "triage,\nkb and lab (smtpwiz --help lists them)\n", argv[1]);
     return SMTPWIZ_EXIT_UNKNOWN;
 }

@@ -84,7 +84,7 @@ static int diag_option(int c, diag_args *a)
         }
         a->answers[a->nanswers++] = optarg;
         break;
-    default: diag_usage(stderr); return -1;
+    default: cli_usage_hint("smtpwiz diagnose"); return -1;
     }
     return 0;
 }
@@ -109,8 +109,14 @@ static int diag_parse(int argc, char **argv, diag_args *a)
             return -1;
     }
     if (optind != argc - 1 || !a->kb) {
-        fprintf(stderr, "smtpwiz diagnose: give one HOST and --kb 843106 or --kb 979174\n");
-        diag_usage(stderr);
+        if (optind == argc)
+            fputs("smtpwiz diagnose: which server? give its HOST\n", stderr);
+        else if (optind < argc - 1)
+            fprintf(stderr, "smtpwiz diagnose: one HOST only (\"%s\" is one too many)\n",
+                    argv[optind + 1]);
+        else
+            fputs("smtpwiz diagnose: which article? give --kb 843106 or --kb 979174\n", stderr);
+        cli_usage_hint("smtpwiz diagnose");
         return -1;
     }
     if (a->json && a->markdown) {

@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "kb/kb.h"
 #include "kb/kb_catalog.h"
+#include "cli/cli_opts.h"
 #include "base/util.h"
 
 static void kb_usage(FILE *f)
@@ -64,8 +65,12 @@ int cli_kb_main(int argc, char **argv)
     }
     if (strcmp(argv[1], "check") != 0) {
         fprintf(stderr, "smtpwiz kb: unknown action \"%s\"; the only action is check\n", argv[1]);
-        kb_usage(stderr);
+        cli_usage_hint("smtpwiz kb");
         return SMTPWIZ_EXIT_UNKNOWN;
+    }
+    if (argc >= 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
+        kb_usage(stdout);
+        return 0;
     }
     int bad = 0;
     if (argc == 2)

@@ -9,6 +9,7 @@
 
 #include "base/exitcode.h"
 #include "cli/cli.h"
+#include "cli/cli_opts.h"
 #include "lab/lab.h"
 
 static lab_server *volatile cli_srv;
@@ -72,7 +73,7 @@ static int parse(int argc, char **argv, lab_server_opts *o)
             return 2;
         } else {
             fprintf(stderr, "smtpwiz lab: %s '%s'\n", slot ? "missing value after" : "unknown option", a);
-            usage(stderr);
+            cli_usage_hint("smtpwiz lab");
             return -1;
         }
     }

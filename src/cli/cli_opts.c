@@ -121,3 +121,8 @@ void cli_target_free(cli_target *t)
     free(t->helo);
     memset(t, 0, sizeof *t);
 }
+
+void cli_usage_hint(const char *prog)
+{
+    fprintf(stderr, "Try '%s --help'.\n", prog);
+}

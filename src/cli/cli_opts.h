@@ -52,6 +52,8 @@ typedef struct cli_target {
 } cli_target;
 
 void cli_target_init(cli_target *t);
+/* After a usage error has been named on stderr: where the usage is. */
+void cli_usage_hint(const char *prog);
 /* Apply option c.  1: applied; 0: not a target option; -1: a bad value
  * (the message, naming prog, is printed). */
 int cli_target_option(const char *prog, int c, const char *arg, cli_target *t);

@@ -20,16 +20,20 @@
 
 static void usage(FILE *f)
 {
-    fputs("usage: smtpwiz probe HOST [--only a,b,...] [--json]\n" CLI_TARGET_USAGE
+    fputs("usage: smtpwiz probe HOST [--only a,b,...] [--json | -q]\n" CLI_TARGET_USAGE
           "probes: connect banner ehlo starttls auth exps ntlm-info xexch50 clock\n"
           "        kdc-time kerberos-ports spn\n"
-          "Exit status: 0 all passed, 1 a warning, 2 a failure, 3 could not run.\n", f);
+          "Prints the findings, then the SMTP transcript (secrets cut out); -q, --quiet\n"
+          "prints the findings only.\n"
+          "Exit status: 0 all passed, 1 a warning, 2 a failure, 3 could not run (the\n"
+          "server could not be examined, or bad usage).\n", f);
 }
 
 typedef struct probe_args {
     cli_target t;
     const char *only;
     int json;
+    bool quiet;
 } probe_args;
 
 static int parse_args(int argc, char **argv, probe_args *a)
@@ -37,12 +41,13 @@ static int parse_args(int argc, char **argv, probe_args *a)
     static const struct option opts[] = {
         CLI_TARGET_LONGOPTS,
         {"only", required_argument, NULL, 'o'}, {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+        {"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     int c;
     optind = 1;
     argv[0] = "smtpwiz probe";   /* getopt names the program in its messages */
-    while ((c = getopt_long(argc, argv, "p:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "p:hq", opts, NULL)) != -1) {
         int done = cli_target_option(argv[0], c, optarg, &a->t);
         if (done < 0)
             return -1;
@@ -51,12 +56,18 @@ static int parse_args(int argc, char **argv, probe_args *a)
         switch (c) {
         case 'o': a->only = optarg; break;
         case 'j': a->json = 1; break;
+        case 'q': a->quiet = true; break;
         case 'h': usage(stdout); exit(0);
-        default: usage(stderr); return -1;
+        default: cli_usage_hint("smtpwiz probe"); return -1;
         }
     }
     if (optind != argc - 1) {
-        usage(stderr);
+        if (optind == argc)
+            fputs("smtpwiz probe: which server? give its HOST\n", stderr);
+        else
+            fprintf(stderr, "smtpwiz probe: one HOST only (\"%s\" is one too many)\n",
+                    argv[optind + 1]);
+        cli_usage_hint("smtpwiz probe");
         return -1;
     }
     a->t.o.host = argv[optind];
@@ -118,7 +129,7 @@ int cli_probe_main(int argc, char **argv)
     if (a.json)
         report_json(stdout, &rr);
     else
-        report_human(stdout, &rr);
+        report_human(stdout, &rr, !a.quiet);
     int rc = report_exit_status(&rr);
     probe_runs_free(&runs);
     probe_ctx_free(&ctx);

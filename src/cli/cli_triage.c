@@ -10,6 +10,7 @@
 
 #include "base/exitcode.h"
 #include "cli/cli.h"
+#include "cli/cli_opts.h"
 #include "kb/kb.h"
 #include "kb/kb_catalog.h"
 #include "walk/report.h"
@@ -120,7 +121,12 @@ int cli_triage_main(int argc, char **argv)
             return 0;
         } else if (!file && (argv[i][0] != '-' || strcmp(argv[i], "-") == 0)) file = argv[i];
         else {
-            triage_usage(stderr);
+            if (argv[i][0] == '-')
+                fprintf(stderr, "smtpwiz triage: unknown option '%s'\n", argv[i]);
+            else
+                fprintf(stderr, "smtpwiz triage: one FILE only (\"%s\" is one too many)\n",
+                        argv[i]);
+            cli_usage_hint("smtpwiz triage");
             return SMTPWIZ_EXIT_UNKNOWN;
         }
     }

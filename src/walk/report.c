@@ -213,13 +213,11 @@ static void human_facts(FILE *out, const probe_result *r)
 
 /* The terminal's charset is not known (nor trusted): the text output is
  * 7-bit ASCII, every non-ASCII character in the \u{XXXX} notation. */
-void report_human(FILE *out, const run_report *rr)
+void report_human(FILE *out, const run_report *rr, bool with_transcript)
 {
-    fputs("Transcript (", out);
+    fputs("Findings (", out);
     put_text(out, rr->o->host);
     fprintf(out, " port %s)\n", rr->o->port);
-    report_transcript_text(out, rr->tr);
-    fputs("\nFindings\n", out);
     for (size_t i = 0; i < rr->nresults; i++) {
         const probe_result *r = &rr->results[i];
         char *sum = report_text(r->summary, true);
@@ -228,10 +226,25 @@ void report_human(FILE *out, const run_report *rr)
         free(sum);
         human_facts(out, r);
     }
+    if (!with_transcript)
+        return;
+    fputs("\nTranscript\n", out);
+    report_transcript_text(out, rr->tr);
 }
 
 int report_exit_status(const run_report *rr)
 {
+    /* One rule with diagnose: a server that could not be examined (no
+     * connection, no usable greeting, an EHLO reply that broke the
+     * protocol) is 3, not a failure of the server's configuration.  An EHLO
+     * refused (HELO only) is a finding: 2. */
+    for (size_t i = 0; i < rr->nresults; i++) {
+        const probe_result *r = &rr->results[i];
+        bool reach = strcmp(r->name, "connect") == 0 || strcmp(r->name, "banner") == 0;
+        if ((reach && (r->status == ST_FAIL || r->status == ST_ERROR)) ||
+            (strcmp(r->name, "ehlo") == 0 && r->status == ST_ERROR))
+            return SMTPWIZ_EXIT_UNKNOWN;
+    }
     int worst = 0;
     for (size_t i = 0; i < rr->nresults; i++) {
         const probe_result *r = &rr->results[i];

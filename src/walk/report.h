@@ -21,7 +21,8 @@ typedef struct run_report {
     size_t nresults;
 } run_report;
 
-void report_human(FILE *out, const run_report *rr);
+/* The findings, then (with_transcript) the session's transcript. */
+void report_human(FILE *out, const run_report *rr, bool with_transcript);
 void report_json(FILE *out, const run_report *rr);
 /* Pieces for other reports (diagnose): JSON of the probes array and of the
  * transcript array, and a transcript in text. */
@@ -37,7 +38,10 @@ char *report_text(const char *s, bool ascii);
 const char *report_target_address(const run_report *rr);
 void report_json_string(strbuf *sb, const char *s);
 /* Exit status of a run (monitoring-plugins convention): 0 all pass (skips
- * allowed), 1 a warning, 2 a failure, 3 could not run. */
+ * allowed), 1 a warning, 2 a failure, 3 could not run - a probe that could
+ * not, or a server that could not be examined (connect or banner failed, EHLO
+ * broke the protocol),
+ * as diagnose has it. */
 int report_exit_status(const run_report *rr);
 
 #endif

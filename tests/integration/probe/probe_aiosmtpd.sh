@@ -272,8 +272,8 @@ check(rc == 0, f"human: exit {rc}, want 0 like the JSON run")
 check("220 mx.smtpwiz.test" in h, "human: transcript lacks the greeting")
 check("STARTTLS" in h and "235 " in h, "human: transcript lacks STARTTLS or the 235")
 check(re.search(r"<redacted: \d+ bytes>", h), "human: no redacted AUTH payload shown")
-# The findings come after the transcript, whose last line is the 221 to QUIT.
-findings = h[h.rfind("221 "):]
+# The findings come first, before the transcript.
+findings = h[:h.find("\nTranscript")]
 for n in ("connect", "banner", "ehlo", "starttls", "auth", "xexch50"):
     check(re.search(rf"^.*\b{re.escape(n)}\b", findings, re.M), f"human: findings lack {n}")
 

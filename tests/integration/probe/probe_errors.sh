@@ -1,7 +1,9 @@
 #!/bin/sh
 # smtpwiz probe against peers that fail or misbehave: every fault is reported
 # as a fault, in bounded time, with no crash and no terminal control bytes
-# passed through.  Also: a name that does not resolve and usage errors exit 3.
+# passed through.  Each of these peers cannot be examined (no connection, no
+# usable greeting or EHLO): exit 3, as diagnose has it.  Also: a name that
+# does not resolve and usage errors exit 3.
 . "$TOP/tests/lib/lib.sh"
 [ -x "$SMTPWIZ" ] || fail "no binary at $SMTPWIZ"
 TMO=2                  # --timeout given to smtpwiz
@@ -159,7 +161,7 @@ def probes(name, out):
         return {}
     return {p["name"]: p for p in j.get("probes", [])}
 
-def fault(name, probe, pattern, statuses=("error", "fail"), rc_want=2, limit_ms=None):
+def fault(name, probe, pattern, statuses=("error", "fail"), rc_want=3, limit_ms=None):
     """A JSON run where PROBE must report a fault whose summary matches pattern."""
     rc, ms, out, err = get(name)
     no_crash(name, rc, ms, out, err, limit_ms)
