@@ -71,7 +71,8 @@ static void field_draw(ui_state *u, int i, int y)
     } else if (i == F_PASS) {
         val = f->pass[0] ? "(set, hidden)" : "(none)";
     } else if (i == F_DC && !f->dc[0] && !foc) {
-        val = "(used by Kerberos checks)";
+        val = wv_lab_running(u->eng) ? "(none: a practice lab asks none)"
+                                     : "(used by Kerberos checks)";
     }
     mvhline(y, x, foc ? '_' : ' ', w);
     int used = ui_put(y, x, w, val, foc ? A_UNDERLINE | A_BOLD : A_UNDERLINE);
@@ -89,8 +90,14 @@ static void target_draw(ui_state *u)
     y += 2;
     for (int i = 0; i < F_COUNT && y < LINES - 3; i++, y += gap)
         field_draw(u, i, y);
+    const char *hint = hints[f->focus];
+    if (wv_lab_running(u->eng) && f->focus == F_DC)
+        hint = "a practice lab asks no domain controller and never looks one up in DNS: "
+               "leave it empty; every other field is filled in, Enter or F10 starts the walk";
+    else if (wv_lab_running(u->eng) && f->focus == F_HOST)
+        hint = "every field is filled in for the practice lab: F10 starts the walk";
     if (y < LINES - 3)
-        ui_wrap(y, 4, COLS - 6, 0, LINES - 3 - y, hints[f->focus], A_DIM);
+        ui_wrap(y, 4, COLS - 6, 0, LINES - 3 - y, hint, A_DIM);
     if (f->err[0] && LINES > 4)
         ui_put(LINES - 3, 2, COLS - 4, f->err, ui_status_attr(UI_ST_FAIL));
     static const char *const keys[] = { "Tab", "next field", "Enter", "next/start",

@@ -247,7 +247,7 @@ int probe_krb_targets(probe_ctx *ctx, kdc_list *out, char **why)
         /* The lab plays real-looking domains (fabrikam.com): never let a
          * practice run look their domain controllers up on the Internet. */
         memset(out, 0, sizeof *out);
-        *why = xstrdup("no domain controller is to be asked (--dc none)");
+        *why = xstrdup("no domain controller is to be asked (--dc none, or a practice lab)");
         return -1;
     }
     if (ctx->o.dc)

@@ -346,7 +346,7 @@ static probe_status probe_spn(probe_ctx *ctx, probe_result *r)
     if (ctx->o.dc && strcmp(ctx->o.dc, "none") == 0) {
         /* The lookup goes to the KDC krb5.conf names for the ticket's realm:
          * still a domain controller, so --dc none rules it out too. */
-        skip_with_steps(r, ctx, s.fqdn, "no domain controller is to be asked (--dc none)");
+        skip_with_steps(r, ctx, s.fqdn, "no domain controller is to be asked (--dc none, or a practice lab)");
         fact_str(r, "fqdn", s.fqdn);
         st = ST_SKIP;
     } else if (!open_cache(&s, ctx, &why)) {
