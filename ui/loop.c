@@ -144,6 +144,7 @@ static void key_dispatch(ui_state *u, int ch)
         return;
     }
     if (u->w.running && a == ACT_CANCEL) {
+        u->cancelled = true;
         worker_cancel(&u->w);
         ui_msg(u, false, "Cancelling the probe...");
         return;

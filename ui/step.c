@@ -69,7 +69,11 @@ void step_probe_done(ui_state *u)
     wv_probe_end(u->eng);
     wv_view v;
     wv_get(u->eng, &v);
-    if (v.stopped)
+    bool cancelled = u->cancelled;
+    u->cancelled = false;
+    if (v.stopped && cancelled)
+        ui_msg(u, false, "Cancelled: the probe did not finish. r runs it again.");
+    else if (v.stopped)
         ui_msg(u, true, "No conclusion: the server could not be examined. r runs the probe again.");
     else if (v.have_result && v.status == UI_ST_ERROR)
         ui_msg(u, true, "The probe could not finish: r runs it again, Enter goes on anyway.");

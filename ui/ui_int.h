@@ -89,6 +89,7 @@ struct ui_state {
     bool saved;              /* this walk's report was saved */
     bool quit_asked;         /* quit asked once about an unsaved report */
     bool closing;            /* the worker closes the ended walk's session */
+    bool cancelled;          /* Esc cancelled the probe that runs */
     bool msg_err;
 };
 

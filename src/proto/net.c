@@ -376,6 +376,9 @@ net_err net_read_line(conn *c, char *buf, size_t cap, size_t *len, char **err)
         }
         net_err e = fill(c, until, err);
         if (e != NET_OK) {
+            /* What did come of the line, for the caller to quote. */
+            buf[got] = '\0';
+            *len = got;
             if (e == NET_ECLOSED && got) {
                 free(*err);
                 *err = xstrdup("the server closed the connection in the middle of a line");

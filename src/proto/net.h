@@ -60,6 +60,8 @@ double net_until(const conn *c);            /* net_opts_until of the connection 
  * longer than cap-1 bytes (its CRLF not counted) is NET_ETOOLONG (the rest
  * is not read).  *len is the
  * byte count (the line may hold NULs). */
+/* One line without its CRLF, NUL-terminated, in buf.  On an error (a
+ * timeout, a close) buf and *len hold what came of the line before it. */
 net_err net_read_line(conn *c, char *buf, size_t cap, size_t *len, char **err);
 net_err net_write(conn *c, const void *data, size_t len, char **err);
 /* Bytes already buffered but not yet returned (a STARTTLS reply followed by

@@ -59,6 +59,10 @@ void smtp_quit(smtp_session *s)
     smtp_close(s);
 }
 
+/* How much of a refused line, of unsolicited data or of a partial reply a
+ * message quotes. */
+#define SMTP_QUOTE_MAX 120
+
 /* Read one reply with a deadline on the whole reply, not only each line:
  * a server dripping one line just inside each timeout must still stop. */
 smtp_err smtp_read_reply(smtp_session *s, smtp_reply *r, char **err)
@@ -67,24 +71,39 @@ smtp_err smtp_read_reply(smtp_session *s, smtp_reply *r, char **err)
     int timeout = net_timeout_ms(s->c);
     double deadline = util_now_ms() + timeout;
     smtp_err result = SMTP_OK;
+    size_t bytes = 0;          /* of this reply so far, lines with their CRLF */
     s->last_err = SMTP_OK;
     smtp_reply_free(r);
     for (;;) {
         double left = deadline - util_now_ms();
-        if (left <= 0) {
-            *err = xstrdup("the server did not finish its reply before the timeout");
-            s->last_net = NET_ETIMEOUT;
-            result = SMTP_ENET;
-            break;
-        }
-        net_set_timeout(s->c, (int)left + 1);
         size_t len = 0;
-        net_err ne = net_read_line(s->c, line, SMTP_LINE_MAX + 1, &len, err);
+        net_err ne = NET_ETIMEOUT;
+        line[0] = '\0';
+        if (left > 0) {
+            net_set_timeout(s->c, (int)left + 1);
+            ne = net_read_line(s->c, line, SMTP_LINE_MAX + 1, &len, err);
+        }
+        if (ne == NET_ETIMEOUT) {
+            /* Say how long was waited and what did come: a server that
+             * drips its reply is not one that said nothing. */
+            free(*err);
+            bytes += len;
+            if (bytes) {
+                char *q = util_escape_capped(line, len, SMTP_QUOTE_MAX);
+                *err = xasprintf("no complete reply within %.1f s: %zu bytes received%s%s%s",
+                                 timeout / 1000.0, bytes, len ? ", the last line so far \"" : "",
+                                 len ? q : "", len ? "\"" : "");
+                free(q);
+            } else {
+                *err = xasprintf("no reply within %.1f s", timeout / 1000.0);
+            }
+        }
         if (ne != NET_OK) {
             s->last_net = ne;
             result = ne == NET_ETOOLONG ? SMTP_EPROTO : SMTP_ENET;
             break;
         }
+        bytes += len + 2;
         tr_add(s->tr, TR_SERVER, s->tls, line, len);
         reply_status rs = smtp_reply_feed(r, line, len, err);
         if (rs == REPLY_DONE)
@@ -103,8 +122,6 @@ smtp_err smtp_read_reply(smtp_session *s, smtp_reply *r, char **err)
     return result;
 }
 
-/* How much of a refused line or of unsolicited data a message quotes. */
-#define SMTP_QUOTE_MAX 120
 
 bool smtp_line_check(const char *line, size_t len, bool quote, char **err)
 {

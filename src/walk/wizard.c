@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -136,9 +137,24 @@ static void wiz_go(wiz *w, const char *target)
     wiz_enter(w, kb_step_find(w->kb, target));
 }
 
+/* The user cancelled the run (the cancel pipe holds a byte). */
+static bool wiz_cancelled(const wiz *w)
+{
+    struct pollfd p = { .fd = w->ctx.o.cancel_fd, .events = POLLIN };
+    return w->ctx.o.cancel_fd >= 0 && poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
+}
+
 static void wiz_stop(wiz *w, const kb_step *s, const probe_result *r)
 {
     free(w->error);
+    if (wiz_cancelled(w)) {
+        w->error = xasprintf("step \"%s\" (%s): the %s probe was cancelled before it finished, "
+                             "so this step decides nothing yet; r runs it again",
+                             s->id, s->title ? s->title : s->id, r ? r->name : "?");
+        w->cur = NULL;
+        w->state = WIZ_FAILED;
+        return;
+    }
     w->error = xasprintf("step \"%s\" (%s): the %s probe ended with %s: %s. The server could not "
                          "be examined this far, so smtpwiz draws no conclusion; fix what the "
                          "finding says, or check the transcript, and run it again",

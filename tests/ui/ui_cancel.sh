@@ -77,6 +77,11 @@ start=$(date +%s)
 wait_for 'r +re-run' 5
 grep -q 'Probing' "$T/screen" && { cat "$T/screen"; fail "still probing after Esc"; }
 [ $(( $(date +%s) - start )) -le 3 ] || fail "cancel took too long"
+# and it says it was cancelled, not that the server could not be examined
+settle 5
+grep -q 'Cancelled' "$T/screen" && grep -q 'was cancelled' "$T/screen" ||
+    { cat "$T/screen"; fail "a cancelled probe does not say it was cancelled"; }
+grep -q 'could not be examined' "$T/screen" && { cat "$T/screen"; fail "a cancel reads as a server fault"; }
 
 # r after the cancel runs the probe again in a fresh session: it waits on
 # the silent server again (not the cancelled session's error at once), and
