@@ -144,8 +144,22 @@ static int draw_probe(ui_state *u, const wv_view *v, int y)
         ui_put(y++, 2, COLS - 4, "Not probed yet: press r to run the probe.", 0);
         return y;
     }
-    int x = 2 + ui_put(y, 2, COLS - 4, ui_status_mark(v->status), ui_status_attr(v->status));
-    ui_put(y, x + 1, COLS - x - 3, v->probe, A_DIM);
+    /* First what the finding means for the diagnosis; the probe's own
+     * status after it, secondary. */
+    static const char *const glyph_u[] = { " ", "\u00b7", "\u2714", "\u2718", "\u25cf",
+                                           "\u2714", "?", "!" };
+    static const char *const glyph_a[] = { " ", "-", "+", "X", "*", "+", "?", "!" };
+    static const int st_of[] = { UI_ST_SKIP, UI_ST_SKIP, UI_ST_PASS, UI_ST_FAIL, UI_ST_WARN,
+                                 UI_ST_PASS, UI_ST_WARN, UI_ST_ERROR };
+    int m = v->mark >= 0 && v->mark <= WV_MARK_NOT_RUN ? (int)v->mark : 0;
+    int attr = ui_status_attr(st_of[m]) | A_BOLD;
+    int x = 2 + ui_put(y, 2, 2, ui_look_g.utf8 ? glyph_u[m] : glyph_a[m], attr);
+    x += 1 + ui_put(y, x + 1, COLS - x - 3, v->mark_text ? v->mark_text : "", attr);
+    char tech[96];
+    snprintf(tech, sizeof tech, "(%s probe: %s)", v->probe ? v->probe : "?",
+             ui_status_mark(v->status));
+    if (x + 3 < COLS - 2)
+        ui_put(y, x + 2, COLS - x - 4, tech, A_DIM);
     y++;
     y += ui_wrap(y, 4, COLS - 6, 0, 1000, v->summary, 0);
     for (size_t i = 0; i < v->nfacts; i++)

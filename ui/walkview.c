@@ -106,6 +106,7 @@ struct wv {
     char *labs_dir;            /* the scenarios: labs/ of the articles' directory */
     lab_scenario_info *labs;   /* read when first asked for */
     char **lab_groups;         /* "KB843106: title", one per article, NULL after */
+    char *mark_text;
     wv_lab *lv;
     int nlabs;
     bool labs_loaded;
@@ -219,6 +220,7 @@ void wv_free(wv *e)
     free(e->ask);
     free(e->manual);
     free(e->verdict);
+    free(e->mark_text);
     free(e->visited);
     free(e->note);
     free(e->labs_dir);
@@ -331,6 +333,40 @@ static const char *verdict_of(wv *e, const wiz_visit *p, size_t n, size_t i)
     return e->verdict;
 }
 
+/* The mark of visit i's finding, from the branch it took. */
+static void mark_of(wv *e, wv_view *v, const wiz_visit *p, size_t n, size_t i)
+{
+    const kb_step *next = i + 1 < n ? p[i + 1].step : wiz_current_step(e->w);
+    const kb_branch *br = p[i].br;
+    free(e->mark_text);
+    e->mark_text = NULL;
+    if (wiz_get_state(e->w) == WIZ_FAILED && i + 1 == n) {
+        v->mark = WV_MARK_NOT_RUN;
+        e->mark_text = xstrdup("could not run: nothing decided");
+    } else if (p[i].basis == EV_UNTESTED) {
+        v->mark = WV_MARK_UNTESTED;
+        e->mark_text = xstrdup("not tested: the server refused first");
+    } else if (next && next->kind == KB_CONCLUSION) {
+        const char *sev = next->severity ? next->severity : "fail";
+        v->mark = !strcmp(sev, "ok") ? WV_MARK_CLEAR : !strcmp(sev, "warn") ? WV_MARK_EXPECTED
+                                                                             : WV_MARK_FAULT;
+        e->mark_text = xasprintf("%s: %s", v->mark == WV_MARK_CLEAR ? "all clear"
+                                 : v->mark == WV_MARK_EXPECTED ? "expected condition"
+                                 : "fault found here", next->id);
+    } else if (br && br->nrules_out) {
+        strbuf sb = {0};
+        sb_puts(&sb, "ruled out: ");
+        for (size_t k = 0; k < br->nrules_out; k++)
+            sb_printf(&sb, "%s%s", k ? ", " : "", br->rules_out[k]);
+        v->mark = WV_MARK_RULED_OUT;
+        e->mark_text = sb_steal(&sb);
+    } else {
+        v->mark = WV_MARK_NOTED;
+        e->mark_text = xstrdup("noted: the walk goes on");
+    }
+    v->mark_text = e->mark_text;
+}
+
 static void view_result(wv *e, wv_view *v, const wiz_visit *p, size_t n, size_t i)
 {
     view_step(e, v, p[i].step);
@@ -346,6 +382,7 @@ static void view_result(wv *e, wv_view *v, const wiz_visit *p, size_t n, size_t 
     }
     v->verdict = verdict_of(e, p, n, i);
     v->stopped = wiz_get_state(e->w) == WIZ_FAILED && i + 1 == n;
+    mark_of(e, v, p, n, i);
 }
 
 /* Inconclusive: what it points to (if anything) and every cause still open

@@ -25,6 +25,19 @@ typedef struct wv_article {
 
 typedef enum { WV_PROBE, WV_QUESTION, WV_CONCLUSION } wv_kind;
 
+/* What a probe step's finding means for the diagnosis: the mark a reader
+ * sees first (the probe's own pass/fail is secondary). */
+typedef enum {
+    WV_MARK_NONE = 0,        /* no finding yet */
+    WV_MARK_NOTED,           /* a fact for the walk: neither fault nor all-clear */
+    WV_MARK_RULED_OUT,       /* causes ruled out here */
+    WV_MARK_FAULT,           /* points to a fault conclusion */
+    WV_MARK_EXPECTED,        /* points to an expected condition */
+    WV_MARK_CLEAR,           /* points to the all-clear */
+    WV_MARK_UNTESTED,        /* the server refused before the test */
+    WV_MARK_NOT_RUN,         /* the probe could not run (or was cancelled) */
+} wv_mark;
+
 typedef struct wv_view {
     wv_kind kind;
     const char *article_id;
@@ -40,6 +53,8 @@ typedef struct wv_view {
     const char *const *facts;    /* "key: value" lines */
     size_t nfacts;
     const char *verdict;         /* what the wizard concludes from the result */
+    wv_mark mark;                /* the verdict's mark */
+    const char *mark_text;       /* "fault found here", "ruled out: spn-missing" ... */
     bool stopped;                /* the walk ended without a conclusion (verdict says why) */
     bool inconclusive;           /* the walk ended inconclusive (cause: what it points to;
                                   * action: the causes still open and their checks) */

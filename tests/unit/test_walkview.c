@@ -364,6 +364,48 @@ static void test_commands(void **state)
     wv_free(e);
 }
 
+/* The mark a reader sees is the finding's meaning for the diagnosis: in
+ * the iwa-disabled lab the step that points to the fault says "fault found
+ * here: iwa-disabled" whatever the probe's own status; no step before it
+ * says so. */
+static void test_marks(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    wv *e = wv_open("kb", &err);
+    probe_opts o;
+    wv_lab_target t;
+    start(e, "iwa-disabled", "843106", &o, &t);
+    wv_view v;
+    int faults = 0, last_mark = -1, others = 0;
+    char last_text[128] = "";
+    for (int i = 0; i < 60; i++) {
+        wv_get(e, &v);
+        if (v.kind == WV_CONCLUSION || v.stopped)
+            break;
+        if (v.kind == WV_QUESTION) {
+            assert_true(wv_answer(e, 'n'));
+        } else if (!v.have_result) {
+            run_probe(e);
+        } else {
+            assert_non_null(v.mark_text);
+            assert_true(v.mark != WV_MARK_NONE);
+            faults += v.mark == WV_MARK_FAULT;
+            others += v.mark == WV_MARK_NOTED || v.mark == WV_MARK_RULED_OUT;
+            last_mark = (int)v.mark;
+            snprintf(last_text, sizeof last_text, "%s", v.mark_text);
+            assert_true(wv_next(e));
+        }
+    }
+    assert_int_equal(v.kind, WV_CONCLUSION);
+    assert_string_equal(v.concl_id, "iwa-disabled");
+    assert_int_equal(faults, 1);
+    assert_int_equal(last_mark, WV_MARK_FAULT);
+    assert_string_equal(last_text, "fault found here: iwa-disabled");
+    assert_true(others > 0);
+    wv_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -374,6 +416,7 @@ int main(void)
         cmocka_unit_test(test_back),
         cmocka_unit_test(test_back_screens),
         cmocka_unit_test(test_commands),
+        cmocka_unit_test(test_marks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
