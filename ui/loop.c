@@ -197,21 +197,28 @@ static void drain_signals(ui_state *u)
 
 /* After an ESC: the rest of an escape sequence curses did not know (a key
  * this terminfo lacks) is in the input already: read it to its final byte
- * and drop it, rather than take it as Esc and then '[', '1', '~'.  False
- * for a lone Esc (nothing, or another key, follows). */
-static bool swallow_sequence(void)
+ * and drop it (0), rather than take it as Esc and then '[', '1', '~'.  The
+ * bracketed paste's ESC [ 200 ~ and ESC [ 201 ~ become UI_KEY_PASTE_BEGIN
+ * and _END.  27 for a lone Esc (nothing, or another key, follows). */
+static int escape_sequence(void)
 {
     int c = getch();
     if (c == ERR)
-        return false;
+        return 27;
     if (c != '[' && c != 'O') {
         ungetch(c);
-        return false;
+        return 27;
     }
-    for (int i = 0; i < 16 && (c = getch()) != ERR; i++)
+    char seq[20];
+    size_t n = 0;
+    for (int i = 0; i < 16 && (c = getch()) != ERR; i++) {
+        if (n + 1 < sizeof seq && c < 0x80)
+            seq[n++] = (char)c;
         if (c >= 0x40 && c <= 0x7e)
             break;
-    return true;
+    }
+    seq[n] = '\0';
+    return !strcmp(seq, "200~") ? UI_KEY_PASTE_BEGIN : !strcmp(seq, "201~") ? UI_KEY_PASTE_END : 0;
 }
 
 int loop_run(ui_state *u)
@@ -261,7 +268,7 @@ int loop_run(ui_state *u)
             u->exit_code = 129;
         }
         for (int ch; !u->quit && (ch = getch()) != ERR; dirty = true) {
-            if (ch == 27 && swallow_sequence())
+            if (ch == 27 && (ch = escape_sequence()) == 0)
                 continue;
             on_key(u, ch);
         }

@@ -228,7 +228,7 @@ static void triage_draw(ui_state *u)
     ui_title(u, "paste an error text");
     int y = 2;
     y += ui_wrap(y, 2, COLS - 4, 0, 3, "Paste the NDR, event log entry or server reply "
-                 "below (the terminal's paste works here), then press Ctrl-D.", 0);
+                 "below (the terminal's paste works here), then press Enter.", 0);
     ui_hline(++y);
     int rows = ui_body_rows() - y - 1;
     int total = ui_wrap(0, 0, COLS - 4, 0, 0, u->triage, 0);
@@ -236,15 +236,15 @@ static void triage_draw(ui_state *u)
     ui_wrap(y + 1, 2, COLS - 4, skip, rows, u->triage, 0);
     if (u->triage_len == 0)
         ui_put(y + 1, 2, COLS - 4, "(nothing pasted yet)", A_DIM);
-    static const char *const keys[] = { "Ctrl-D", "analyse", "Esc", "back", "F1", "help",
-                                        NULL };
+    static const char *const keys[] = { "Enter", "analyse", "Esc", "back", "Ctrl-U", "clear",
+                                        "F1", "help", NULL };
     ui_footer(keys);
 }
 
 static void triage_run(ui_state *u)
 {
-    char *art = NULL, *entry = NULL, *why = NULL;
-    if (!wv_triage(u->eng, u->triage, &art, &entry, &why)) {
+    char *art = NULL, *entry = NULL, *why = NULL, *host = NULL;
+    if (!wv_triage(u->eng, u->triage, &art, &entry, &why, &host)) {
         ui_msg(u, true, "%s", why ? why : "Nothing in that text matched an article.");
         free(why);
         return;
@@ -255,17 +255,35 @@ static void triage_run(ui_state *u)
     u->article = art;
     u->entry = entry;
     u->triage_note = why;
+    if (host && !u->form.host[0] && !wv_lab_running(u->eng))
+        snprintf(u->form.host, sizeof u->form.host, "%s", host);   /* validated by wv */
+    free(host);
     ui_msg(u, false, "%s", why ? why : "");
     ui_advance(u);
 }
 
+/* Enter analyses, unless it is a line break of a paste: inside a bracketed
+ * paste, or (a terminal without bracketed paste) within a few milliseconds
+ * of the key before it, as a paste's keys come. */
 static void triage_key(ui_state *u, int ch, ui_action a)
 {
     (void)a;
-    if (ch == 4 || ch == KEY_F(2)) {
+    double now = util_now_ms();
+    bool burst = now - u->triage_key_ms < 15;
+    u->triage_key_ms = now;
+    bool enter = ch == '\r' || ch == '\n' || ch == KEY_ENTER;
+    if (ch == UI_KEY_PASTE_BEGIN) {
+        u->in_paste = true;
+    } else if (ch == UI_KEY_PASTE_END) {
+        u->in_paste = false;
+        u->triage_key_ms = 0;    /* the next Enter is a key of its own */
+    } else if (ch == 4 || ch == KEY_F(2) || (enter && !u->in_paste && !burst && u->triage_len)) {
         triage_run(u);
     } else if (ch == 27) {
         ui_go(u, SCR_START);
+    } else if (ch == 21) {                   /* Ctrl-U */
+        u->triage_len = 0;
+        u->triage[0] = '\0';
     } else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
         if (u->triage_len > 0)
             u->triage[--u->triage_len] = '\0';

@@ -38,7 +38,7 @@ ui_look ui_look_g;
 static void term_fatal(int sig)
 {
     if (curses_on && have_tio) {
-        static const char leave[] = "\033[?1049l\033[?25h\033[0m\r\n";
+        static const char leave[] = "\033[?2004l\033[?1049l\033[?25h\033[0m\r\n";
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tio);
         if (write(STDOUT_FILENO, leave, sizeof leave - 1) < 0) { /* nothing to do */ }
     }
@@ -144,6 +144,9 @@ int term_start(void)
     nonl();
     keypad(stdscr, TRUE);
     keys_init();
+    /* Bracketed paste: a pasted text comes between ESC [ 200 ~ and
+     * ESC [ 201 ~, so its line breaks are text, not Enter. */
+    if (write(STDOUT_FILENO, "\033[?2004h", 8) < 0) { /* a terminal without it ignores it */ }
     nodelay(stdscr, TRUE);
     curs_set(0);
     look_init();
@@ -155,6 +158,7 @@ void term_end(void)
     if (!curses_on)
         return;
     curses_on = 0;
+    if (write(STDOUT_FILENO, "\033[?2004l", 8) < 0) { /* nothing to do */ }
     endwin();
     delscreen(screen);
     screen = NULL;

@@ -76,6 +76,11 @@ void ui_go(ui_state *u, ui_screen_id s)
 {
     if (s == SCR_LABS)
         labs_load(u);
+    if (s == SCR_TRIAGE) {     /* a fresh box each time */
+        u->triage_len = 0;
+        u->triage[0] = '\0';
+        u->in_paste = false;
+    }
     u->scr = s;
     u->sel = u->top = u->scroll = u->ov_scroll = 0;
     u->ov = OV_NONE;

@@ -17,6 +17,10 @@ typedef enum {
     ACT_HELP, ACT_QUIT, ACT_CANCEL, ACT_YES, ACT_NO, ACT_UNKNOWN, ACT_LAB,
 } ui_action;
 
+/* Keys of our own beside curses': a bracketed paste's start and end. */
+#define UI_KEY_PASTE_BEGIN 0x10001     /* past every curses KEY_ code */
+#define UI_KEY_PASTE_END 0x10002
+
 typedef enum { SCR_START, SCR_ARTICLES, SCR_LABS, SCR_TRIAGE, SCR_TARGET, SCR_STEP,
                SCR_CONCL, SCR_COUNT } ui_screen_id;
 
@@ -90,6 +94,8 @@ struct ui_state {
     bool quit_asked;         /* quit asked once about an unsaved report */
     bool closing;            /* the worker closes the ended walk's session */
     bool cancelled;          /* Esc cancelled the probe that runs */
+    bool in_paste;           /* inside a bracketed paste */
+    double triage_key_ms;    /* when the paste box's last key came */
     bool msg_err;
 };
 

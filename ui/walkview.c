@@ -27,6 +27,7 @@
 #include "walk/report.h"
 #include "walk/report_md.h"
 #include "kb/triage.h"
+#include "base/names.h"
 #include "base/util.h"
 #include "walk/wizard.h"
 #include "walk/advice.h"
@@ -645,8 +646,10 @@ char **wv_outline(wv *e, size_t *n, int *cur)
 
 /* Triage (src/triage.h): the article and entry step, and in the note
  * what the text is and the fields found in it (remote host, error code). */
-bool wv_triage(wv *e, const char *text, char **article, char **entry, char **why)
+bool wv_triage(wv *e, const char *text, char **article, char **entry, char **why,
+               char **host_out)
 {
+    *host_out = NULL;
     triage_result r;
     triage_run(text, e->cat.v, e->cat.n, &r);
     if (!r.matched || !r.kb || !r.step) {
@@ -667,6 +670,10 @@ bool wv_triage(wv *e, const char *text, char **article, char **entry, char **why
         sb_printf(&sb, " %s", triage_decode(code) ? triage_decode(code) : code);
     *article = xstrdup(r.kb->id);
     *entry = xstrdup(r.step->id);
+    char *bad = NULL;
+    if (host && names_host(host, strlen(host), &bad))
+        *host_out = xstrdup(host);
+    free(bad);
     *why = sb_steal(&sb);
     triage_result_free(&r);
     return true;

@@ -103,8 +103,10 @@ const transcript *wv_transcript(wv *e);
  * allocated strings; *cur the index of the current step. */
 char **wv_outline(wv *e, size_t *n, int *cur);
 /* Triage pasted text: article and entry step (allocated) and a one-line
- * explanation; false if nothing matched (*why says so). */
-bool wv_triage(wv *e, const char *text, char **article, char **entry, char **why);
+ * explanation; false if nothing matched (*why says so).  *host: the server
+ * the text names, if it is a valid host name (allocated), else NULL. */
+bool wv_triage(wv *e, const char *text, char **article, char **entry, char **why,
+               char **host);
 /* The Markdown report of the walk so far, allocated. */
 char *wv_report(wv *e);
 
