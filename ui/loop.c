@@ -139,6 +139,8 @@ static void key_dispatch(ui_state *u, int ch)
         unsaved_key(u, a);
         return;
     }
+    if (u->ov == OV_TRANSCRIPT && transcript_key(u, ch, a))
+        return;
     if (u->ov != OV_NONE) {
         overlay_key(u, a);
         return;
@@ -170,6 +172,8 @@ static void on_key(ui_state *u, int ch)
     if (u->ov != was) {
         u->ov_scroll = 0;    /* an overlay opens at its top */
         u->ov_sel = -1;
+        u->ov_hscroll = 0;
+        u->tr_searching = false;
     }
 }
 

@@ -75,6 +75,9 @@ struct ui_state {
     int scroll;              /* step/conclusion scroll (clamped when drawn) */
     int ov_scroll;           /* the overlay's scroll (0 when one opens) */
     int ov_sel;              /* the outline's cursor (-1 when it opens: the current step) */
+    int ov_hscroll;          /* the transcript's sideways scroll, in bytes */
+    bool tr_searching;       /* the transcript's / prompt is open */
+    char tr_find[64];        /* what / looks for */
     char *article;           /* chosen article id, NULL until chosen */
     char *entry;             /* entry step from triage, or NULL */
     char *triage_note;       /* what triage said, shown on the step screen */
@@ -180,6 +183,8 @@ void save_draw(ui_state *u);
 void save_key(ui_state *u, int ch, ui_action a);
 void unsaved_draw(void);
 void unsaved_key(ui_state *u, ui_action a);
+/* The transcript's own keys (/, n, Left/Right); false for the shared ones. */
+bool transcript_key(ui_state *u, int ch, ui_action a);
 /* The outline's own keys (cursor, Enter jumps); false for the shared ones. */
 bool outline_key(ui_state *u, ui_action a);
 

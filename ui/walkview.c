@@ -108,6 +108,7 @@ struct wv {
     lab_scenario_info *labs;   /* read when first asked for */
     char **lab_groups;         /* "KB843106: title", one per article, NULL after */
     char *mark_text;
+    const transcript *tr;      /* the walk's transcript (tr_copy reads it live) */
     wv_lab *lv;
     int nlabs;
     bool labs_loaded;
@@ -250,6 +251,9 @@ bool wv_begin(wv *e, const char *article, const char *entry, const probe_opts *o
     e->o = *o;
     walk_dispose(e->w);      /* the old walk's QUIT goes out on its own thread */
     e->w = wiz_new_at(a, &e->o, s ? s->id : NULL);
+    run_report rr;
+    wiz_run_report(e->w, &rr);
+    e->tr = rr.tr;
     e->shown = -1;
     free(e->visited);
     e->visited = xcalloc(e->art->nsteps + 1, 1);
@@ -613,6 +617,13 @@ bool wv_goto_step(wv *e, int line)
         if (p[i].step == s)
             return i == here ? true : go_to_screen(e, i);
     return false;
+}
+
+size_t wv_transcript_lines(wv *e, size_t from, size_t max, tr_entry *out, size_t *dropped)
+{
+    if (dropped)
+        *dropped = 0;
+    return e->w && e->tr ? tr_copy(e->tr, from, max, out, dropped) : 0;
 }
 
 const transcript *wv_transcript(wv *e)

@@ -99,6 +99,9 @@ bool wv_back(wv *e);
  * passed it (its last visit); false if it did not (or it is ahead). */
 bool wv_goto_step(wv *e, int line);
 const transcript *wv_transcript(wv *e);
+/* The transcript's entries [from, from + max) into out (lines allocated),
+ * also while a probe runs and appends to it; returns how many there are. */
+size_t wv_transcript_lines(wv *e, size_t from, size_t max, tr_entry *out, size_t *dropped);
 /* The article's steps as lines, the path taken marked: allocated array of
  * allocated strings; *cur the index of the current step. */
 char **wv_outline(wv *e, size_t *n, int *cur);

@@ -1,6 +1,7 @@
 /* transcript: see transcript.h. */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,10 @@
 
 #include "proto/transcript.h"
 #include "base/util.h"
+
+/* One lock for every transcript: the wizard's screen reads a transcript
+ * while its worker appends to it (tr_copy).  Held only around each change. */
+static pthread_mutex_t tr_mu = PTHREAD_MUTEX_INITIALIZER;
 
 void tr_init(transcript *t)
 {
@@ -17,10 +22,26 @@ void tr_init(transcript *t)
 
 void tr_free(transcript *t)
 {
+    pthread_mutex_lock(&tr_mu);
     for (size_t i = 0; i < t->n; i++)
         free(t->v[i].line);
     free(t->v);
     memset(t, 0, sizeof *t);
+    pthread_mutex_unlock(&tr_mu);
+}
+
+size_t tr_copy(const transcript *t, size_t from, size_t max, tr_entry *out, size_t *dropped)
+{
+    pthread_mutex_lock(&tr_mu);
+    size_t n = t->n;
+    for (size_t i = 0; i < max && from + i < n; i++) {
+        out[i] = t->v[from + i];
+        out[i].line = xstrdup(t->v[from + i].line ? t->v[from + i].line : "");
+    }
+    if (dropped)
+        *dropped = t->dropped;
+    pthread_mutex_unlock(&tr_mu);
+    return n;
 }
 
 static void tr_append(transcript *t, tr_dir dir, bool tls, char *line)
@@ -77,7 +98,9 @@ static void tr_push(transcript *t, tr_dir dir, bool tls, const char *raw, size_t
 
 void tr_add(transcript *t, tr_dir dir, bool tls, const char *line, size_t len)
 {
+    pthread_mutex_lock(&tr_mu);
     tr_push(t, dir, tls, line, len);
+    pthread_mutex_unlock(&tr_mu);
 }
 
 void tr_note(transcript *t, bool tls, const char *fmt, ...)
@@ -86,12 +109,15 @@ void tr_note(transcript *t, bool tls, const char *fmt, ...)
     va_start(ap, fmt);
     char *raw = xvasprintf(fmt, ap);
     va_end(ap);
+    pthread_mutex_lock(&tr_mu);
     tr_push(t, TR_NOTE, tls, raw, strlen(raw));
+    pthread_mutex_unlock(&tr_mu);
     free(raw);
 }
 
 void tr_merge(transcript *dst, transcript *src)
 {
+    pthread_mutex_lock(&tr_mu);
     double shift = src->t0 - dst->t0;
     for (size_t i = 0; i < src->n; i++) {
         tr_entry *e = &src->v[i];
@@ -116,6 +142,7 @@ void tr_merge(transcript *dst, transcript *src)
     double t0 = src->t0;
     memset(src, 0, sizeof *src);
     src->t0 = t0;
+    pthread_mutex_unlock(&tr_mu);
 }
 
 char *tr_redacted(size_t len)

@@ -45,6 +45,10 @@ typedef struct transcript {
 
 void tr_init(transcript *t);
 void tr_free(transcript *t);
+/* Entries [from, from + max) copied (each line allocated: the caller frees
+ * them) while another thread may append; returns how many entries there
+ * are, and *dropped (if not NULL) how many lines were not kept. */
+size_t tr_copy(const transcript *t, size_t from, size_t max, tr_entry *out, size_t *dropped);
 /* Raw bytes; escaped (and capped) on the way in. */
 void tr_add(transcript *t, tr_dir dir, bool tls, const char *line, size_t len);
 void tr_note(transcript *t, bool tls, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

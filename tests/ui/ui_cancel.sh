@@ -61,10 +61,13 @@ for task in /proc/"$wiz"/task/*; do
 done
 [ "$threads" -ge 2 ] || fail "expected the lab's and the probe's threads, saw $threads"
 
-# t while the probe runs: the transcript says when it will show; Esc then
+# t while the probe runs: the transcript shows the session so far, live,
+# as smtpwiz probe prints it (milliseconds, swaks's arrows); Esc then
 # closes the overlay only, the probe goes on.
 tm send-keys -t w t
-wait_for 'shows when the probe ends' 5
+wait_for 'lines, live' 5
+grep -Eq '^│? +[0-9]+\.[0-9] ms (===|<-|->|<~| ~>) ' "$T/screen" || grep -Eq ' [0-9]+\.[0-9] ms (===|<-| ->)' "$T/screen" ||
+    { cat "$T/screen"; fail "the transcript shows no line while the probe runs"; }
 tm send-keys -t w Escape
 wait_for "$slow" 5
 sleep 0.3

@@ -100,6 +100,25 @@ tail -n 1 "$T/screen" | grep -q 'b back' || { cat "$T/screen"; fail "60x20: no b
 tm resize-window -t w -x 80 -y 24
 sleep 0.3
 
+# ---- the transcript: / finds a line, Right scrolls sideways ----
+tm send-keys -t w t
+wait_for 'Transcript'
+grep -Eq '[0-9]\.[0-9] ms <-  220 ' "$T/screen" || { cat "$T/screen"; fail "the transcript is not drawn as smtpwiz probe prints it"; }
+tm send-keys -t w /; tm send-keys -t w -l 'NoSuchWord'
+wait_for '/NoSuchWord'
+tm send-keys -t w Enter
+wait_for '"NoSuchWord" is not in the transcript'
+tm send-keys -t w /; tm send-keys -t w -l 'esmtp'
+tm send-keys -t w Enter
+settle 5
+grep -q 'is not in the transcript' "$T/screen" && grep -q '"esmtp"' "$T/screen" &&
+    { cat "$T/screen"; fail "/ did not find a line that is there"; }
+tm send-keys -t w Right
+settle 5
+grep -Eq 'ms <-  …' "$T/screen" || { cat "$T/screen"; fail "Right did not scroll the lines sideways"; }
+tm send-keys -t w Escape
+settle 5
+
 # ---- the outline: Enter on the first step goes back to it ----
 tm send-keys -t w o
 wait_for 'Outline'

@@ -27,7 +27,7 @@ grep -q 'exps-auth-failed' "$T/screen" || { cat "$T/screen"; fail "did not concl
 tm send-keys -t w t End
 wait_for 'Transcript' 5
 settle 5
-grep -E -- ' -> ' "$T/screen" | tail -n 1 | grep -q 'QUIT' ||
+grep -E -- ' (->|~>) ' "$T/screen" | tail -n 1 | grep -q 'QUIT' ||
     { cat "$T/screen"; fail "the session was still open at the conclusion"; }
 tm send-keys -t w Escape q
 # the report of this walk was not saved: quit asks once
