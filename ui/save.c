@@ -112,6 +112,60 @@ static void save_write(ui_state *u)
     ui_msg(u, false, "Report saved to %s", u->save_path);
 }
 
+/* How many bytes of P the row starting there takes, at most W columns: a
+ * path is broken after a '/' where one fits, so a name is never split
+ * unless it is wider than the row on its own. */
+static size_t path_row(const char *p, int w)
+{
+    size_t n = strlen(p), fit = n;
+    while (fit > 0 && ui_text_cols(p, fit) > w) {
+        fit--;
+        while (fit > 0 && ((unsigned char)p[fit] & 0xC0) == 0x80)
+            fit--;   /* never inside a UTF-8 sequence */
+    }
+    if (fit == 0)
+        return n ? 1 : 0;
+    if (fit < n) {
+        size_t cut = fit;
+        while (cut > 0 && p[cut - 1] != '/')
+            cut--;
+        if (cut > 0)
+            fit = cut;
+    }
+    return fit;
+}
+
+static int path_rows(const char *p, int w)
+{
+    int rows = 0;
+    for (size_t k; *p; p += k, rows++)
+        k = path_row(p, w);
+    return rows;
+}
+
+/* The path written, on at most ROWS rows of W columns, broken at its
+ * slashes; a path too long for them loses leading directories (shown as
+ * an ellipsis), never its file name. */
+static void path_draw(int y, int x, int w, int rows, const char *p)
+{
+    const char *dots = ui_look_g.utf8 ? "\u2026" : "...";
+    bool cut = false;
+    while (path_rows(p, w - (cut ? ui_text_cols(dots, strlen(dots)) : 0)) > rows) {
+        const char *next = strchr(p + 1, '/');
+        if (!next)
+            break;
+        p = next;
+        cut = true;
+    }
+    int lead = cut ? ui_put(y, x, w, dots, A_DIM) : 0;
+    for (int r = 0; r < rows && *p; r++) {
+        size_t k = path_row(p, w - lead);
+        ui_putn(y + r, x + lead, w - lead, p, k, 0);
+        p += k;
+        lead = 0;
+    }
+}
+
 void save_draw(ui_state *u)
 {
     int w = COLS < 78 ? COLS : 78, x = (COLS - w) / 2, h = 9, y = (LINES - h) / 2;
@@ -120,7 +174,7 @@ void save_draw(ui_state *u)
     int iw = ui_box(y, x, h, w, u->save_done ? " Report saved " : " Save the report ");
     if (u->save_done) {
         ui_put(y + 2, x + 2, iw, "Written to:", A_BOLD);
-        ui_wrap(y + 3, x + 2, iw, 0, 3, u->save_path, 0);
+        path_draw(y + 3, x + 2, iw, 3, u->save_path);
         ui_put(y + h - 2, x + 2, iw, "Enter closes", A_DIM);
         return;
     }
