@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -406,6 +407,62 @@ static void test_marks(void **state)
     wv_free(e);
 }
 
+/* Text a screen shows may not be rule syntax ("ehlo.exchange_auth = false",
+ * "xexch50.reply_auth ~ ^504"): every non-hostile lab walked with both
+ * articles ("no" to every question), every view's texts checked. */
+static bool rule_syntax(const char *s)
+{
+    if (!s)
+        return false;
+    regex_t re;
+    assert_int_equal(regcomp(&re, "[a-z0-9_-]+\\.[a-z_]+ (=|!=|~|!~|<|>|<=|>=|has|lacks) ",
+                             REG_EXTENDED | REG_NOSUB), 0);
+    bool hit = regexec(&re, s, 0, NULL, 0) == 0;
+    regfree(&re);
+    return hit;
+}
+
+static void test_no_rule_syntax(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    wv *e = wv_open("kb", &err);
+    const wv_lab *labs;
+    int nl = wv_labs(e, &labs, &err);
+    assert_true(nl > 10);
+    int screens = 0;
+    for (int l = 0; l < nl; l++) {
+        if (labs[l].hostile)
+            continue;
+        for (int k = 0; k < 2; k++) {
+            probe_opts o;
+            wv_lab_target t;
+            start(e, labs[l].name, k ? "979174" : "843106", &o, &t);
+            wv_view v;
+            for (int i = 0; i < 80; i++) {
+                wv_get(e, &v);
+                const char *texts[] = { v.title, v.why, v.question, v.manual, v.summary,
+                                        v.verdict, v.mark_text, v.cause, v.action };
+                for (size_t j = 0; j < sizeof texts / sizeof *texts; j++)
+                    if (rule_syntax(texts[j]))
+                        fail_msg("%s (KB%s), step %s: rule syntax on screen: %s", labs[l].name,
+                                 k ? "979174" : "843106", v.step_id, texts[j]);
+                screens++;
+                if (v.kind == WV_CONCLUSION || v.stopped)
+                    break;
+                if (v.kind == WV_QUESTION)
+                    assert_true(wv_answer(e, 'n'));
+                else if (!v.have_result)
+                    run_probe(e);
+                else
+                    assert_true(wv_next(e));
+            }
+        }
+    }
+    assert_true(screens > 200);
+    wv_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -417,6 +474,7 @@ int main(void)
         cmocka_unit_test(test_back_screens),
         cmocka_unit_test(test_commands),
         cmocka_unit_test(test_marks),
+        cmocka_unit_test(test_no_rule_syntax),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
