@@ -18,7 +18,7 @@ static void usage(FILE *f)
           "\n"
           "  (no command)     the interactive wizard; options:\n"
           "                   [--lab [SCENARIO]] [--kb ID] [--host HOST] [-p PORT]\n"
-          "                   [--user U] [--dc DC]\n"
+          "                   [--user U] [--dc DC] [--timeout S]\n"
           "  probe HOST       probe an SMTP server: banner, EHLO, TLS, AUTH, XEXCH50 ...\n"
           "  diagnose HOST    walk a KB article (--kb 843106|979174) with live probes\n"
           "  triage [FILE|-]  which article and step a pasted event or error leads to\n"

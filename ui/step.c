@@ -95,7 +95,8 @@ void step_begin(ui_state *u)
      * the Internet: unless a DC is named (typed in, --dc or $SMTPWIZ_DC), a
      * practice run asks none and never looks one up in DNS. */
     o.dc = f->dc[0] ? f->dc : (wv_lab_running(u->eng) ? "none" : NULL);
-    o.timeout_ms = 0;        /* the probes' own default, as the command line has it */
+    int ms = target_timeout_ms(f);   /* checked when the form was sent */
+    o.timeout_ms = ms > 0 ? ms : 0;
     o.cancel_fd = u->w.cancel_fd[0];
     char *err = NULL;
     u->saved = u->quit_asked = false;     /* a new walk, a new report */

@@ -1,8 +1,9 @@
 /* target: the form for the server under test.  Host, port, STARTTLS
  * policy, whether PLAIN and LOGIN may go out without TLS, user, password
- * (no echo, never drawn: only whether one is set) and an optional domain
- * controller.  Enter on the last field (or F10)
- * starts the walk. */
+ * (no echo, never drawn: only whether one is set), an optional domain
+ * controller and the timeout of each network wait.  Enter on the "Start"
+ * button below them (or F10 anywhere) starts the walk; the cursor starts
+ * on the first field still empty, else on the button. */
 #include "config.h"
 
 #include <curses.h>
@@ -15,10 +16,11 @@
 #include "ui/ui_int.h"
 #include "base/util.h"
 
-enum { F_HOST, F_PORT, F_TLS, F_PLAIN, F_USER, F_PASS, F_DC, F_COUNT };
+enum { F_HOST, F_PORT, F_TLS, F_PLAIN, F_USER, F_PASS, F_DC, F_TIMEOUT, F_START, F_COUNT };
 
 static const char *const labels[F_COUNT] = {
     "Server host", "Port", "STARTTLS", "Plain-text AUTH", "User", "Password", "Domain controller",
+    "Timeout (seconds)", "",
 };
 static const char *const hints[F_COUNT] = {
     "name or address of the Exchange server to test",
@@ -29,6 +31,9 @@ static const char *const hints[F_COUNT] = {
     "account to test AUTH with (DOMAIN\\user or user@domain); empty: no AUTH",
     "typed without echo and never shown again; Ctrl-U clears it",
     "optional (used by Kerberos checks): a domain controller as HOST[:PORT]; empty: DNS",
+    "how long each wait for the server may take before the probe says so and stops, "
+    "as --timeout on the command line (0.1 to 3600)",
+    "Enter (or F10 on any field) starts the walk with the values above",
 };
 static const char *const tls_names[] = { "auto", "always", "never" };
 
@@ -40,22 +45,44 @@ static char *field_buf(ui_form *f, int i, size_t *cap)
     case F_USER: *cap = sizeof f->user; return f->user;
     case F_PASS: *cap = sizeof f->pass; return f->pass;
     case F_DC: *cap = sizeof f->dc; return f->dc;
+    case F_TIMEOUT: *cap = sizeof f->timeout; return f->timeout;
     default: *cap = 0; return NULL;
     }
 }
 
+/* The cursor starts where typing is still wanted: the host, else the user,
+ * else the password of a user named; with those filled in (a practice lab
+ * fills in all of them), on the Start button.  The domain controller is
+ * optional and a lab asks none: never the first stop. */
 void target_prefill(ui_state *u)
 {
-    u->form.focus = u->form.host[0] ? F_COUNT - 1 : F_HOST;
-    if (wv_lab_running(u->eng))
-        u->form.focus = F_COUNT - 1;
-    u->form.err[0] = '\0';
+    ui_form *f = &u->form;
+    f->focus = !f->host[0] ? F_HOST : !f->user[0] && !wv_lab_running(u->eng) ? F_USER
+             : f->user[0] && !f->pass[0] ? F_PASS : F_START;
+    if (!f->timeout[0])
+        snprintf(f->timeout, sizeof f->timeout, "%d", PROBE_TIMEOUT_MS_DEFAULT / 1000);
+    f->err[0] = '\0';
+}
+
+/* The form's timeout in milliseconds, or -1 when it is not a number of
+ * seconds from 0.1 to 3600. */
+int target_timeout_ms(const ui_form *f)
+{
+    char *end = NULL;
+    double v = strtod(f->timeout, &end);
+    if (end == f->timeout || *end || !(v >= 0.1 && v <= 3600))
+        return -1;
+    return (int)(v * 1000 + 0.5);
 }
 
 static void field_draw(ui_state *u, int i, int y)
 {
     ui_form *f = &u->form;
     bool foc = f->focus == i;
+    if (i == F_START) {
+        ui_put(y, 2, COLS - 4, "[ Start the walk ]", foc ? A_REVERSE | A_BOLD : A_BOLD);
+        return;
+    }
     int lw = 19;
     ui_put(y, 2, lw, labels[i], foc ? A_BOLD : 0);
     int x = 2 + lw + 1, w = COLS - x - 2;
@@ -86,16 +113,23 @@ static void target_draw(ui_state *u)
     ui_title(u, u->article ? u->article : "target");
     int y = 2;
     ui_put(y, 2, COLS - 4, "Which server should the wizard test?", A_BOLD);
-    int gap = LINES >= 22 ? 2 : 1;
+    /* a blank row between fields where the fields, the button's row and a
+     * two-row hint fit so */
+    int gap = LINES - 3 - (y + 2) - 2 >= 2 * F_COUNT ? 2 : 1;
     y += 2;
-    for (int i = 0; i < F_COUNT && y < LINES - 3; i++, y += gap)
+    for (int i = 0; i < F_COUNT && y < LINES - 3; i++, y += gap) {
+        if (i == F_START && gap == 1)
+            y++;   /* the button apart from the fields */
         field_draw(u, i, y);
+    }
     const char *hint = hints[f->focus];
     if (wv_lab_running(u->eng) && f->focus == F_DC)
         hint = "a practice lab asks no domain controller and never looks one up in DNS: "
                "leave it empty; every other field is filled in, Enter or F10 starts the walk";
     else if (wv_lab_running(u->eng) && f->focus == F_HOST)
         hint = "every field is filled in for the practice lab: F10 starts the walk";
+    if (gap == 1)
+        y++;
     if (y < LINES - 3)
         ui_wrap(y, 4, COLS - 6, 0, LINES - 3 - y, hint, A_DIM);
     if (f->err[0] && LINES > 4)
@@ -113,6 +147,9 @@ static bool target_valid(ui_form *f)
     } else if (util_parse_port(f->port, 1) < 0) {
         snprintf(f->err, sizeof f->err, "The port must be a number from 1 to 65535.");
         f->focus = F_PORT;
+    } else if (target_timeout_ms(f) < 0) {
+        snprintf(f->err, sizeof f->err, "The timeout must be a number of seconds from 0.1 to 3600.");
+        f->focus = F_TIMEOUT;
     } else {
         f->err[0] = '\0';
         return true;
@@ -144,6 +181,10 @@ static void field_edit(ui_form *f, int ch)
             f->plain_auth = !f->plain_auth;
         return;
     }
+    if (f->focus == F_START)
+        return;               /* the button takes no text */
+    if (f->focus == F_TIMEOUT && ch >= 0x20 && ch < 0x7f && !(ch >= '0' && ch <= '9') && ch != '.')
+        return;               /* seconds: digits and a point */
     size_t n = strlen(b);
     if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
         if (n > 0)
@@ -165,8 +206,8 @@ static void target_key(ui_state *u, int ch, ui_action a)
         f->focus = (f->focus + F_COUNT - 1) % F_COUNT;
     } else if (ch == KEY_F(10)) {
         target_submit(u);
-    } else if (a == ACT_ENTER) {
-        if (f->focus == F_COUNT - 1)
+    } else if (a == ACT_ENTER || (ch == ' ' && f->focus == F_START)) {
+        if (f->focus == F_START)
             target_submit(u);
         else
             f->focus++;

@@ -25,7 +25,8 @@ static void usage(FILE *f)
           "       smtpwiz --kb ID --host H [-p PORT]   go straight to an article\n"
           "options that fill in the target form: --host H, -p PORT, --user U,\n"
           "  --dc HOST[:PORT][,KPASSWD_PORT] (the domain controller the Kerberos checks\n"
-          "  ask; \"none\" asks none; default $SMTPWIZ_DC, else DNS)\n", f);
+          "  ask; \"none\" asks none; default $SMTPWIZ_DC, else DNS), --timeout S (each\n"
+          "  network wait, in seconds; default 10)\n", f);
 }
 
 int ui_main_argv(int argc, char **argv)
@@ -48,6 +49,8 @@ int ui_main_argv(int argc, char **argv)
             a.user = v; i++;
         } else if (strcmp(s, "--dc") == 0 && v) {
             a.dc = v; i++;
+        } else if (strcmp(s, "--timeout") == 0 && v) {
+            a.timeout = v; i++;
         } else if (strcmp(s, "--kb-dir") == 0 && v) {
             a.kb_dir = v; i++;
         } else {
@@ -153,6 +156,8 @@ static int session_init(ui_state *u, const ui_args *a)
         snprintf(u->form.host, sizeof u->form.host, "%s", a->host);
     if (a->user)
         snprintf(u->form.user, sizeof u->form.user, "%s", a->user);
+    if (a->timeout)           /* checked with the rest of the form */
+        snprintf(u->form.timeout, sizeof u->form.timeout, "%s", a->timeout);
     /* The same default as the command-line tools: --dc, else $SMTPWIZ_DC. */
     const char *dc = a->dc ? a->dc : getenv("SMTPWIZ_DC");
     if (dc)

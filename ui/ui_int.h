@@ -50,6 +50,7 @@ typedef struct ui_worker {
 #define UI_FIELD_MAX 256
 typedef struct ui_form {
     char host[UI_FIELD_MAX], port[16], user[UI_FIELD_MAX], pass[UI_FIELD_MAX], dc[UI_FIELD_MAX];
+    char timeout[16];         /* seconds, as --timeout */
     int tls;                 /* 0 auto, 1 always, 2 never */
     bool plain_auth;         /* PLAIN/LOGIN may go out without TLS (--allow-plaintext-auth) */
     int focus;
@@ -162,6 +163,7 @@ void step_close_done(ui_state *u);   /* the worker closed the ended walk's sessi
 void ui_save_report(ui_state *u);
 int ui_lab_start(ui_state *u, const char *name);
 void target_prefill(ui_state *u);
+int target_timeout_ms(const ui_form *f);
 
 /* loop.c */
 int loop_signals(void);

@@ -8,7 +8,8 @@ mkdir -p "$TOP/tests/tmp" &&
     { echo "FAIL: cannot create a scratch directory under $TOP/tests/tmp" >&2; exit 1; }
 PIDS=""
 cleanup() {
-    for p in $PIDS; do kill "$p" 2>/dev/null; done
+    # CONT after TERM: a peer a test stopped (SIGSTOP) must still end
+    for p in $PIDS; do kill "$p" 2>/dev/null; kill -CONT "$p" 2>/dev/null; done
     for p in $PIDS; do wait "$p" 2>/dev/null; done
     rm -rf "$T"
 }

@@ -19,9 +19,8 @@ walk() {
     tm send-keys -t w "clear; $SMTPWIZ --kb 843106 --host 127.0.0.1 -p $HPORT --user carol.policy; echo rc=\$?" Enter
     wait_for 'Which server'
     grep -q 'Plain-text AUTH *< refuse >' "$T/screen" || { cat "$T/screen"; fail "no Plain-text AUTH choice, or not refuse"; }
-    # The focus starts on the last field (the domain controller): up to the
-    # password, type it, up past the user to the choice.
-    tm send-keys -t w Up
+    # The cursor starts on the first empty field, the password: type it,
+    # then up past the user to the choice.
     tm send-keys -t w -l "$PASS_"
     tm send-keys -t w Up Up
     if [ "$1" = allow ]; then

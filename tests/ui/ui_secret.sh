@@ -44,9 +44,9 @@ for st in /proc/[0-9]*/status; do
         wiz=$(sed -n 's/^Pid:[[:space:]]*//p' "$st")
 done
 [ -n "$wiz" ] || fail "no wizard process under the pane's shell"
-# Up from the last field (the domain controller) to the password; Ctrl-U
-# clears the lab's, then a long one is typed.
-tm send-keys -t w Up C-u
+# Up from the Start button past the timeout and the domain controller to
+# the password; Ctrl-U clears the lab's, then a long one is typed.
+tm send-keys -t w Up Up Up C-u
 tm send-keys -t w -l "0123456789abcdefghij$MARK"
 settle 5
 in_memory "$wiz" || fail "the typed password is not in the wizard's memory: the check sees nothing"
