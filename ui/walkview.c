@@ -113,6 +113,7 @@ struct wv {
     int nlabs;
     bool labs_loaded;
     lab_server *lab;           /* the lab that runs, or NULL */
+    char lab_name[64];         /* its scenario, for the walk's probe_opts.lab */
 };
 
 /* The KB files wrap their prose at 100 columns; the screens wrap it to the
@@ -249,6 +250,10 @@ bool wv_begin(wv *e, const char *article, const char *entry, const probe_opts *o
     }
     e->art = a;
     e->o = *o;
+    if (e->lab) {            /* the probes' hints speak of the lab, not of --dc */
+        snprintf(e->lab_name, sizeof e->lab_name, "%s", lab_server_scenario(e->lab));
+        e->o.lab = e->lab_name;
+    }
     walk_dispose(e->w);      /* the old walk's QUIT goes out on its own thread */
     e->w = wiz_new_at(a, &e->o, s ? s->id : NULL);
     run_report rr;

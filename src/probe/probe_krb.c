@@ -241,13 +241,19 @@ static int srv_targets(probe_ctx *ctx, const char *dom, kdc_list *out, char **wh
     return rc;
 }
 
+const char *probe_krb_no_dc(const probe_ctx *ctx)
+{
+    return ctx->o.lab ? "this practice lab has no domain controller to ask"
+                      : "no domain controller is to be asked (--dc none or SMTPWIZ_DC=none)";
+}
+
 int probe_krb_targets(probe_ctx *ctx, kdc_list *out, char **why)
 {
     if (ctx->o.dc && strcmp(ctx->o.dc, "none") == 0) {
         /* The lab plays real-looking domains (fabrikam.com): never let a
          * practice run look their domain controllers up on the Internet. */
         memset(out, 0, sizeof *out);
-        *why = xstrdup("no domain controller is to be asked (--dc none, or a practice lab)");
+        *why = xstrdup(probe_krb_no_dc(ctx));
         return -1;
     }
     if (ctx->o.dc)

@@ -19,6 +19,9 @@ char *probe_krb_realm(probe_ctx *ctx);
 /* True if the default ticket cache holds a principal (kinit was done): then
  * GSSAPI needs no password.  *principal (allocated) names it, if wanted. */
 bool probe_krb_have_ccache(char **principal);
+/* Why nothing asks a domain controller when --dc is "none": in a practice
+ * lab (probe_opts.lab) the lab has none, else the user said so. */
+const char *probe_krb_no_dc(const probe_ctx *ctx);
 /* --dc, else DNS SRV for the domain (what kdc-time looked up is taken
  * once by the next caller instead of asking DNS again).  0, or -1 with
  * *why (allocated). */

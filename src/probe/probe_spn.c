@@ -209,10 +209,15 @@ static void skip_with_steps(probe_result *r, probe_ctx *ctx, const char *fqdn, c
                            "case; the server announced no valid one)", host ? "" : " (<server>: "
                            "the server's computer name; it announced no valid one)");
     const char *f = host ? fqdn : "<fqdn>";
-    probe_summary(r, "SPNs not checked: %s. Run `%s` here (any domain account will do), then "
-                  "run smtpwiz again; on a domain controller, `%s` must list SMTPSVC/%s and "
-                  "SMTP/%s, and `setspn -X` must show no duplicates%s", why, kinit, setspn, f, f,
-                  note);
+    if (ctx->o.lab)          /* no ticket from a lab: kinit cannot help here */
+        probe_summary(r, "SPNs not checked: %s. At a real server, `%s` on a domain controller "
+                      "must list SMTPSVC/%s and SMTP/%s, and `setspn -X` must show no "
+                      "duplicates%s", why, setspn, f, f, note);
+    else
+        probe_summary(r, "SPNs not checked: %s. Run `%s` here (any domain account will do), "
+                      "then run smtpwiz again; on a domain controller, `%s` must list "
+                      "SMTPSVC/%s and SMTP/%s, and `setspn -X` must show no duplicates%s",
+                      why, kinit, setspn, f, f, note);
     fact_str(r, "kinit", kinit);
     fact_str(r, "setspn", setspn);
     free(note);
@@ -346,7 +351,7 @@ static probe_status probe_spn(probe_ctx *ctx, probe_result *r)
     if (ctx->o.dc && strcmp(ctx->o.dc, "none") == 0) {
         /* The lookup goes to the KDC krb5.conf names for the ticket's realm:
          * still a domain controller, so --dc none rules it out too. */
-        skip_with_steps(r, ctx, s.fqdn, "no domain controller is to be asked (--dc none, or a practice lab)");
+        skip_with_steps(r, ctx, s.fqdn, probe_krb_no_dc(ctx));
         fact_str(r, "fqdn", s.fqdn);
         st = ST_SKIP;
     } else if (!open_cache(&s, ctx, &why)) {
