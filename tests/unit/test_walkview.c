@@ -106,6 +106,23 @@ static void test_labs(void **state)
     }
     assert_true(labs[n - 1].hostile);
     assert_string_equal(labs[0].article, "843106");
+    /* A lab of one article names the article's own resolution step (KB843106
+     * numbers 1-5, KB979174 1-6) or says it is one of its other scenarios. */
+    for (int i = 0; i < n; i++) {
+        const char *a = labs[i].article;
+        if (!a || labs[i].hostile)
+            continue;
+        char want[16];
+        snprintf(want, sizeof want, "KB%s ", a);
+        const char *d = labs[i].description;
+        int step = 0;
+        if (strncmp(d, want, strlen(want)) != 0)
+            fail_msg("lab %s: its description does not start with %s", labs[i].name, want);
+        if (sscanf(d + strlen(want), "step %d", &step) == 1)
+            assert_in_range(step, 1, strcmp(a, "843106") == 0 ? 5 : 6);
+        else if (strncmp(d + strlen(want), "other scenarios:", 16) != 0)
+            fail_msg("lab %s: neither an article step nor an other scenario: %s", labs[i].name, d);
+    }
     wv_free(e);
 }
 
