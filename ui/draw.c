@@ -94,6 +94,27 @@ int ui_wrap(int y, int x, int width, int skip, int maxrows, const char *text, in
     return line;
 }
 
+/* keys with one more pair (KEY, WHAT) after its first two (the keys that
+ * move the walk), so that it is the last of the others to drop; none if
+ * key is NULL. */
+void ui_footer_plus(const char *const *keys, const char *key, const char *what)
+{
+    const char *k[34];
+    size_t n = 0;
+    while (keys[n] && n < 28)
+        n++;
+    if (!key || n < 4) {
+        ui_footer(keys);
+        return;
+    }
+    memcpy(k, keys, 4 * sizeof *k);
+    k[4] = key;
+    k[5] = what;
+    memcpy(k + 6, keys + 4, (n - 4) * sizeof *k);
+    k[n + 2] = NULL;
+    ui_footer(k);
+}
+
 /* As many key hints as fit; the rest are dropped from the right, "q quit"
  * and "? help" kept last so they survive on a narrow terminal. */
 void ui_footer(const char *const *keys)

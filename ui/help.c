@@ -22,6 +22,7 @@ static const char help_text[] =
     "o          outline of the article, with the path taken; Enter there goes\n"
     "           back to a step the walk passed\n"
     "s          save the Markdown report to a file\n"
+    "c          the commands of the screen, whole (a wide one is cut on it)\n"
     "n l        on the conclusion: a new walk of the same server, another lab\n"
     "Esc        on the conclusion: back to the start menu\n"
     "Up/Down PgUp/PgDn   scroll\n"
@@ -101,6 +102,7 @@ void overlay_key(ui_state *u, ui_action a)
     case ACT_END: u->ov_scroll = 1 << 20; break;
     case ACT_TRANSCRIPT: u->ov = u->ov == OV_TRANSCRIPT ? OV_NONE : OV_TRANSCRIPT; break;
     case ACT_OUTLINE: u->ov = u->ov == OV_OUTLINE ? OV_NONE : OV_OUTLINE; break;
+    case ACT_COMMANDS: if (u->ov == OV_COMMANDS) u->ov = OV_NONE; break;
     /* Esc closes the overlay only: a running probe is cancelled by an Esc
      * on the step itself, where its spinner shows. */
     case ACT_CANCEL: case ACT_QUIT: case ACT_HELP: case ACT_ENTER: case ACT_BACK:

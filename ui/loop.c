@@ -87,6 +87,7 @@ ui_action ui_key_action(int ch)
     case 'n': case 'N': return ACT_NO;
     case 'd': case 'D': case 'u': case 'U': return ACT_UNKNOWN;
     case 'l': case 'L': return ACT_LAB;
+    case 'c': case 'C': return ACT_COMMANDS;
     default: return ACT_NONE;
     }
 }
@@ -119,6 +120,8 @@ static void draw(ui_state *u)
             save_draw(u);
         else if (u->ov == OV_UNSAVED)
             unsaved_draw();
+        else if (u->ov == OV_COMMANDS)
+            commands_draw(u);
     } else {
         ui_put(0, 0, COLS, "smtpwiz: terminal too small", A_BOLD);
     }

@@ -14,7 +14,7 @@
 typedef enum {
     ACT_NONE = 0, ACT_UP, ACT_DOWN, ACT_PGUP, ACT_PGDN, ACT_HOME, ACT_END,
     ACT_ENTER, ACT_BACK, ACT_RERUN, ACT_TRANSCRIPT, ACT_OUTLINE, ACT_SAVE,
-    ACT_HELP, ACT_QUIT, ACT_CANCEL, ACT_YES, ACT_NO, ACT_UNKNOWN, ACT_LAB,
+    ACT_HELP, ACT_QUIT, ACT_CANCEL, ACT_YES, ACT_NO, ACT_UNKNOWN, ACT_LAB, ACT_COMMANDS,
 } ui_action;
 
 /* Keys of our own beside curses': a bracketed paste's start and end. */
@@ -24,7 +24,8 @@ typedef enum {
 typedef enum { SCR_START, SCR_ARTICLES, SCR_LABS, SCR_TRIAGE, SCR_TARGET, SCR_STEP,
                SCR_CONCL, SCR_COUNT } ui_screen_id;
 
-typedef enum { OV_NONE, OV_HELP, OV_TRANSCRIPT, OV_OUTLINE, OV_QUIT, OV_SAVE, OV_UNSAVED } ui_overlay;
+typedef enum { OV_NONE, OV_HELP, OV_TRANSCRIPT, OV_OUTLINE, OV_QUIT, OV_SAVE, OV_UNSAVED,
+               OV_COMMANDS } ui_overlay;
 
 enum { UI_ST_PASS, UI_ST_WARN, UI_ST_FAIL, UI_ST_SKIP, UI_ST_ERROR };
 
@@ -124,6 +125,7 @@ const char *ui_status_mark(int st);
  * wrapped lines and drawing at most maxrows; returns the wrapped line count. */
 int ui_wrap(int y, int x, int width, int skip, int maxrows, const char *text, int attr);
 void ui_footer(const char *const *keys);   /* {"Enter","next", ..., NULL} */
+void ui_footer_plus(const char *const *keys, const char *key, const char *what);
 void ui_title(ui_state *u, const char *what);
 void ui_msg(ui_state *u, bool err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void ui_list(ui_state *u, int y0, int rows, int n, const char *(*label)(ui_state *, int, const char **));
@@ -176,6 +178,9 @@ bool step_common_key(ui_state *u, ui_action a);
 /* Overlays (help.c, transcript.c, outline.c). */
 int ui_box(int y, int x, int h, int w, const char *title);
 void help_draw(ui_state *u);
+/* The commands of the screen, whole (c). */
+size_t commands_of(const wv_view *v, const char **cmd, size_t *len, size_t max);
+void commands_draw(ui_state *u);
 void quit_draw(void);        /* q while a probe runs: quit now? */
 void transcript_draw(ui_state *u);
 void outline_draw(ui_state *u);
