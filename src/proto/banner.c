@@ -254,6 +254,28 @@ static void find_product(const char *text, banner_info *b)
     }
 }
 
+/* An enhanced status code (RFC 3463: class.subject.detail, class 2, 4 or
+ * 5, each part of 1-3 digits) is the whole of the n bytes at p. */
+static bool is_status_code(const char *p, size_t n)
+{
+    if (n < 5 || (p[0] != '2' && p[0] != '4' && p[0] != '5') || p[1] != '.')
+        return false;
+    size_t i = 2;
+    for (int part = 0; part < 2; part++) {
+        size_t d = 0;
+        while (i < n && p[i] >= '0' && p[i] <= '9' && d < 4)
+            i++, d++;
+        if (d < 1 || d > 3)
+            return false;
+        if (part == 0) {
+            if (i >= n || p[i] != '.')
+                return false;
+            i++;
+        }
+    }
+    return i == n;
+}
+
 void banner_parse(const char *text, banner_info *b)
 {
     banner_info_init(b);
@@ -267,6 +289,16 @@ void banner_parse(const char *text, banner_info *b)
     size_t n = 0;
     while (p[n] && !is_ws(p[n]) && p[n] != '\n' && p[n] != '\r')
         n++;
+    if (is_status_code(p, n)) {
+        /* "421 4.3.2 Service not available": a reply's text, not a name;
+         * the word after the code is the host only if it has a dot */
+        p = skip_ws(p + n);
+        n = 0;
+        while (p[n] && !is_ws(p[n]) && p[n] != '\n' && p[n] != '\r')
+            n++;
+        if (!memchr(p, '.', n))
+            n = 0;
+    }
     if (n > 0)
         b->host = xstrndup(p, n);
     find_product(text, b);

@@ -36,6 +36,25 @@ static void test_exchange_2016(void **state)
     assert_string_equal(b.product, "other");
 }
 
+/* A refusal's enhanced status code is not the host, nor the word after it
+ * ("421 4.3.2 Service not available"); a name after a code is, and a
+ * code-like name with more parts is kept. */
+static void test_status_code_not_host(void **state)
+{
+    (void)state;
+    banner_info b;
+    banner_parse("4.3.2 Service not available, closing transmission channel", &b);
+    assert_null(b.host);
+    banner_info_free(&b);
+    banner_parse("2.0.0 mx.example.test ESMTP Postfix", &b);
+    assert_string_equal(b.host, "mx.example.test");
+    assert_string_equal(b.product, "postfix");
+    banner_info_free(&b);
+    banner_parse("4.3.2.1 mail ready", &b);
+    assert_string_equal(b.host, "4.3.2.1");
+    banner_info_free(&b);
+}
+
 static void test_exchange_upper_case_o365(void **state)
 {
     (void)state;
@@ -237,6 +256,7 @@ int main(void)
         cmocka_unit_test(test_dates_variants),
         cmocka_unit_test(test_dates_rejected),
         cmocka_unit_test(test_date_after_noise),
+        cmocka_unit_test(test_status_code_not_host),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
