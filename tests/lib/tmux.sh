@@ -43,3 +43,24 @@ next_step() {
         sleep 0.05
     done
 }
+# save_report: s, then Enter in the save box; sets f to the file written
+# and fails unless the box shows its name.
+save_report() {
+    tm send-keys -t w s
+    wait_for 'Save the report'
+    tm send-keys -t w Enter
+    wait_for 'Report saved'
+    f=$(ls -t "$T"/smtpwiz-*.md 2>/dev/null | head -n 1)
+    [ -f "$f" ] || fail "no report file in $T"
+    grep -q "$(basename "$f")" "$T/screen" || { cat "$T/screen"; fail "the box does not show the path written"; }
+    tm send-keys -t w Enter
+}
+# quit_wizard: q, y if it asks (a probe runs), q again if it says the
+# report is not saved; the shell line after the wizard must show rc=0.
+quit_wizard() {
+    tm send-keys -t w q
+    wait_for 'Quit\?|is not saved|rc=' 5
+    if grep -q 'Quit?' "$T/screen"; then tm send-keys -t w y
+    elif grep -q 'is not saved' "$T/screen"; then tm send-keys -t w q; fi
+    wait_for 'rc=0'
+}

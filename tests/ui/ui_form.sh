@@ -25,10 +25,7 @@ grep -q 'Start the walk' "$T/screen" || { cat "$T/screen"; fail "no Start button
 # Enter on the button starts the walk at once (no field to walk through).
 tm send-keys -t w Enter
 wait_for 'step 1'
-tm send-keys -t w q
-wait_for 'Quit\?|rc=' 5
-grep -q 'Quit?' "$T/screen" && tm send-keys -t w y
-wait_for 'rc=0'
+quit_wizard
 tm kill-server; SOCK=$SOCK-n   # a fresh tmux server for the next part
 
 # ---- a real target named with --user: the cursor on the password ----
@@ -62,9 +59,6 @@ while shot; ! grep -q 'no reply within 0\.5 s' "$T/screen"; do
     sleep 0.05
 done
 kill -CONT "$LABPID"
-tm send-keys -t w q
-wait_for 'Quit\?|rc=' 5
-grep -q 'Quit?' "$T/screen" && tm send-keys -t w y
-wait_for 'rc=0'
+quit_wizard
 stop_lab silent
 echo "ui_form: the cursor starts on the first empty field, the timeout is the form's"

@@ -60,14 +60,7 @@ done
 [ "$resized" -eq 1 ] || fail "the walk ended before a resize could be tried"
 grep -q "$CONCL" "$T/screen" || { cat "$T/screen"; fail "did not conclude $CONCL"; }
 
-tm send-keys -t w s
-wait_for 'Save the report'
-tm send-keys -t w Enter
-wait_for 'Report saved'
-f=$(ls -t "$T"/smtpwiz-*.md 2>/dev/null | head -n 1)
-[ -f "$f" ] || fail "no report file in $T"
-grep -q "$(basename "$f")" "$T/screen" || { cat "$T/screen"; fail "the box does not show the path written"; }
-tm send-keys -t w Enter
+save_report
 grep -q "$CONCL" "$f" || fail "report lacks the conclusion id $CONCL"
 grep -q 'Lab-Pass-1234' "$f" && fail "report holds the password"
 tm send-keys -t w q
