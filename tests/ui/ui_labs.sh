@@ -29,10 +29,10 @@ for f in "$TOP"/kb/labs/*.ini; do
 done
 nw=$(echo $walks | wc -w)
 [ "$nw" -ge 15 ] || fail "only $nw lab walks"
-end=$(( $(date +%s) + 120 ))
+end=$(( $(date +%s) + 300 ))   # a hang guard, not a timing test
 left=$walks
 while [ -n "$left" ]; do
-    [ "$(date +%s)" -lt "$end" ] || fail "walks not ended after 120 s:$(for w in $left; do printf " %s" "$(cat "$T/$w.name")"; done)"
+    [ "$(date +%s)" -lt "$end" ] || fail "walks not ended after 300 s:$(for w in $left; do printf " %s" "$(cat "$T/$w.name")"; done)"
     next=""
     for w in $left; do
         tm capture-pane -p -t "$w" >"$T/$w.screen"
@@ -69,6 +69,19 @@ while [ -n "$left" ]; do
     done
     left=$next
     sleep 0.05
+done
+# Quit every wizard (q, and q again where the report is unsaved) rather
+# than leave it to the tmux server's end: each must exit 0.
+for w in $walks; do tm send-keys -t "$w" q; done
+sleep 0.3
+for w in $walks; do tm send-keys -t "$w" q; done
+end=$(( $(date +%s) + 30 ))
+for w in $walks; do
+    while tm capture-pane -p -t "$w" >"$T/$w.screen"; ! grep -q '^rc=' "$T/$w.screen"; do
+        [ "$(date +%s)" -lt "$end" ] || { cat "$T/$w.screen"; fail "$(cat "$T/$w.name"): q did not quit"; }
+        sleep 0.05
+    done
+    grep -q '^rc=0' "$T/$w.screen" || { cat "$T/$w.screen"; fail "$(cat "$T/$w.name"): the wizard exited non-zero"; }
 done
 screens=0
 for w in $walks; do
