@@ -30,6 +30,7 @@
 #include "base/names.h"
 #include "base/util.h"
 #include "walk/wizard.h"
+#include "proto/tls.h"
 #include "walk/advice.h"
 #include "kb/kb_text.h"
 
@@ -45,6 +46,7 @@ static int closers;
 static void *closer_main(void *arg)
 {
     wiz_free(arg);
+    tls_thread_done();       /* detached: its OpenSSL state goes now, not at exit */
     pthread_mutex_lock(&closer_mu);
     closers--;
     pthread_cond_broadcast(&closer_cv);

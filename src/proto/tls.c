@@ -360,6 +360,11 @@ void tls_prewarm(const char *cafile)
     pthread_mutex_unlock(&prewarm_mu);
 }
 
+void tls_thread_done(void)
+{
+    OPENSSL_thread_stop();
+}
+
 void tls_prewarm_join(void)
 {
     pthread_mutex_lock(&prewarm_mu);

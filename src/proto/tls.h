@@ -46,5 +46,9 @@ net_err tls_client_start(conn *c, const tls_opts *o, tls_info *info, char **err)
  * process exits (OpenSSL's clean-up must not meet its start-up). */
 void tls_prewarm(const char *cafile);
 void tls_prewarm_join(void);
+/* A thread that is not joined (detached) calls this last: OpenSSL's state
+ * of the thread (its error queue) is freed now, not by a destructor that
+ * may not have run when the process exits. */
+void tls_thread_done(void);
 
 #endif

@@ -6,7 +6,24 @@ SOCK=smtpwiz-$$
 XDG_DOCUMENTS_DIR=$T
 export XDG_DOCUMENTS_DIR
 tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-trap 'tm kill-server 2>/dev/null; cleanup' EXIT   # lib.sh's INT/TERM traps exit into it
+# tm_stop: end this tmux server.  A wizard still running in a pane gets
+# SIGTERM first and up to 5 s to exit as it does on q: killing the server
+# under it would hang up its terminal (SIGHUP and SIGCONT), and under
+# make check-asan LeakSanitizer can then spin at the wizard's exit.
+tm_stop() {
+    _panes=$(tm list-panes -a -F '#{pane_pid}' 2>/dev/null)
+    for _p in $_panes; do pkill -TERM -x smtpwiz -s "$_p" 2>/dev/null; done
+    _i=0
+    while [ "$_i" -lt 100 ]; do
+        _left=
+        for _p in $_panes; do pgrep -x smtpwiz -s "$_p" >/dev/null 2>&1 && _left=1; done
+        [ -z "$_left" ] && break
+        sleep 0.05
+        _i=$((_i + 1))
+    done
+    tm kill-server 2>/dev/null
+}
+trap 'tm_stop; cleanup' EXIT   # lib.sh's INT/TERM traps exit into it
 shot() { tm capture-pane -p -t w > "$T/screen"; }
 # wait_for REGEX [SECONDS]: poll the screen until it matches (default 15 s),
 # every 50 ms (a capture costs a few ms).

@@ -30,7 +30,7 @@ walk spn-missing 'spn-list$'
 grep -Eq '^ {4,}setspn -L MAIL1 *$' "$T/screen" || { cat "$T/screen"; fail "setspn -L MAIL1 is not a row of its own"; }
 grep -q '<server>' "$T/screen" && { cat "$T/screen"; fail "a placeholder left where the walk knows the name"; }
 grep -q 'c commands' "$T/screen" || { cat "$T/screen"; fail "the footer does not offer c"; }
-tm kill-server; SOCK=$SOCK-n   # a fresh tmux server for the next part
+tm_stop; SOCK=$SOCK-n   # a fresh tmux server for the next part
 
 full='Set-ReceiveConnector "MAIL1\Default MAIL1" -AuthMechanism Tls,Integrated,BasicAuth,BasicAuthRequireTLS,ExchangeServer'
 walk no-exchangeauth 'Conclusion:'

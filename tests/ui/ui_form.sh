@@ -26,7 +26,7 @@ grep -q 'Start the walk' "$T/screen" || { cat "$T/screen"; fail "no Start button
 tm send-keys -t w Enter
 wait_for 'step 1'
 quit_wizard
-tm kill-server; SOCK=$SOCK-n   # a fresh tmux server for the next part
+tm_stop; SOCK=$SOCK-n   # a fresh tmux server for the next part
 
 # ---- a real target named with --user: the cursor on the password ----
 start_lab silent e2010-healthy

@@ -64,7 +64,7 @@ for p in "KDC's clock (127.0.0.1) agrees" "are registered in realm $KRB_REALM" \
 done
 tm send-keys -t w q
 wait_for 'rc=0'
-tm kill-server; SOCK=$SOCK-n   # a fresh server: a dying one may refuse the new session
+tm_stop; SOCK=$SOCK-n   # a fresh server: a dying one may refuse the new session
 stop_lab healthy
 
 # 2. The SPNs gone from the KDC: the walk stops at spn-missing and the step

@@ -22,7 +22,7 @@ tm new-session -d -x 80 -y 24 -s w -c "$T" "env TERM=dumb $SMTPWIZ --lab; echo r
 wait_for 'rc=[0-9]'
 grep -q 'rc=3' "$T/screen" || { cat "$T/screen"; fail "TERM=dumb: want exit 3"; }
 grep -q 'cannot move the cursor' "$T/screen" || { cat "$T/screen"; fail "TERM=dumb: no message"; }
-tm kill-server; SOCK=$SOCK-n   # a fresh tmux server for the next part
+tm_stop; SOCK=$SOCK-n   # a fresh tmux server for the next part
 
 # ---- the lab picker ----
 tm new-session -d -x 80 -y 24 -s w -c "$T" \
@@ -164,7 +164,7 @@ tm send-keys -t w l
 wait_for 'Pick a scenario'
 tm send-keys -t w q
 wait_for 'rc=0'
-tm kill-server; SOCK=$SOCK-n   # a fresh tmux server for the next part
+tm_stop; SOCK=$SOCK-n   # a fresh tmux server for the next part
 
 # ---- a server that went silent: a new walk and quit do not wait ----
 start_lab silent e2010-healthy
@@ -193,6 +193,6 @@ echo "against a silent server: new walk drawn after $new_ms ms, quit after $quit
 # The old session's QUIT used to be sent from the UI thread: up to 2 s.
 [ "$new_ms" -lt 1000 ] || fail "a new walk waited $new_ms ms on the silent server"
 [ "$quit_ms" -lt 1500 ] || fail "quit waited $quit_ms ms on the silent server"
-tm kill-server; SOCK=$SOCK-n   # a fresh tmux server for the next part
+tm_stop; SOCK=$SOCK-n   # a fresh tmux server for the next part
 stop_lab silent
 exit 0

@@ -13,7 +13,7 @@ start_policy plain_auth
 # walk CHOICE: one walk of the wizard with the form's choice (refuse|allow).
 walk() {
     : >"$HLOG"
-    tm kill-server 2>/dev/null; SOCK=$SOCK-n   # a fresh server: a dying one may refuse the new session
+    tm_stop; SOCK=$SOCK-n   # a fresh server: a dying one may refuse the new session
     tm new-session -d -x 100 -y 30 -s w -c "$T" "env PS1='ready\$ ' LANG=C.UTF-8 SMTPWIZ_DC=none sh"
     wait_for 'ready\$'
     tm send-keys -t w "clear; $SMTPWIZ --kb 843106 --host 127.0.0.1 -p $HPORT --user carol.policy; echo rc=\$?" Enter

@@ -31,7 +31,7 @@ wait_for "$ARTICLE .* step [0-9]"
 wait_for "$STEP"
 # The breadcrumb starts at the entry step.
 wait_for "^ +$STEP_ID *\$" 10
-tm kill-server; SOCK=$SOCK-2
+tm_stop; SOCK=$SOCK-2
 
 # A bracketed paste (tmux paste-buffer -p): its line breaks are text, the
 # Enter after it analyses, and the host the text names fills the form.  The
