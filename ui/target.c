@@ -65,14 +65,30 @@ void target_prefill(ui_state *u)
 }
 
 /* The form's timeout in milliseconds, or -1 when it is not a number of
- * seconds from 0.1 to 3600. */
+ * seconds from 0.1 to 3600 (digits, a point, up to three decimals; read by
+ * hand: strtod would take the locale's decimal comma instead). */
 int target_timeout_ms(const ui_form *f)
 {
-    char *end = NULL;
-    double v = strtod(f->timeout, &end);
-    if (end == f->timeout || *end || !(v >= 0.1 && v <= 3600))
+    const char *p = f->timeout;
+    long ms = 0;
+    int digits = 0, decimals = -1;
+    for (; *p; p++) {
+        if (*p == '.' && decimals < 0) {
+            decimals = 0;
+        } else if (*p >= '0' && *p <= '9' && digits < 7 && decimals < 3) {
+            ms = ms * 10 + (*p - '0');
+            digits++;
+            if (decimals >= 0)
+                decimals++;
+        } else {
+            return -1;
+        }
+    }
+    if (digits == 0)
         return -1;
-    return (int)(v * 1000 + 0.5);
+    for (int d = decimals < 0 ? 0 : decimals; d < 3; d++)
+        ms *= 10;
+    return ms >= 100 && ms <= 3600000 ? (int)ms : -1;
 }
 
 static void field_draw(ui_state *u, int i, int y)
@@ -125,7 +141,7 @@ static void target_draw(ui_state *u)
     const char *hint = hints[f->focus];
     if (wv_lab_running(u->eng) && f->focus == F_DC)
         hint = "a practice lab asks no domain controller and never looks one up in DNS: "
-               "leave it empty; every other field is filled in, Enter or F10 starts the walk";
+               "leave it empty; every other field is filled in, F10 starts the walk";
     else if (wv_lab_running(u->eng) && f->focus == F_HOST)
         hint = "every field is filled in for the practice lab: F10 starts the walk";
     if (gap == 1)
@@ -183,7 +199,8 @@ static void field_edit(ui_form *f, int ch)
     }
     if (f->focus == F_START)
         return;               /* the button takes no text */
-    if (f->focus == F_TIMEOUT && ch >= 0x20 && ch < 0x7f && !(ch >= '0' && ch <= '9') && ch != '.')
+    if (f->focus == F_TIMEOUT && ch >= 0x20 && ch != 0x7f && ch < 0x100 &&
+        !(ch >= '0' && ch <= '9') && ch != '.')
         return;               /* seconds: digits and a point */
     size_t n = strlen(b);
     if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
