@@ -10,6 +10,14 @@
 
 #include "ui/ui_int.h"
 
+/* Whether the view has a command (a WV_CMD line) at all. */
+bool commands_any(const wv_view *v)
+{
+    const char *c;
+    size_t l;
+    return commands_of(v, &c, &l, 1) > 0;
+}
+
 /* The WV_CMD lines of the view's texts, in screen order, each once.
  * Returns how many; at most max (pointers into the view's strings). */
 size_t commands_of(const wv_view *v, const char **cmd, size_t *len, size_t max)
@@ -40,12 +48,7 @@ static int cmd_rows(int y, int x, int w, const char *s, size_t n, bool draw)
 {
     int rows = 0;
     while (n > 0) {
-        size_t k = n;
-        while (k > 1 && ui_text_cols(s, k) > w) {
-            k--;
-            while (k > 1 && ((unsigned char)s[k] & 0xC0) == 0x80)
-                k--;          /* never inside a UTF-8 sequence */
-        }
+        size_t k = ui_text_fit(s, n, w);
         if (draw)
             ui_putn(y + rows, x, w, s, k, A_BOLD);
         rows++;

@@ -38,9 +38,7 @@ static void concl_draw(ui_state *u)
     static const char *const keys[] = { "s", "save report", "n", "new walk", "l", "labs",
                                         "b", "back", "t", "transcript", "o", "outline",
                                         "?", "help", "q", "quit", NULL };
-    const char *c1[1];
-    size_t l1[1];
-    ui_footer_plus(keys, commands_of(&v, c1, l1, 1) ? "c" : NULL, "commands");
+    ui_footer_plus(keys, commands_any(&v) ? "c" : NULL, "commands");
 }
 
 static void concl_key(ui_state *u, int ch, ui_action a)

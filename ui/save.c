@@ -117,14 +117,7 @@ static void save_write(ui_state *u)
  * unless it is wider than the row on its own. */
 static size_t path_row(const char *p, int w)
 {
-    size_t n = strlen(p), fit = n;
-    while (fit > 0 && ui_text_cols(p, fit) > w) {
-        fit--;
-        while (fit > 0 && ((unsigned char)p[fit] & 0xC0) == 0x80)
-            fit--;   /* never inside a UTF-8 sequence */
-    }
-    if (fit == 0)
-        return n ? 1 : 0;
+    size_t n = strlen(p), fit = ui_text_fit(p, n, w);
     if (fit < n) {
         size_t cut = fit;
         while (cut > 0 && p[cut - 1] != '/')

@@ -210,9 +210,7 @@ static void step_draw(ui_state *u)
     static const char *const stop[] = { "r", "re-run", "b", "back", "t", "transcript",
                                         "o", "outline", "s", "save", "?", "help", "q", "quit",
                                         NULL };
-    const char *c1[1];
-    size_t l1[1];
-    bool cmds = !u->w.running && commands_of(&v, c1, l1, 1);
+    bool cmds = !u->w.running && commands_any(&v);
     ui_footer_plus(u->w.running ? run : v.kind == WV_QUESTION ? ask : v.stopped ? stop : done,
                    cmds ? "c" : NULL, "commands");
 }
@@ -242,10 +240,8 @@ bool step_common_key(ui_state *u, ui_action a)
     case ACT_OUTLINE: u->ov = OV_OUTLINE; return true;
     case ACT_COMMANDS: {
         wv_view v;
-        const char *c[1];
-        size_t l[1];
         wv_get(u->eng, &v);
-        if (commands_of(&v, c, l, 1))
+        if (commands_any(&v))
             u->ov = OV_COMMANDS;
         else
             ui_msg(u, false, "This screen has no commands to run.");

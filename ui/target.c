@@ -57,8 +57,7 @@ static char *field_buf(ui_form *f, int i, size_t *cap)
 void target_prefill(ui_state *u)
 {
     ui_form *f = &u->form;
-    f->focus = !f->host[0] ? F_HOST : !f->user[0] && !wv_lab_running(u->eng) ? F_USER
-             : f->user[0] && !f->pass[0] ? F_PASS : F_START;
+    f->focus = !f->host[0] ? F_HOST : !f->user[0] ? F_USER : !f->pass[0] ? F_PASS : F_START;
     if (!f->timeout[0])
         snprintf(f->timeout, sizeof f->timeout, "%d", PROBE_TIMEOUT_MS_DEFAULT / 1000);
     f->err[0] = '\0';

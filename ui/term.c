@@ -209,6 +209,25 @@ static size_t char_len(const char *s, size_t n, int *cols)
     return k;
 }
 
+size_t ui_text_fit(const char *s, size_t n, int w)
+{
+    int cols = 0;
+    size_t i = 0;
+    while (i < n && s[i]) {
+        int cw = 0;
+        size_t k = char_len(s + i, n - i, &cw);
+        if (k == 0) {
+            cw = s[i] == '\033' ? 2 : 4;   /* drawn escaped, as ui_text_cols counts it */
+            k = 1;
+        }
+        if (i > 0 && cols + cw > w)
+            break;
+        cols += cw;
+        i += k;
+    }
+    return i;
+}
+
 int ui_text_cols(const char *s, size_t n)
 {
     int cols = 0;

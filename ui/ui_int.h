@@ -113,6 +113,9 @@ void term_end(void);
 int ui_put(int y, int x, int maxw, const char *s, int attr);
 int ui_putn(int y, int x, int maxw, const char *s, size_t n, int attr);
 int ui_text_cols(const char *s, size_t n);
+/* How many bytes of s[0..n) fit in w columns, whole characters only and at
+ * least one (a row never stalls on a character wider than it). */
+size_t ui_text_fit(const char *s, size_t n, int w);
 void ui_hline(int y);
 /* Rows outside [top, bot] are not drawn (scrolling panes); ui_clip(0, 1<<20) resets. */
 void ui_clip(int top, int bot);
@@ -180,6 +183,7 @@ int ui_box(int y, int x, int h, int w, const char *title);
 void help_draw(ui_state *u);
 /* The commands of the screen, whole (c). */
 size_t commands_of(const wv_view *v, const char **cmd, size_t *len, size_t max);
+bool commands_any(const wv_view *v);
 void commands_draw(ui_state *u);
 void quit_draw(void);        /* q while a probe runs: quit now? */
 void transcript_draw(ui_state *u);

@@ -209,15 +209,14 @@ static void skip_with_steps(probe_result *r, probe_ctx *ctx, const char *fqdn, c
                            "case; the server announced no valid one)", host ? "" : " (<server>: "
                            "the server's computer name; it announced no valid one)");
     const char *f = host ? fqdn : "<fqdn>";
-    if (ctx->o.lab)          /* no ticket from a lab: kinit cannot help here */
-        probe_summary(r, "SPNs not checked: %s. At a real server, `%s` on a domain controller "
-                      "must list SMTPSVC/%s and SMTP/%s, and `setspn -X` must show no "
-                      "duplicates%s", why, setspn, f, f, note);
-    else
-        probe_summary(r, "SPNs not checked: %s. Run `%s` here (any domain account will do), "
-                      "then run smtpwiz again; on a domain controller, `%s` must list "
-                      "SMTPSVC/%s and SMTP/%s, and `setspn -X` must show no duplicates%s",
-                      why, kinit, setspn, f, f, note);
+    /* A lab gives no ticket: "kinit, then smtpwiz again" cannot help there. */
+    char *first = ctx->o.lab ? xstrdup("At a real server: ")
+                : xasprintf("Run `%s` here (any domain account will do), then run smtpwiz "
+                            "again; ", kinit);
+    probe_summary(r, "SPNs not checked: %s. %son a domain controller, `%s` must list SMTPSVC/%s "
+                  "and SMTP/%s, and `setspn -X` must show no duplicates%s", why, first, setspn,
+                  f, f, note);
+    free(first);
     fact_str(r, "kinit", kinit);
     fact_str(r, "setspn", setspn);
     free(note);

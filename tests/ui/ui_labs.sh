@@ -53,8 +53,9 @@ while [ -n "$left" ]; do
         elif grep -q 'y/n/d' "$s" && [ "$last" != "$at" ]; then
             cat "$s" >>"$T/$w.all"; tm send-keys -t "$w" n; echo "$at" >"$T/$w.last"
         elif grep -Eq 'r +re-run' "$s" && [ "$last" != "$at finding" ]; then
-            # a finding: the step's verdict mark is drawn first
-            grep -Eq 'fault found here|expected condition|all clear|ruled out|noted|not tested|could not run' "$s" ||
+            # a finding: its row starts with the step's verdict mark, the
+            # probe's own status after it ("· noted: ...  (connect probe: ✔ PASS)")
+            grep -Eq '^  [^ ]+ (fault found here|expected condition|all clear|ruled out|noted|not tested|could not run)[^(]*\([a-z0-9-]+ probe: ' "$s" ||
                 { cat "$s"; fail "$(cat "$T/$w.name"): a finding without its verdict mark"; }
             cat "$s" >>"$T/$w.all"; tm send-keys -t "$w" NPage; sleep 0.05
             tm capture-pane -p -t "$w" >>"$T/$w.all"
