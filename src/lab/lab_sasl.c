@@ -14,12 +14,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include <gssapi/gssapi.h>
-#include <gssapi/gssapi_krb5.h>
-#include <krb5.h>
 #include <sasl/sasl.h>
 
 #include "lab/lab_int.h"
+#include "proto/krb5_lib.h"
 
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -177,10 +175,17 @@ static void krb_acquire(lab_krb *k, int which, const char *host)
 
 int lab_sasl_kerberos(struct lab_server *srv, const char *keytab, char **err)
 {
+    const char *nolib = NULL;
+    if (!krb5_lib_open(&nolib)) {
+        *err = xstrdup(nolib);
+        return -1;
+    }
     lab_krb *k = xcalloc(1, sizeof *k);
     krb5_error_code code = krb5_init_context(&k->ctx);
     if (code) {
-        *err = xasprintf("cannot start libkrb5: %s", error_message(code));
+        const char *msg = krb5_get_error_message(NULL, code);
+        *err = xasprintf("cannot start libkrb5: %s", msg);
+        krb5_free_error_message(NULL, msg);
         free(k);
         return -1;
     }

@@ -4,10 +4,10 @@
 #include "config.h"
 
 #include <arpa/inet.h>
-#include <krb5.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "proto/krb5_lib.h"
 #include "probe/probe_krb.h"
 #include "base/names.h"
 #include "base/util.h"
@@ -275,7 +275,7 @@ bool probe_krb_have_ccache(char **principal)
     krb5_context kc;
     krb5_ccache cc = NULL;
     krb5_principal me = NULL;
-    if (krb5_init_context(&kc) != 0)
+    if (!krb5_lib_open(NULL) || krb5_init_context(&kc) != 0)
         return false;
     bool ok = krb5_cc_default(kc, &cc) == 0 && krb5_cc_get_principal(kc, cc, &me) == 0;
     char *name = NULL;

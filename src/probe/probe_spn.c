@@ -16,10 +16,10 @@
 
 #include <ctype.h>
 #include <stdbool.h>
-#include <krb5.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "proto/krb5_lib.h"
 #include "proto/krb_der.h"
 #include "probe/probe_krb.h"
 #include "base/names.h"
@@ -284,6 +284,11 @@ static probe_status conclude(probe_result *r, probe_ctx *ctx, spn_run *s)
 /* Context, cache and its principal; false (with *why) if there is no cache. */
 static bool open_cache(spn_run *s, probe_ctx *ctx, char **why)
 {
+    const char *nolib = NULL;
+    if (!krb5_lib_open(&nolib)) {
+        *why = xstrdup(nolib);
+        return false;
+    }
     krb5_error_code e = krb5_init_context(&s->kc);
     if (e) {
         *why = xstrdup("the Kerberos library cannot start (is krb5.conf readable?)");
