@@ -66,8 +66,9 @@ done
 # closes the overlay only, the probe goes on.
 tm send-keys -t w t
 wait_for 'lines, live' 5
-grep -Eq '^│? +[0-9]+\.[0-9] ms (===|<-|->|<~| ~>) ' "$T/screen" || grep -Eq ' [0-9]+\.[0-9] ms (===|<-| ->)' "$T/screen" ||
-    { cat "$T/screen"; fail "the transcript shows no line while the probe runs"; }
+# the transcript shows a line while the probe runs (the overlay's frame
+# may be drawn before its lines: wait for one)
+wait_for '^│? +[0-9]+\.[0-9] ms (===|<-|->|<~| ~>) | [0-9]+\.[0-9] ms (===|<-| ->)' 5
 tm send-keys -t w Escape
 wait_for "$slow" 5
 sleep 0.3

@@ -18,6 +18,7 @@ walk() {
     wait_for 'ready\$'
     tm send-keys -t w "clear; $SMTPWIZ --kb 843106 --host 127.0.0.1 -p $HPORT --user carol.policy; echo rc=\$?" Enter
     wait_for 'Which server'
+    settle 5   # the whole form drawn, not its first rows
     grep -q 'Plain-text AUTH *< refuse >' "$T/screen" || { cat "$T/screen"; fail "no Plain-text AUTH choice, or not refuse"; }
     # The cursor starts on the first empty field, the password: type it,
     # then up past the user to the choice.

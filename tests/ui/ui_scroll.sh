@@ -14,7 +14,7 @@ tm send-keys -t w "clear; $SMTPWIZ --lab sendas-denied --kb 843106; echo rc=\$?"
 wait_for 'lab: sendas-denied'
 tm send-keys -t w F10
 wait_for 'y/n/d'
-grep -q '(more: PgDn' "$T/screen" || { cat "$T/screen"; fail "the step fits: nothing to scroll"; }
+wait_for '\(more: PgDn' 5   # the step does not fit: something to scroll
 last=
 i=0
 while [ "$i" -lt 30 ]; do

@@ -59,6 +59,7 @@ wait_for 'cause the connection'
 grep -q 'Which server' "$T/screen" && { cat "$T/screen"; fail "the paste's line breaks submitted it"; }
 tm send-keys -t w Enter
 wait_for 'Which server'
+settle 5   # the whole form drawn, not its first rows
 grep -q 'E2k3server1.contoso.com' "$T/screen" || { cat "$T/screen"; fail "the host triage found is not in the form"; }
 stop_lab triage
 exit 0
