@@ -34,6 +34,10 @@ wait_for() {
         sleep 0.05
     done
 }
+# wait_drawn REGEX [SECONDS]: wait_for REGEX, then settle (5 s): a frame
+# shows its first rows before its last, so a check of the whole screen
+# (a field further down, or something that must not be drawn) waits for it.
+wait_drawn() { wait_for "$@"; settle 5; }
 # settle [SECONDS] [STOP]: until two captures 0.15 s apart agree (no frame
 # half drawn, no probe running), at most SECONDS (default 30); at once when
 # the regex STOP shows.

@@ -19,8 +19,7 @@ focused() { # LABEL: the field drawn as focused (bold label, underscored value)
 # ---- a lab: every field filled in, the cursor on the button ----
 tm new-session -d -x 80 -y 24 -s w -c "$T" \
     "env LANG=C.UTF-8 TERM=xterm-256color $SMTPWIZ --lab sendas-denied; echo rc=\$?; sleep 60"
-wait_for 'Which server'
-settle 5   # the whole form drawn, not its first rows
+wait_drawn 'Which server'
 grep -q 'Timeout (seconds) *10 *$' "$T/screen" || { cat "$T/screen"; fail "no timeout field with the default 10"; }
 grep -q 'Start the walk' "$T/screen" || { cat "$T/screen"; fail "no Start button"; }
 # Enter on the button starts the walk at once (no field to walk through).
@@ -33,8 +32,7 @@ tm_stop; SOCK=$SOCK-n   # a fresh tmux server for the next part
 start_lab silent e2010-healthy
 tm new-session -d -x 80 -y 24 -s w -c "$T" \
     "env LANG=C.UTF-8 TERM=xterm-256color $SMTPWIZ --kb 843106 --host 127.0.0.1 -p $PORT --user labuser --timeout 2; echo rc=\$?; sleep 60"
-wait_for 'Which server'
-settle 5   # the whole form drawn, not its first rows
+wait_drawn 'Which server'
 grep -q 'Password *(none)' "$T/screen" || { cat "$T/screen"; fail "a password before any was typed"; }
 grep -q 'Timeout (seconds) *2 *$' "$T/screen" || { cat "$T/screen"; fail "--timeout 2 did not fill in the form"; }
 tm send-keys -t w -l 'Lab-Pass-1'

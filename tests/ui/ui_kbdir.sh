@@ -32,7 +32,6 @@ lab_list() {
         { cat "$T/screen"; fail "$*: the lab screen did not list the copy's scenarios"; }
     tm send-keys -t w Enter
     wait_for 'Which server'
-    settle 5   # the whole form drawn, not its first rows
     head -n 1 "$T/screen" | grep -q '843106.*lab: copied-sendas' ||
         { cat "$T/screen"; fail "$*: the copy's lab did not start"; }
     tm send-keys -t w Escape q

@@ -30,8 +30,7 @@ walk() { # NAME SCENARIO: start the lab and the wizard, walk to the conclusion
     : >"$T/walk-$w"
     tm new-session -d -x 80 -y 24 -s w -c "$T" \
         "env LANG=C.UTF-8 KRB5_CONFIG=$KRB5_CONFIG KRB5CCNAME=$KRB5CCNAME SMTPWIZ_DC= $SMTPWIZ --kb 979174 --host 127.0.0.1 -p $PORT --dc $DC; echo rc=\$?; sleep 60"
-    wait_for 'Which server'
-    settle 5   # the whole form drawn, not its first rows
+    wait_drawn 'Which server'
     grep -qF "$DC" "$T/screen" || { cat "$T/screen"; fail "$w: --dc did not fill in the form"; }
     tm send-keys -t w F10
     n=0

@@ -17,8 +17,7 @@ walk() {
     tm new-session -d -x 100 -y 30 -s w -c "$T" "env PS1='ready\$ ' LANG=C.UTF-8 SMTPWIZ_DC=none sh"
     wait_for 'ready\$'
     tm send-keys -t w "clear; $SMTPWIZ --kb 843106 --host 127.0.0.1 -p $HPORT --user carol.policy; echo rc=\$?" Enter
-    wait_for 'Which server'
-    settle 5   # the whole form drawn, not its first rows
+    wait_drawn 'Which server'
     grep -q 'Plain-text AUTH *< refuse >' "$T/screen" || { cat "$T/screen"; fail "no Plain-text AUTH choice, or not refuse"; }
     # The cursor starts on the first empty field, the password: type it,
     # then up past the user to the choice.

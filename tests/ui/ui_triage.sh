@@ -58,8 +58,7 @@ tm paste-buffer -p -t w
 wait_for 'cause the connection'
 grep -q 'Which server' "$T/screen" && { cat "$T/screen"; fail "the paste's line breaks submitted it"; }
 tm send-keys -t w Enter
-wait_for 'Which server'
-settle 5   # the whole form drawn, not its first rows
+wait_drawn 'Which server'
 grep -q 'E2k3server1.contoso.com' "$T/screen" || { cat "$T/screen"; fail "the host triage found is not in the form"; }
 stop_lab triage
 exit 0

@@ -28,8 +28,7 @@ tm send-keys -t w Enter
 wait_for 'Pick a scenario'
 select_row 'sendas-denied'
 tm send-keys -t w Enter
-wait_for 'Which server'
-settle 5   # the whole form drawn, not its first rows
+wait_drawn 'Which server'
 head -n 1 "$T/screen" | grep -q "$ARTICLE" || { cat "$T/screen"; fail "the lab did not choose article $ARTICLE"; }
 grep -q 'Lab-Pass' "$T/screen" && fail "the password is drawn on the form"
 tm send-keys -t w F10
